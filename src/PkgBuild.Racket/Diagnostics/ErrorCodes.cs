@@ -1,0 +1,46 @@
+namespace PkgBuild.Racket.Diagnostics;
+
+/// <summary>
+/// Every PKB code in one place, so a code is never reused for two meanings. Ranges:
+/// 00xx project and SDK, 01xx Racket data format, 02xx CopyCatalog, 03xx EditCatalog,
+/// 04xx BuildInstallers and archive, 05xx ServeSite, 06xx guests and StartVm, 07xx RunPkgBuild,
+/// 08xx regression verdicts. Each is listed with its fix in the README.
+/// </summary>
+public static class ErrorCodes
+{
+    /// <summary>A pipeline step whose implementation has not landed yet.</summary>
+    public const string StepNotAvailable = "PKB0001";
+
+    /// <summary>PkgBuildWorkDir or PkgBuildResultsDir would let Clean delete something it must not.</summary>
+    public const string UnsafeDirectory = "PKB0002";
+
+    /// <summary>A property has a value the SDK cannot use (not a number, not one of the allowed words).</summary>
+    public const string InvalidProperty = "PKB0003";
+
+    /// <summary>A step was cancelled (Ctrl+C); reported as a warning, the build stops.</summary>
+    public const string Cancelled = "PKB0004";
+
+    /// <summary>Racket data ended inside a datum (unclosed list, string, comment).</summary>
+    public const string DataUnexpectedEnd = "PKB0101";
+
+    /// <summary>A closing parenthesis or bracket with no opener, or of the wrong shape.</summary>
+    public const string DataUnbalanced = "PKB0102";
+
+    /// <summary>A bad escape in a string, byte string, symbol or character.</summary>
+    public const string DataBadEscape = "PKB0103";
+
+    /// <summary>Nesting deeper than the reader's limit (a hostile or corrupt file).</summary>
+    public const string DataTooDeep = "PKB0104";
+
+    /// <summary>Text that is not Racket data: an unknown <c>#</c> form, a misplaced dot, a bad number.</summary>
+    public const string DataSyntax = "PKB0105";
+
+    /// <summary>The input is not valid UTF-8.</summary>
+    public const string DataEncoding = "PKB0106";
+
+    /// <summary>A value that has no readable written form (the writer refuses rather than write garbage).</summary>
+    public const string DataNotWritable = "PKB0107";
+
+    /// <summary>Data of the wrong shape where a particular shape is required (a hash where a list was expected).</summary>
+    public const string DataUnexpectedShape = "PKB0108";
+}

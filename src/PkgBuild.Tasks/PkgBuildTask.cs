@@ -1,0 +1,57 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Tasks;
+
+/// <summary>
+/// Base of every PkgBuild task: turns a <see cref="PkgBuildException"/> into one MSBuild error with its
+/// PKB code, file, line and column, and gives the task a token that Ctrl+C cancels.
+/// </summary>
+public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    protected CancellationToken CancellationToken => _cancel.Token;
+
+    public void Cancel() => _cancel.Cancel();
+
+    public sealed override bool Execute()
+    {
+        try
+        {
+            ExecuteCore();
+        }
+        catch (PkgBuildException e)
+        {
+            LogError(e);
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            Log.LogWarning(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, $"{GetType().Name} was cancelled.");
+        }
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The task's work; report user errors by throwing <see cref="PkgBuildException"/>.</summary>
+    protected abstract void ExecuteCore();
+
+    protected void LogError(PkgBuildException e)
+    {
+        var at = e.Location;
+        Log.LogError(
+            subcategory: null,
+            errorCode: e.Code,
+            helpKeyword: null,
+            helpLink: null,
+            file: at.File,
+            lineNumber: at.Line,
+            columnNumber: at.Column,
+            endLineNumber: 0,
+            endColumnNumber: 0,
+            message: e.Message);
+    }
+
+    /// <summary>The project file, for errors about a property or item the user wrote there.</summary>
+    protected string ProjectFile => BuildEngine?.ProjectFileOfTaskNode ?? "";
+}
