@@ -43,4 +43,13 @@ public static class ErrorCodes
 
     /// <summary>Data of the wrong shape where a particular shape is required (a hash where a list was expected).</summary>
     public const string DataUnexpectedShape = "PKB0108";
+
+    /// <summary>A catalog host that does not resolve or refuses the connection.</summary>
+    public const string CatalogUnreachable = "PKB0201";
+
+    /// <summary>A catalog answered with an HTTP status that is neither success, not-found nor retryable.</summary>
+    public const string CatalogHttpError = "PKB0202";
+
+    /// <summary>A catalog kept failing with retryable errors (5xx, 408, 409, timeouts) until the retries ran out.</summary>
+    public const string CatalogRetriesExhausted = "PKB0203";
 }

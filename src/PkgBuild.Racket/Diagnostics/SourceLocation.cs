@@ -8,6 +8,9 @@ public readonly record struct SourceLocation(string? File, int Line, int Column,
 {
     public static SourceLocation None => default;
 
+    /// <summary>A file or URL with no position in it (the problem is the whole resource).</summary>
+    public static SourceLocation InFile(string file) => new(file, 0, 0, 0);
+
     public bool IsKnown => Line > 0;
 
     public override string ToString() =>
