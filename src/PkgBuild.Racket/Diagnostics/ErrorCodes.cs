@@ -52,4 +52,10 @@ public static class ErrorCodes
 
     /// <summary>A catalog kept failing with retryable errors (5xx, 408, 409, timeouts) until the retries ran out.</summary>
     public const string CatalogRetriesExhausted = "PKB0203";
+
+    /// <summary>A git rev (branch, tag) that the repository does not have.</summary>
+    public const string GitRevNotFound = "PKB0301";
+
+    /// <summary>git could not talk to the repository (unreachable, not a repository, needs credentials).</summary>
+    public const string GitRemoteFailed = "PKB0302";
 }

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace PkgBuild.Pipeline.Processes;
+
+/// <summary>What a finished child process left: its exit code and its output, stdout and stderr interleaved.</summary>
+public sealed record ChildProcessResult(int ExitCode, string Output, bool TimedOut)
+{
+    public bool Succeeded => ExitCode == 0 && !TimedOut;
+}
+
+/// <summary>
+/// Runs a program from an argument list — never through a shell, so nothing from a catalog is ever
+/// parsed as shell syntax — with a time limit, cancellation and streamed output. A process that runs
+/// too long or is cancelled is killed with its whole process tree.
+/// </summary>
+public static class ChildProcess
+{
+    public static async Task<ChildProcessResult> RunAsync(
+        string program,
+        IEnumerable<string> arguments,
+        ChildProcessOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new ChildProcessOptions();
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = options.WorkingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in options.Environment)
+        {
+            if (value == null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        var output = new StringBuilder();
+        void OnLine(string? line)
+        {
+            if (line == null)
+            {
+                return;
+            }
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+            options.OnOutputLine?.Invoke(line);
+        }
+
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new FileNotFoundException($"Cannot start '{program}': {e.Message}. Is it installed and on PATH?", program, e);
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(options.Timeout);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            timedOut = true;
+        }
+        // The asynchronous readers may still hold the last lines; this wait drains them.
+        process.WaitForExit();
+        lock (output)
+        {
+            return new ChildProcessResult(timedOut ? -1 : process.ExitCode, output.ToString(), timedOut);
+        }
+    }
+}
