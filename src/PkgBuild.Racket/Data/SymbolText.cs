@@ -1,0 +1,69 @@
+namespace PkgBuild.Racket.Data;
+
+/// <summary>
+/// The written forms of symbols and keywords: bare when the reader would give the same symbol back,
+/// else wrapped in <c>|...|</c>, or, when the name itself holds a <c>|</c>, with a backslash before
+/// each character that needs one (as Racket does: <c>a\ b\|c</c>).
+/// </summary>
+internal static class SymbolText
+{
+    public static void WriteSymbol(string name, TextWriter output)
+    {
+        CharText.EnsureScalarValues(name, "symbol");
+        var numberLike = name == "." || NumberParser.Classify(name) != NumberClass.NotANumber;
+        var quote = name.Length == 0 || numberLike || (name[0] == '#' && !name.StartsWith("#%", StringComparison.Ordinal))
+            || HasSpecialChar(name);
+        Write(name, quote, escapeFirst: numberLike, output);
+    }
+
+    public static void WriteKeyword(string name, TextWriter output)
+    {
+        CharText.EnsureScalarValues(name, "keyword");
+        output.Write("#:");
+        var quote = name.Length > 0 && (name[0] == '#' || HasSpecialChar(name));
+        Write(name, quote, escapeFirst: false, output);
+    }
+
+    /// <summary>Characters that end or change a symbol token in the reader.</summary>
+    public static bool IsDelimiterOrSpecial(char c) =>
+        c is '(' or ')' or '[' or ']' or '{' or '}' or '"' or ',' or '\'' or '`' or ';' or '|' or '\\'
+        || UnicodeClass.IsWhitespace(c);
+
+    private static bool HasSpecialChar(string name)
+    {
+        foreach (var c in name)
+        {
+            if (IsDelimiterOrSpecial(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void Write(string name, bool quote, bool escapeFirst, TextWriter output)
+    {
+        if (!quote)
+        {
+            output.Write(name);
+        }
+        else if (!name.Contains('|'))
+        {
+            output.Write('|');
+            output.Write(name);
+            output.Write('|');
+        }
+        else
+        {
+            for (var i = 0; i < name.Length; i++)
+            {
+                var c = name[i];
+                if (IsDelimiterOrSpecial(c) || (i == 0 && (c == '#' || escapeFirst)))
+                {
+                    output.Write('\\');
+                }
+                output.Write(c);
+            }
+        }
+    }
+}
