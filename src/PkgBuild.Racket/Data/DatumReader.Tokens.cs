@@ -190,7 +190,12 @@ public sealed partial class DatumReader
                 return Atom(start, new RacketChar(ReadCharConstant(start)));
             case ':':
                 _source.Read();
-                return Atom(start, new RacketKeyword(ReadAtomText(start, out _)));
+                var keyword = ReadAtomText(start, out var quotedKeyword);
+                if (keyword == "." && !quotedKeyword)
+                {
+                    throw Error(ErrorCodes.DataSyntax, "illegal use of `.` (write the keyword as `#:|.|`)", start);
+                }
+                return Atom(start, new RacketKeyword(keyword));
             case '&':
                 _source.Read();
                 return new Token(TokenKind.Prefix, start) { Text = "#&", PrefixFrame = FrameKind.Box };

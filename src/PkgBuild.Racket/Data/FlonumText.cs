@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace PkgBuild.Racket.Data;
 
@@ -32,6 +33,7 @@ internal static class FlonumText
         {
             digits = "0";
         }
+        (digits, exponent) = PreferUpperOnTie(Math.Abs(value), digits, exponent);
         var sign = value < 0 ? "-" : "";
         if (exponent >= -4 && exponent <= Math.Max(13, digits.Length + 2))
         {
@@ -60,6 +62,58 @@ internal static class FlonumText
         // Position of the first significant digit relative to the decimal point.
         exponent += intPart.Length - 1 - leadingZeros;
         return $"{all[0]}.{(all.Length > 1 ? all[1..] : "0")}E{exponent}";
+    }
+
+    /// <summary>
+    /// When the value lies exactly halfway between two shortest candidates (…207.25 between …207.2 and
+    /// …207.3), Racket prints the upper one and .NET may print the lower; take the upper, as Racket does.
+    /// </summary>
+    private static (string Digits, int Exponent) PreferUpperOnTie(double value, string digits, int exponent)
+    {
+        var lastDigitPower = exponent - (digits.Length - 1);
+        var d = BigInteger.Parse(digits, CultureInfo.InvariantCulture);
+        if (!IsExactlyHalfwayAbove(value, d, lastDigitPower))
+        {
+            return (digits, exponent);
+        }
+        var up = (d + 1).ToString(CultureInfo.InvariantCulture);
+        var upExponent = exponent + (up.Length - digits.Length);
+        if (double.Parse($"{up}e{lastDigitPower}", CultureInfo.InvariantCulture) != value)
+        {
+            return (digits, exponent);
+        }
+        up = up.TrimEnd('0');
+        return (up.Length == 0 ? "0" : up, upExponent);
+    }
+
+    /// <summary>Whether <paramref name="value"/> is exactly (d + 1/2) × 10^k.</summary>
+    private static bool IsExactlyHalfwayAbove(double value, BigInteger d, int k)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var biased = (int)((bits >> 52) & 0x7FF);
+        var fraction = bits & 0xFFFFFFFFFFFFFL;
+        var mantissa = new BigInteger(biased == 0 ? fraction : fraction | (1L << 52));
+        var binaryExponent = (biased == 0 ? 1 : biased) - 1075;
+        // value = mantissa × 2^binaryExponent; compare 2 × value with (2d + 1) × 10^k, both as integers.
+        var left = 2 * mantissa;
+        var right = 2 * d + 1;
+        if (binaryExponent >= 0)
+        {
+            left <<= binaryExponent;
+        }
+        else
+        {
+            right <<= -binaryExponent;
+        }
+        if (k >= 0)
+        {
+            right *= BigInteger.Pow(10, k);
+        }
+        else
+        {
+            left *= BigInteger.Pow(10, -k);
+        }
+        return left == right;
     }
 
     private static string Positional(string digits, int exponent)

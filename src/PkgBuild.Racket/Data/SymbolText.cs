@@ -20,7 +20,7 @@ internal static class SymbolText
     {
         CharText.EnsureScalarValues(name, "keyword");
         output.Write("#:");
-        var quote = name.Length > 0 && (name[0] == '#' || HasSpecialChar(name));
+        var quote = name == "." || (name.StartsWith('#') && !name.StartsWith("#%", StringComparison.Ordinal)) || HasSpecialChar(name);
         Write(name, quote, escapeFirst: false, output);
     }
 

@@ -28,9 +28,12 @@ internal static class UnicodeClass
     public static bool IsSpaceSeparator(int codePoint) =>
         CharUnicodeInfo.GetUnicodeCategory(codePoint) == UnicodeCategory.SpaceSeparator;
 
-    /// <summary><c>char-whitespace?</c>: what ends a symbol or number in the reader.</summary>
+    /// <summary>
+    /// What the reader skips between data: <c>char-whitespace?</c>, plus U+FEFF (a byte order mark), which
+    /// Racket's reader also treats as whitespace.
+    /// </summary>
     public static bool IsWhitespace(int codePoint) =>
-        codePoint is >= 9 and <= 13 or 0x85 || (codePoint > 0x7f && (
+        codePoint is >= 9 and <= 13 or 0x85 or 0xFEFF || (codePoint > 0x7f && (
             CharUnicodeInfo.GetUnicodeCategory(codePoint) is UnicodeCategory.SpaceSeparator
                 or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)) || codePoint == ' ';
 }

@@ -35,6 +35,9 @@ public class DatumWriterTests
     [InlineData(1.7976931348623157e308, "1.7976931348623157e+308")]
     [InlineData(-1e21, "-1e+21")]
     [InlineData(0.00012345, "0.00012345")]
+    [InlineData(2110005183816207.25, "2110005183816207.3")]
+    [InlineData(2110005183816207.75, "2110005183816207.8")]
+    [InlineData(0.5, "0.5")]
     public void Flonums_print_as_racket_does(double value, string expected) =>
         Assert.Equal(expected, new RacketFlonum(value).ToString());
 
@@ -82,6 +85,10 @@ public class DatumWriterTests
     [InlineData("1", "#:1")]
     [InlineData("#x", "#:|#x|")]
     [InlineData("|", "#:\\|")]
+    [InlineData(".", "#:|.|")]
+    [InlineData("..", "#:..")]
+    [InlineData("#", "#:|#|")]
+    [InlineData("#%", "#:#%")]
     public void Keywords(string name, string expected) => Assert.Equal(expected, new RacketKeyword(name).ToString());
 
     [Theory]

@@ -1,0 +1,42 @@
+namespace PkgBuild.Testing.Racket;
+
+/// <summary>
+/// Runs the real <c>racket</c> and <c>raco</c> (installed by eng/install-prereqs.sh) on the helper programs
+/// next to this file: <c>data-echo.rkt</c>, <c>data-compare.rkt</c>, <c>data-generate.rkt</c>. A test that
+/// needs Racket fails, rather than skips, when it is missing.
+/// </summary>
+public static class RacketRunner
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where the helper programs are copied with the test assembly.</summary>
+    public static string ScriptPath(string name) => Path.Combine(AppContext.BaseDirectory, "Racket", name);
+
+    /// <summary>Runs <c>racket SCRIPT ARGS</c>; returns stdout and stderr, throws with both on failure.</summary>
+    public static string RunScript(string script, params string[] arguments) =>
+        Run("racket", [ScriptPath(script), .. arguments]);
+
+    /// <summary>Runs <c>raco ARGS</c>, e.g. <c>pkg catalog-copy</c>.</summary>
+    public static string Raco(params string[] arguments) => Run("raco", arguments);
+
+    /// <summary>Racket's <c>write</c> output for every datum in <paramref name="inputFile"/>, one per line.</summary>
+    public static void Echo(string inputFile, string outputFile) => RunScript("data-echo.rkt", inputFile, outputFile);
+
+    /// <summary>Null when Racket reads the two files as pairwise <c>equal?</c> data, else its report.</summary>
+    public static string? CompareData(string fileA, string fileB)
+    {
+        var result = ProcessRunner.Run("racket", [ScriptPath("data-compare.rkt"), fileA, fileB], timeout: Limit);
+        return result.ExitCode == 0 && result.Output.StartsWith("ok ", StringComparison.Ordinal) ? null : result.Output;
+    }
+
+    private static string Run(string program, IEnumerable<string> arguments)
+    {
+        var list = arguments.ToList();
+        var result = ProcessRunner.Run(program, list, timeout: Limit);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', list)} exited with {result.ExitCode}:\n{result.Output}");
+        }
+        return result.Output;
+    }
+}
