@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using PkgBuild.Racket.Data;
 
-namespace PkgBuild.Racket.Tests.Data;
+namespace PkgBuild.Testing.Racket;
 
 /// <summary>
 /// Seeded random data of every kind the format has, for the property test. Hash keys respect each kind's
@@ -11,7 +11,7 @@ namespace PkgBuild.Racket.Tests.Data;
 /// reads of the same text differ. Characters come from ranges whose Unicode categories are the same in
 /// Racket 8.7 and .NET, so written texts can be compared byte for byte.
 /// </summary>
-internal sealed class RandomDatums(int seed)
+public sealed class RandomDatums(int seed)
 {
     private static readonly (int From, int To)[] CharRanges =
     [

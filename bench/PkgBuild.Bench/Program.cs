@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Globalization;
+using PkgBuild.Racket.Data;
+using PkgBuild.Testing;
+using PkgBuild.Testing.Racket;
+
+// dotnet run --project bench/PkgBuild.Bench -c Release -- data [packages]   ours vs racket on a catalog's pkgs-all
+// dotnet run --project bench/PkgBuild.Bench -c Release -- fuzz [inputs]     a long reader fuzz run
+var command = args.Length > 0 ? args[0] : "data";
+var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+return command switch
+{
+    "data" => DataBenchmark.Run(size > 0 ? size : 5000),
+    "fuzz" => FuzzRun.Run(size > 0 ? size : 5_000_000),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs]");
+    return 2;
+}
+
+/// <summary>
+/// Reading and writing a catalog's pkgs-all, as a ratio to Racket's own read and write of the same file in
+/// the same run (both medians of several rounds; Racket's startup is not counted).
+/// </summary>
+static class DataBenchmark
+{
+    private const int Rounds = 7;
+
+    public static int Run(int packages)
+    {
+        using var dir = new TempDirectory("pkgbuild-bench");
+        RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), packages.ToString(CultureInfo.InvariantCulture));
+        RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("copy"));
+        var file = dir.Combine("copy", "pkgs-all");
+        Console.WriteLine($"pkgs-all: {packages} packages, {new FileInfo(file).Length / 1024.0 / 1024.0:F1} MiB");
+
+        var peer = ProcessRunner.Run("racket", [Path.Combine(AppContext.BaseDirectory, "read-write.rkt"), file, Rounds.ToString(CultureInfo.InvariantCulture)]);
+        var parts = peer.Output.Trim().Split(' ');
+        var racketRead = double.Parse(parts[1], CultureInfo.InvariantCulture);
+        var racketWrite = double.Parse(parts[3], CultureInfo.InvariantCulture);
+
+        Datum datum = RacketList.Empty;
+        var ourRead = Median(() => datum = DatumReader.ReadSingleFile(file));
+        var ourStream = Median(() =>
+        {
+            using var reader = new DatumReader(File.OpenRead(file), file);
+            foreach (var _ in reader.ReadHashEntries())
+            {
+            }
+        });
+        var ourWrite = Median(() => DatumWriter.WriteToString(datum));
+
+        Console.WriteLine($"read         racket {racketRead,8:F1} ms   ours {ourRead,8:F1} ms   ratio {ourRead / racketRead:F2}");
+        Console.WriteLine($"read entries racket {racketRead,8:F1} ms   ours {ourStream,8:F1} ms   ratio {ourStream / racketRead:F2}");
+        Console.WriteLine($"write        racket {racketWrite,8:F1} ms   ours {ourWrite,8:F1} ms   ratio {ourWrite / racketWrite:F2}");
+        return 0;
+    }
+
+    private static double Median(Action action)
+    {
+        action(); // warm-up: JIT
+        var times = Enumerable.Range(0, Rounds).Select(_ =>
+        {
+            var watch = Stopwatch.StartNew();
+            action();
+            return watch.Elapsed.TotalMilliseconds;
+        }).Order().ToList();
+        return times[Rounds / 2];
+    }
+}
+
+static class FuzzRun
+{
+    public static int Run(int inputs)
+    {
+        var watch = Stopwatch.StartNew();
+        var result = new ReaderFuzzer(seed: Environment.TickCount).Run(inputs);
+        Console.WriteLine($"{result.Inputs} inputs in {watch.Elapsed}: {result.Successes} read, {result.Errors} errors ({string.Join(", ", result.CodesSeen.Order())}), {result.Failures.Count} failures");
+        foreach (var failure in result.Failures.Take(20))
+        {
+            Console.WriteLine(failure);
+        }
+        return result.Failures.Count == 0 ? 0 : 1;
+    }
+}
