@@ -9,6 +9,11 @@ public static class RacketRunner
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
 
+    private static readonly Lazy<string> InstalledVersion = new(() => Run("racket", ["-e", "(display (version))"]).Trim());
+
+    /// <summary>The installed Racket's version string, e.g. <c>8.7</c>; catalogs' <c>versions</c> keys match it exactly.</summary>
+    public static string Version => InstalledVersion.Value;
+
     /// <summary>Where the helper programs are copied with the test assembly.</summary>
     public static string ScriptPath(string name) => Path.Combine(AppContext.BaseDirectory, "Racket", name);
 
