@@ -1,5 +1,6 @@
 using PkgBuild.Racket.Data;
 using PkgBuild.Racket.Diagnostics;
+using PkgBuild.Racket.Sources;
 using PkgBuild.Racket.Versions;
 
 namespace PkgBuild.Racket.Catalogs;
@@ -66,6 +67,22 @@ public sealed class CatalogEntry
     public CatalogEntry WithSource(string source) => With("source", new RacketString(source));
 
     public CatalogEntry WithChecksum(string checksum) => With("checksum", new RacketString(checksum));
+
+    /// <summary>
+    /// A copy whose relative path source (<c>../pkgs/p.zip</c>) is made absolute against the catalog's base
+    /// URL, as <c>raco pkg catalog-copy</c> does (<c>file:///abs/pkgs/p.zip</c>); other sources are kept.
+    /// </summary>
+    public CatalogEntry WithRelativeSourceResolved(Uri catalogBase)
+    {
+        var source = Source;
+        if (string.IsNullOrEmpty(source) || Path.IsPathRooted(source) || source.Contains("://", StringComparison.Ordinal)
+            || PackageName.IsValid(source)
+            || PackageSource.Parse(source).Kind is not (PackageSourceKind.File or PackageSourceKind.Directory))
+        {
+            return this;
+        }
+        return WithSource(new Uri(catalogBase, source).AbsoluteUri);
+    }
 
     /// <summary>A copy without <paramref name="key"/>.</summary>
     public CatalogEntry Without(string key) => new(Name, Data.Remove(new RacketSymbol(key)));

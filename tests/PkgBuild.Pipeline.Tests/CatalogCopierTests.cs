@@ -1,0 +1,83 @@
+using PkgBuild.Pipeline.Catalogs;
+using PkgBuild.Racket.Diagnostics;
+using PkgBuild.Testing;
+using PkgBuild.Testing.Http;
+using PkgBuild.Testing.Racket;
+using Xunit;
+
+namespace PkgBuild.Pipeline.Tests;
+
+/// <summary>Our copy against the real <c>raco pkg catalog-copy</c> of the same sources, file for file.</summary>
+public class CatalogCopierTests
+{
+    private static readonly HttpRetryPolicy Quick = new() { FirstDelay = TimeSpan.FromMilliseconds(10), MaxAttempts = 2 };
+
+    [Fact]
+    public async Task A_directory_catalog_is_copied_as_raco_copies_it()
+    {
+        using var dir = new TempDirectory();
+        RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), "10");
+        RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("raco"));
+        var warnings = new List<string>();
+        using var http = new CatalogHttpClient(Quick);
+        await new CatalogCopier(http, warnings.Add).CopyAsync([dir.Combine("source")], dir.Combine("ours"), "8.7");
+
+        AssertSameCatalogFiles(dir.Combine("raco"), dir.Combine("ours"));
+        Assert.Empty(warnings);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_http_catalog_is_copied_with_pkgs_all_or_else_pkg_by_pkg(bool servePkgsAll)
+    {
+        using var dir = new TempDirectory();
+        RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), "10");
+        RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("raco"));
+        using var server = new LoopbackHttpServer(request =>
+        {
+            var path = Uri.UnescapeDataString(request.PathAndQuery.Split('?')[0]);
+            var file = path.StartsWith("/catalog/", StringComparison.Ordinal) ? Path.Combine(dir.Combine("raco"), path["/catalog/".Length..]) : "";
+            return (path == "/catalog/pkgs-all" && !servePkgsAll) || !File.Exists(file)
+                ? new TestHttpResponse(404)
+                : TestHttpResponse.Ok(File.ReadAllText(file));
+        });
+        var warnings = new List<string>();
+        using var http = new CatalogHttpClient(Quick);
+        var source = server.BaseUrl + "catalog"; // no trailing '/': fixed, with a warning
+        await new CatalogCopier(http, warnings.Add).CopyAsync([source], dir.Combine("ours"), "8.7");
+
+        AssertSameCatalogFiles(dir.Combine("raco"), dir.Combine("ours"));
+        Assert.Contains(warnings, w => w.Contains("no trailing '/'", StringComparison.Ordinal));
+        Assert.Equal(servePkgsAll ? 1 : 12, server.Requests.Count);
+        Assert.All(server.Requests, r => Assert.Contains("version=8.7", r));
+    }
+
+    [Fact]
+    public async Task A_failed_copy_leaves_the_previous_copy_in_place()
+    {
+        using var dir = new TempDirectory();
+        RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), "3");
+        using var http = new CatalogHttpClient(Quick);
+        var copier = new CatalogCopier(http, _ => { });
+        await copier.CopyAsync([dir.Combine("source")], dir.Combine("ours"), "8.7");
+        var before = File.ReadAllText(dir.Combine("ours", "pkgs-all"));
+
+        File.WriteAllText(dir.Combine("source", "pkg", "pkg-2"), "#hash((source . \"x\")");
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => copier.CopyAsync([dir.Combine("source")], dir.Combine("ours"), "8.7"));
+        Assert.Equal(ErrorCodes.DataUnexpectedEnd, error.Code);
+        Assert.EndsWith(Path.Combine("pkg", "pkg-2"), error.Location.File);
+        Assert.Equal(before, File.ReadAllText(dir.Combine("ours", "pkgs-all")));
+    }
+
+    private static void AssertSameCatalogFiles(string expected, string actual)
+    {
+        var names = Directory.GetFiles(Path.Combine(expected, "pkg")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(names, Directory.GetFiles(Path.Combine(actual, "pkg")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var name in names)
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(expected, "pkg", name!)), File.ReadAllText(Path.Combine(actual, "pkg", name!)));
+        }
+        Assert.Equal(File.ReadAllText(Path.Combine(expected, "pkgs-all")), File.ReadAllText(Path.Combine(actual, "pkgs-all")));
+    }
+}
