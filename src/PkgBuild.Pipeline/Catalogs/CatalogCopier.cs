@@ -56,7 +56,7 @@ public sealed class CatalogCopier(CatalogHttpClient http, Action<string> warn)
         var entries = new List<CatalogEntry>();
         if (!all.NotFound)
         {
-            using var reader = new DatumReader(new MemoryStream(all.Body ?? []), allUrl.ToString());
+            using var reader = BodyReader(all);
             foreach (var (key, value) in reader.ReadHashEntries())
             {
                 if (key is not RacketString { Value: var name } || !PackageName.IsValid(name))
@@ -76,7 +76,8 @@ public sealed class CatalogCopier(CatalogHttpClient http, Action<string> warn)
             throw new PkgBuildException(ErrorCodes.CatalogHttpError,
                 $"'{catalogBase}' is not a catalog: it has neither pkgs-all nor pkgs.", SourceLocation.InFile(catalogBase.ToString()));
         }
-        var list = DatumReader.ReadSingle(System.Text.Encoding.UTF8.GetString(names.Body ?? []), namesUrl.ToString());
+        using var namesReader = BodyReader(names);
+        var list = namesReader.ReadSingle();
         if (list is not RacketList { IsProper: true } nameList)
         {
             throw new PkgBuildException(ErrorCodes.DataUnexpectedShape, "A catalog's pkgs is a list of package names.", list.Location);
@@ -104,11 +105,15 @@ public sealed class CatalogCopier(CatalogHttpClient http, Action<string> warn)
                 {
                     return; // listed but gone: raco skips it too
                 }
-                using var reader = new DatumReader(new MemoryStream(result.Body ?? []), url.ToString());
+                using var reader = BodyReader(result);
                 fetched[i] = CatalogEntry.FromDatum(valid[i], reader.ReadSingle()).WithRelativeSourceResolved(catalogBase);
             }).ConfigureAwait(false);
         return new PackageCatalog(fetched.OfType<CatalogEntry>());
     }
+
+    /// <summary>A reader over a response body: strict UTF-8, with the URL as the file in error positions.</summary>
+    private static DatumReader BodyReader(HttpFetchResult result) =>
+        new(new MemoryStream(result.Body ?? []), result.Url.ToString());
 
     private static string InvalidName(string name, string where) =>
         $"Skipped the catalog entry {name} in {where}: package names are ASCII letters, digits, '-' and '_'.";

@@ -75,8 +75,8 @@ public sealed class CatalogEntry
     public CatalogEntry WithRelativeSourceResolved(Uri catalogBase)
     {
         var source = Source;
-        if (string.IsNullOrEmpty(source) || Path.IsPathRooted(source) || source.Contains("://", StringComparison.Ordinal)
-            || PackageName.IsValid(source)
+        // Parse calls file:// URLs File or Directory too; only relative paths are resolved.
+        if (source == null || Path.IsPathRooted(source) || source.Contains("://", StringComparison.Ordinal)
             || PackageSource.Parse(source).Kind is not (PackageSourceKind.File or PackageSourceKind.Directory))
         {
             return this;

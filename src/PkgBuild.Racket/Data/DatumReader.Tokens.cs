@@ -272,19 +272,16 @@ public sealed partial class DatumReader
             _text.Append((char)_source.Read());
         }
         var next = _source.Peek();
-        if (next >= 0 && !IsDelimiter(next) && next != '#' && next != '"')
+        if (next >= 0 && !ReaderSyntax.IsDelimiter(next) && next != '#' && next != '"')
         {
             // "#tx", "#hash1": not a word we know; take the rest so the message shows it.
-            while (_source.Peek() is var d && d >= 0 && !IsDelimiter(d))
+            while (_source.Peek() is var d && d >= 0 && !ReaderSyntax.IsDelimiter(d))
             {
                 _text.Append((char)_source.Read());
             }
         }
         return _text.ToString();
     }
-
-    private static bool IsDelimiter(int c) =>
-        c is '(' or ')' or '[' or ']' or '{' or '}' or '"' or ',' or '\'' or '`' or ';' || UnicodeClass.IsWhitespace(c);
 
     /// <summary>A symbol, a number, or a lone <c>.</c>; <paramref name="prefix"/> is a consumed <c>#</c>.</summary>
     private Token ReadSymbolOrNumber(SourceLocation start, string prefix)
@@ -320,7 +317,7 @@ public sealed partial class DatumReader
         while (true)
         {
             var c = _source.Peek();
-            if (c < 0 || IsDelimiter(c))
+            if (c < 0 || ReaderSyntax.IsDelimiter(c))
             {
                 return _text.ToString();
             }
@@ -342,7 +339,6 @@ public sealed partial class DatumReader
             else if (c == '|')
             {
                 quoted = true;
-                var barStart = _source.Location;
                 while (true)
                 {
                     var inner = _source.Read();
@@ -356,7 +352,6 @@ public sealed partial class DatumReader
                     }
                     _text.Append((char)inner);
                 }
-                _ = barStart;
             }
             else
             {
@@ -422,7 +417,7 @@ public sealed partial class DatumReader
         for (var i = 0; i < max; i++)
         {
             var c = _source.Peek();
-            var digit = c < 0 ? -1 : radix == 16 ? (IsHexDigit(c) ? Convert.ToInt32(((char)c).ToString(), 16) : -1) : (c is >= '0' and <= '7' ? c - '0' : -1);
+            var digit = c < 0 ? -1 : NumberParser.DigitValue((char)c, radix);
             if (digit < 0)
             {
                 if (exactly)

@@ -29,6 +29,7 @@ internal static class NumberParser
         char exactness = '\0';
         var body = token.AsSpan();
         var prefixed = false;
+        var radixSeen = false;
         while (body.Length >= 2 && body[0] == '#')
         {
             prefixed = true;
@@ -37,8 +38,9 @@ internal static class NumberParser
             {
                 exactness = p;
             }
-            else if ((p is 'x' or 'o' or 'b' or 'd') && radix == 10 && !HasRadixPrefix(token, body))
+            else if ((p is 'x' or 'o' or 'b' or 'd') && !radixSeen)
             {
+                radixSeen = true;
                 radix = p switch { 'x' => 16, 'o' => 8, 'b' => 2, _ => 10 };
             }
             else
@@ -55,19 +57,6 @@ internal static class NumberParser
             return NumberClass.Invalid;
         }
         return result;
-    }
-
-    private static bool HasRadixPrefix(string token, ReadOnlySpan<char> rest)
-    {
-        var consumed = token.AsSpan(0, token.Length - rest.Length);
-        for (var i = 0; i + 1 < consumed.Length; i += 2)
-        {
-            if (char.ToLowerInvariant(consumed[i + 1]) is 'x' or 'o' or 'b' or 'd')
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static NumberClass ParseBody(ReadOnlySpan<char> body, int radix, char exactness, out RacketNumber? value, out string? error)
@@ -173,7 +162,8 @@ internal static class NumberParser
             _ => false,
         };
 
-    private static int DigitValue(char c, int radix)
+    /// <summary>The digit's value in <paramref name="radix"/>, or -1 when it is not one.</summary>
+    internal static int DigitValue(char c, int radix)
     {
         var v = c switch
         {

@@ -11,8 +11,7 @@ internal static class SymbolText
     {
         CharText.EnsureScalarValues(name, "symbol");
         var numberLike = name == "." || NumberParser.Classify(name) != NumberClass.NotANumber;
-        var quote = name.Length == 0 || numberLike || (name[0] == '#' && !name.StartsWith("#%", StringComparison.Ordinal))
-            || HasSpecialChar(name);
+        var quote = name.Length == 0 || numberLike || ReaderSyntax.HasHashPrefix(name) || HasSpecialChar(name);
         Write(name, quote, escapeFirst: numberLike, output);
     }
 
@@ -20,20 +19,15 @@ internal static class SymbolText
     {
         CharText.EnsureScalarValues(name, "keyword");
         output.Write("#:");
-        var quote = name == "." || (name.StartsWith('#') && !name.StartsWith("#%", StringComparison.Ordinal)) || HasSpecialChar(name);
+        var quote = name == "." || ReaderSyntax.HasHashPrefix(name) || HasSpecialChar(name);
         Write(name, quote, escapeFirst: false, output);
     }
-
-    /// <summary>Characters that end or change a symbol token in the reader.</summary>
-    public static bool IsDelimiterOrSpecial(char c) =>
-        c is '(' or ')' or '[' or ']' or '{' or '}' or '"' or ',' or '\'' or '`' or ';' or '|' or '\\'
-        || UnicodeClass.IsWhitespace(c);
 
     private static bool HasSpecialChar(string name)
     {
         foreach (var c in name)
         {
-            if (IsDelimiterOrSpecial(c))
+            if (ReaderSyntax.NeedsQuoteInSymbol(c))
             {
                 return true;
             }
@@ -58,7 +52,7 @@ internal static class SymbolText
             for (var i = 0; i < name.Length; i++)
             {
                 var c = name[i];
-                if (IsDelimiterOrSpecial(c) || (i == 0 && (c == '#' || escapeFirst)))
+                if (ReaderSyntax.NeedsQuoteInSymbol(c) || (i == 0 && (c == '#' || escapeFirst)))
                 {
                     output.Write('\\');
                 }

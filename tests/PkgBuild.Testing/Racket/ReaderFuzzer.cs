@@ -22,6 +22,8 @@ public sealed class ReaderFuzzer(int seed)
         new string('(', 70), new string('[', 40) + "#&#&" + new string('{', 30),
     ];
 
+    private static readonly DatumReaderOptions Options = new() { MaxDepth = 64 };
+
     private readonly Random _random = new(seed);
     private readonly RandomDatums _data = new(seed);
 
@@ -34,14 +36,14 @@ public sealed class ReaderFuzzer(int seed)
             result.Inputs++;
             try
             {
-                using var reader = new DatumReader(new MemoryStream(input), "fuzz.rktd", new DatumReaderOptions { MaxDepth = 64 });
+                using var reader = new DatumReader(new MemoryStream(input), "fuzz.rktd", Options);
                 var any = false;
                 while (reader.Read() is { } datum)
                 {
                     any = true;
                     // Compared as text: keys that #hasheq compares by identity make two reads unequal, as in Racket.
                     var text = datum.ToString();
-                    var again = DatumReader.ReadSingle(text, options: new DatumReaderOptions { MaxDepth = 64 }).ToString();
+                    var again = DatumReader.ReadSingle(text, options: Options).ToString();
                     if (again != text)
                     {
                         result.Failures.Add($"#{i}: {Show(input)} reads as {text} which reads back as {again}");
