@@ -52,6 +52,29 @@ public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelable
             message: e.Message);
     }
 
+    /// <summary>A problem that was worked around: a warning with the exception's code and position.</summary>
+    protected void LogWarning(PkgBuildException e)
+    {
+        var at = e.Location;
+        Log.LogWarning(null, e.Code, null, null, at.File, at.Line, at.Column, 0, 0, e.Message);
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="work"/> on the task's own thread, calling <paramref name="report"/> every
+    /// few seconds while it runs (so a long step shows it is alive), and rethrows its exception unwrapped.
+    /// </summary>
+    protected T Wait<T>(Task<T> work, Action? report = null)
+    {
+        while (!((IAsyncResult)work).AsyncWaitHandle.WaitOne(ProgressInterval))
+        {
+            report?.Invoke();
+        }
+        return work.GetAwaiter().GetResult();
+    }
+
+    /// <summary>How often a long step logs its progress.</summary>
+    protected static TimeSpan ProgressInterval { get; } = TimeSpan.FromSeconds(3);
+
     /// <summary>The project file, for errors about a property or item the user wrote there.</summary>
     protected string ProjectFile => BuildEngine?.ProjectFileOfTaskNode ?? "";
 }

@@ -20,7 +20,7 @@ public class CatalogCopierTests
         RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("raco"));
         var warnings = new List<string>();
         using var http = new CatalogHttpClient(Quick);
-        await new CatalogCopier(http, warnings.Add).CopyAsync([dir.Combine("source")], dir.Combine("ours"), "8.7");
+        await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", w => warnings.Add(w.Message));
 
         AssertSameCatalogFiles(dir.Combine("raco"), dir.Combine("ours"));
         Assert.Empty(warnings);
@@ -45,7 +45,7 @@ public class CatalogCopierTests
         var warnings = new List<string>();
         using var http = new CatalogHttpClient(Quick);
         var source = server.BaseUrl + "catalog"; // no trailing '/': fixed, with a warning
-        await new CatalogCopier(http, warnings.Add).CopyAsync([source], dir.Combine("ours"), "8.7");
+        await CatalogCopier.CopyAsync(http, [source], dir.Combine("ours"), "8.7", w => warnings.Add(w.Message));
 
         AssertSameCatalogFiles(dir.Combine("raco"), dir.Combine("ours"));
         Assert.Contains(warnings, w => w.Contains("no trailing '/'", StringComparison.Ordinal));
@@ -59,12 +59,11 @@ public class CatalogCopierTests
         using var dir = new TempDirectory();
         RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), "3");
         using var http = new CatalogHttpClient(Quick);
-        var copier = new CatalogCopier(http, _ => { });
-        await copier.CopyAsync([dir.Combine("source")], dir.Combine("ours"), "8.7");
+        await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", _ => { });
         var before = File.ReadAllText(dir.Combine("ours", "pkgs-all"));
 
         File.WriteAllText(dir.Combine("source", "pkg", "pkg-2"), "#hash((source . \"x\")");
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => copier.CopyAsync([dir.Combine("source")], dir.Combine("ours"), "8.7"));
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", _ => { }));
         Assert.Equal(ErrorCodes.DataUnexpectedEnd, error.Code);
         Assert.EndsWith(Path.Combine("pkg", "pkg-2"), error.Location.File);
         Assert.Equal(before, File.ReadAllText(dir.Combine("ours", "pkgs-all")));

@@ -1,3 +1,4 @@
+using PkgBuild.Testing;
 using PkgBuild.Testing.Sdk;
 
 namespace PkgBuild.Sdk.Tests;
@@ -11,6 +12,8 @@ public sealed class PipelineSkeletonTests
 {
     private static readonly string[] PipelineOrder =
         ["CopyCatalog", "EditCatalog", "BuildInstallers", "ServeSite", "StartVm", "RunPkgBuild"];
+
+    private static readonly string[] NotYetAvailable = ["BuildInstallers", "ServeSite", "StartVm", "RunPkgBuild"];
 
     [Fact]
     public void Quickstart_sample_resolves_the_sdk_and_runs_the_six_steps_in_order()
@@ -35,8 +38,8 @@ public sealed class PipelineSkeletonTests
 
         Assert.False(build.Succeeded, build.ToString());
         var missing = build.Errors.Where(e => e.Code == "PKB0001").ToList();
-        Assert.Equal(PipelineOrder.Length, missing.Count);
-        foreach (var (step, error) in PipelineOrder.Zip(missing))
+        Assert.Equal(NotYetAvailable.Length, missing.Count);
+        foreach (var (step, error) in NotYetAvailable.Zip(missing))
         {
             Assert.StartsWith($"{step} is not available", error.Message);
         }
@@ -57,11 +60,14 @@ public sealed class PipelineSkeletonTests
     [Fact]
     public void A_project_hooks_its_own_target_into_a_step_through_its_DependsOn_property()
     {
-        using var workspace = SdkWorkspace.FromProjectText("""
+        using var workspace = SdkWorkspace.FromProjectText($"""
             <Project Sdk="PkgBuild.Sdk">
               <PropertyGroup>
                 <EditCatalogDependsOn>MyPrepare</EditCatalogDependsOn>
               </PropertyGroup>
+              <ItemGroup>
+                <PkgBuildSourceCatalog Include="{Path.Combine(RepositoryPaths.Samples, "quickstart", "catalog")}" />
+              </ItemGroup>
               <Target Name="MyPrepare">
                 <Message Importance="high" Text="prepared" />
               </Target>

@@ -1,120 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using PkgBuild.Pipeline.IO;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Data;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Racket.Sources;
-using PkgBuild.Pipeline.IO;
 
 namespace PkgBuild.Pipeline.Catalogs;
 
+/// <summary>The copied catalog, its content hash, and whether the directory on disk changed.</summary>
+public sealed record CatalogCopyResult(PackageCatalog Catalog, string Hash, bool Changed);
+
 /// <summary>
-/// Copies catalogs, in precedence order, into one directory catalog, as <c>raco pkg catalog-copy</c> does:
-/// the first catalog that has a name supplies its whole entry, relative sources become absolute, unknown
-/// keys are kept. An HTTP catalog costs one <c>pkgs-all</c> request, or, when it has none, <c>pkgs</c> and
-/// then <c>pkg/&lt;name&gt;</c> with bounded parallelism. The destination is replaced only once the copy is
-/// complete, so a failed copy leaves the previous one in place.
+/// The local half of CopyCatalog: combines the fetched sources into one directory catalog as
+/// <c>raco pkg catalog-copy</c> does (the first catalog that has a name supplies its whole entry,
+/// relative sources become absolute, unknown keys are kept). The destination is replaced only once the
+/// copy is complete, and not at all when its content would not change.
 /// </summary>
-public sealed class CatalogCopier(CatalogHttpClient http, Action<string> warn)
+public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgress? progress = null)
 {
-    /// <summary>How many <c>pkg/&lt;name&gt;</c> requests run at once against a catalog without <c>pkgs-all</c>.</summary>
-    public int MaxParallelRequests { get; init; } = 8;
+    private readonly CatalogProgress _progress = progress ?? new CatalogProgress();
 
-    public async Task<PackageCatalog> CopyAsync(IReadOnlyList<string> sources, string destination, string? racketVersion,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Fetches <paramref name="sources"/> and copies them to <paramref name="destination"/> in one go; the
+    /// fetch state is kept in <c><paramref name="destination"/>.sources</c>. The pipeline runs the two
+    /// halves as separate steps; this is for callers that want a plain copy.
+    /// </summary>
+    public static async Task<CatalogCopyResult> CopyAsync(CatalogHttpClient http, IReadOnlyList<string> sources, string destination,
+        string? racketVersion, Action<PkgBuildException> warn, CatalogProgress? progress = null, CancellationToken cancellationToken = default)
     {
-        var catalogs = new List<PackageCatalog>();
-        foreach (var source in sources)
-        {
-            catalogs.Add(await ReadAsync(source, racketVersion, cancellationToken).ConfigureAwait(false));
-        }
+        var stateDirectory = Path.TrimEndingDirectorySeparator(destination) + ".sources";
+        var state = await new CatalogFetcher(http, warn, progress).FetchAsync(sources, racketVersion, stateDirectory, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return new CatalogCopier(warn, progress).Copy(state, stateDirectory, destination, Path.Combine(stateDirectory, "copy.hash"));
+    }
+
+    /// <summary>
+    /// Writes the combination of <paramref name="state"/>'s sources to <paramref name="destination"/>, unless
+    /// <paramref name="hashFile"/> says the destination already holds exactly that.
+    /// </summary>
+    public CatalogCopyResult Copy(CatalogFetchState state, string stateDirectory, string destination, string hashFile)
+    {
+        var catalogs = state.Sources.Select(source => Read(source, stateDirectory)).ToList();
         var combined = PackageCatalog.Combine(catalogs);
+        var hash = Hash(combined);
+        if (Directory.Exists(destination) && File.Exists(hashFile) && File.ReadAllText(hashFile) == hash)
+        {
+            return new CatalogCopyResult(combined, hash, Changed: false);
+        }
         AtomicDirectory.Replace(destination, staging => DirectoryCatalog.Write(combined, staging));
-        return combined;
+        AtomicFile.WriteAllText(hashFile, hash);
+        return new CatalogCopyResult(combined, hash, Changed: true);
     }
 
-    /// <summary>One source catalog: an http(s) URL, a <c>file://</c> URL or a directory path.</summary>
-    public async Task<PackageCatalog> ReadAsync(string source, string? racketVersion, CancellationToken cancellationToken = default)
+    internal static PkgBuildException InvalidName(string name, SourceLocation where) =>
+        new(ErrorCodes.InvalidPackageNameSkipped,
+            $"Skipped the catalog entry {name}: package names are ASCII letters, digits, '-' and '_'.", where);
+
+    private PackageCatalog Read(CatalogSourceSnapshot source, string stateDirectory)
     {
-        if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        var catalogBase = new Uri(source.Base);
+        if (source.Form == CatalogSourceForm.Directory)
         {
-            var catalogBase = CatalogUrl.ParseBase(source, out var slashAdded);
-            if (slashAdded)
-            {
-                warn($"The catalog URL '{source}' has no trailing '/'; using '{catalogBase}' (Racket's client would ask for the wrong paths).");
-            }
-            return await ReadHttpAsync(catalogBase, racketVersion, cancellationToken).ConfigureAwait(false);
+            var catalog = DirectoryCatalog.Read(source.Origin,
+                name => warn(InvalidName(name, SourceLocation.InFile(Path.Combine(source.Origin, DirectoryCatalog.PackagesDirectory, name)))));
+            _progress.AddEntries(catalog.Count);
+            return new PackageCatalog(catalog.Entries.Select(e => e.WithRelativeSourceResolved(catalogBase)));
         }
-        var directory = uri is { IsFile: true } ? uri.LocalPath : Path.GetFullPath(source);
-        var directoryBase = new Uri(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar);
-        var catalog = DirectoryCatalog.Read(directory, name => warn(InvalidName(name, directory)));
-        return new PackageCatalog(catalog.Entries.Select(e => e.WithRelativeSourceResolved(directoryBase)));
-    }
 
-    private async Task<PackageCatalog> ReadHttpAsync(Uri catalogBase, string? racketVersion, CancellationToken cancellationToken)
-    {
-        var allUrl = CatalogUrl.PkgsAll(catalogBase, racketVersion);
-        var all = await http.GetAsync(allUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Errors point at the URL the snapshot came from: its bytes are the server's, so lines and columns match.
+        using var stream = File.OpenRead(Path.Combine(stateDirectory, source.File!));
+        using var reader = new DatumReader(stream, source.Origin);
         var entries = new List<CatalogEntry>();
-        if (!all.NotFound)
+        foreach (var (key, value) in reader.ReadHashEntries())
         {
-            using var reader = BodyReader(all);
-            foreach (var (key, value) in reader.ReadHashEntries())
+            if (key is not RacketString { Value: var name } || !PackageName.IsValid(name))
             {
-                if (key is not RacketString { Value: var name } || !PackageName.IsValid(name))
-                {
-                    warn(InvalidName(key.ToString(), allUrl.ToString()));
-                    continue;
-                }
-                entries.Add(CatalogEntry.FromDatum(name, value).WithRelativeSourceResolved(catalogBase));
+                warn(InvalidName(key.ToString(), key.Location));
+                continue;
             }
-            return new PackageCatalog(entries);
+            entries.Add(CatalogEntry.FromDatum(name, value).WithRelativeSourceResolved(catalogBase));
+            _progress.AddEntries(1);
         }
-
-        var namesUrl = CatalogUrl.Pkgs(catalogBase, racketVersion);
-        var names = await http.GetAsync(namesUrl, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (names.NotFound)
-        {
-            throw new PkgBuildException(ErrorCodes.CatalogHttpError,
-                $"'{catalogBase}' is not a catalog: it has neither pkgs-all nor pkgs.", SourceLocation.InFile(catalogBase.ToString()));
-        }
-        using var namesReader = BodyReader(names);
-        var list = namesReader.ReadSingle();
-        if (list is not RacketList { IsProper: true } nameList)
-        {
-            throw new PkgBuildException(ErrorCodes.DataUnexpectedShape, "A catalog's pkgs is a list of package names.", list.Location);
-        }
-        var valid = new List<string>();
-        foreach (var item in nameList.Items)
-        {
-            if (item is RacketString { Value: var name } && PackageName.IsValid(name))
-            {
-                valid.Add(name);
-            }
-            else
-            {
-                warn(InvalidName(item.ToString(), namesUrl.ToString()));
-            }
-        }
-        var fetched = new CatalogEntry?[valid.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, valid.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = MaxParallelRequests, CancellationToken = cancellationToken },
-            async (i, token) =>
-            {
-                var url = CatalogUrl.Pkg(catalogBase, valid[i], racketVersion);
-                var result = await http.GetAsync(url, cancellationToken: token).ConfigureAwait(false);
-                if (result.NotFound)
-                {
-                    return; // listed but gone: raco skips it too
-                }
-                using var reader = BodyReader(result);
-                fetched[i] = CatalogEntry.FromDatum(valid[i], reader.ReadSingle()).WithRelativeSourceResolved(catalogBase);
-            }).ConfigureAwait(false);
-        return new PackageCatalog(fetched.OfType<CatalogEntry>());
+        return new PackageCatalog(entries);
     }
 
-    /// <summary>A reader over a response body: strict UTF-8, with the URL as the file in error positions.</summary>
-    private static DatumReader BodyReader(HttpFetchResult result) =>
-        new(new MemoryStream(result.Body ?? []), result.Url.ToString());
-
-    private static string InvalidName(string name, string where) =>
-        $"Skipped the catalog entry {name} in {where}: package names are ASCII letters, digits, '-' and '_'.";
+    /// <summary>SHA-256 of the catalog as <c>pkgs-all</c> would hold it: every entry, in name order.</summary>
+    private static string Hash(PackageCatalog catalog)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new StringWriter();
+        foreach (var entry in catalog.Entries)
+        {
+            buffer.GetStringBuilder().Clear();
+            buffer.Write(entry.Name);
+            buffer.Write('\0');
+            DatumWriter.Write(entry.Data, buffer);
+            buffer.Write('\0');
+            hash.AppendData(Encoding.UTF8.GetBytes(buffer.ToString()));
+        }
+        return Sha256.Hex(hash.GetHashAndReset());
+    }
 }

@@ -31,7 +31,9 @@ public sealed class CatalogHttpClient : IDisposable
     /// Fetches <paramref name="url"/>. Returns not-found (404/410) and not-modified (304, when validators
     /// are given) as results; throws <see cref="PkgBuildException"/> for everything that is an error.
     /// </summary>
-    public async Task<HttpFetchResult> GetAsync(Uri url, string? etag = null, DateTimeOffset? lastModified = null, CancellationToken cancellationToken = default)
+    /// <param name="bytesRead">Called with each chunk's size as the body arrives, for progress reports.</param>
+    public async Task<HttpFetchResult> GetAsync(Uri url, string? etag = null, DateTimeOffset? lastModified = null,
+        Action<int>? bytesRead = null, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -54,7 +56,7 @@ public sealed class CatalogHttpClient : IDisposable
                 if (status == HttpStatusCode.OK || status == HttpStatusCode.NotModified || status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
                 {
                     var body = status == HttpStatusCode.OK
-                        ? await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token).ConfigureAwait(false)
+                        ? await ReadBodyAsync(response.Content, bytesRead, attemptTimeout.Token).ConfigureAwait(false)
                         : null;
                     return new HttpFetchResult(url, status, body, response.Headers.ETag?.ToString(), response.Content.Headers.LastModified);
                 }
@@ -92,6 +94,24 @@ public sealed class CatalogHttpClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static async Task<byte[]> ReadBodyAsync(HttpContent content, Action<int>? bytesRead, CancellationToken cancellationToken)
+    {
+        if (bytesRead == null)
+        {
+            return await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        using var body = new MemoryStream(content.Headers.ContentLength is long n and < int.MaxValue ? (int)n : 1 << 16);
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            body.Write(buffer, 0, read);
+            bytesRead(read);
+        }
+        return body.ToArray();
+    }
 
     /// <summary>Name resolution and refused connections do not get better by retrying within seconds.</summary>
     private static bool IsUnreachable(HttpRequestException e) =>

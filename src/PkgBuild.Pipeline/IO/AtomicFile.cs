@@ -23,6 +23,20 @@ public static class AtomicFile
         Write(path, stream => stream.Write(copy, 0, copy.Length));
     }
 
+    /// <summary>
+    /// Writes <paramref name="contents"/> only when the file does not already hold exactly that, so its
+    /// time stamp moves only on a real change (MSBuild compares time stamps). Returns whether it wrote.
+    /// </summary>
+    public static bool WriteAllTextIfChanged(string path, string contents)
+    {
+        if (File.Exists(path) && File.ReadAllText(path) == contents)
+        {
+            return false;
+        }
+        WriteAllText(path, contents);
+        return true;
+    }
+
     /// <summary>Runs <paramref name="write"/> against a temporary file and moves it into place only if it returns.</summary>
     public static void Write(string path, Action<Stream> write)
     {

@@ -25,7 +25,7 @@ public static class DirectoryCatalog
         var packages = Path.Combine(directory, PackagesDirectory);
         if (!Directory.Exists(packages))
         {
-            throw new PkgBuildException(ErrorCodes.DataUnexpectedShape,
+            throw new PkgBuildException(ErrorCodes.NotACatalog,
                 $"'{directory}' is not a directory catalog: it has no '{PackagesDirectory}/' directory.", SourceLocation.InFile(directory));
         }
         var entries = new List<CatalogEntry>();

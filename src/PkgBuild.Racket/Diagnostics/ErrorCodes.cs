@@ -53,9 +53,42 @@ public static class ErrorCodes
     /// <summary>A catalog kept failing with retryable errors (5xx, 408, 409, timeouts) until the retries ran out.</summary>
     public const string CatalogRetriesExhausted = "PKB0203";
 
+    /// <summary>A catalog source that is not a catalog: no pkgs-all and no pkgs, or a directory without pkg/.</summary>
+    public const string NotACatalog = "PKB0204";
+
+    /// <summary>Warning: a catalog entry whose name is not a valid package name was skipped.</summary>
+    public const string InvalidPackageNameSkipped = "PKB0205";
+
+    /// <summary>Warning: a catalog URL without its trailing '/' (Racket's client would ask for the wrong paths) was fixed.</summary>
+    public const string CatalogUrlMissingSlash = "PKB0206";
+
+    /// <summary>A PkgBuildSourceCatalog that is neither an http(s) or file URL nor an existing directory.</summary>
+    public const string CatalogSourceNotFound = "PKB0207";
+
     /// <summary>A git rev (branch, tag) that the repository does not have.</summary>
     public const string GitRevNotFound = "PKB0301";
 
     /// <summary>git could not talk to the repository (unreachable, not a repository, needs credentials).</summary>
     public const string GitRemoteFailed = "PKB0302";
+
+    /// <summary>A PkgBuildOverride without what it needs: Source, or Repository and With; and a Rev or Commit.</summary>
+    public const string OverrideIncomplete = "PKB0303";
+
+    /// <summary>A source with its fragment before its query (<c>#rev?path=sub</c>): Racket reads a rev named <c>rev?path=sub</c>.</summary>
+    public const string OverrideFragmentBeforeQuery = "PKB0304";
+
+    /// <summary>Warning: an http(s) source without <c>.git</c>, which Racket treats as a directory URL, was given <c>.git</c>.</summary>
+    public const string OverrideNotGitUrl = "PKB0305";
+
+    /// <summary>An override source or repository that is not a git repository URL at all.</summary>
+    public const string OverrideNotGitSource = "PKB0306";
+
+    /// <summary>An override naming a package or repository that is not in the catalog.</summary>
+    public const string OverrideMatchesNothing = "PKB0307";
+
+    /// <summary>An override with an unusable value: a bad name, rev or commit, or a Rev that contradicts the source's fragment.</summary>
+    public const string OverrideInvalid = "PKB0308";
+
+    /// <summary>Two overrides that both change the same package.</summary>
+    public const string OverrideConflict = "PKB0309";
 }

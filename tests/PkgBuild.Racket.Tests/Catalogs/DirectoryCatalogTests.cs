@@ -86,6 +86,6 @@ public class DirectoryCatalogTests
     public void A_directory_without_pkg_is_not_a_catalog()
     {
         using var dir = new TempDirectory();
-        Assert.Equal(ErrorCodes.DataUnexpectedShape, Assert.Throws<PkgBuildException>(() => DirectoryCatalog.Read(dir.Path)).Code);
+        Assert.Equal(ErrorCodes.NotACatalog, Assert.Throws<PkgBuildException>(() => DirectoryCatalog.Read(dir.Path)).Code);
     }
 }

@@ -1,0 +1,4 @@
+#lang racket/base
+(require qs-base)
+(provide main-greeting)
+(define (main-greeting) (greeting "quickstart"))

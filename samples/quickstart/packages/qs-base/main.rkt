@@ -1,0 +1,3 @@
+#lang racket/base
+(provide greeting)
+(define (greeting name) (string-append "hello, " name))

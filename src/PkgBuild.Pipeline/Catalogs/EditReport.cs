@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using PkgBuild.Pipeline.IO;
+using PkgBuild.Racket.Catalogs;
+
+namespace PkgBuild.Pipeline.Catalogs;
+
+/// <summary>
+/// <c>catalog-edits.md</c> and <c>catalog-edits.json</c>: every override with the commit its rev resolved
+/// to and how, and every package it changed, old source and checksum to new.
+/// </summary>
+public static class EditReport
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static void Write(string markdownPath, string jsonPath, string editedCatalog, IReadOnlyList<OverrideSpec> overrides, IReadOnlyList<CatalogEdit> edits)
+    {
+        AtomicFile.WriteAllText(markdownPath, Markdown(editedCatalog, overrides, edits));
+        var document = new
+        {
+            catalog = editedCatalog,
+            overrides = overrides.Select(o => new
+            {
+                name = o.Name,
+                source = o.Source,
+                repository = o.Repository,
+                with = o.With,
+                rev = o.Rev,
+                commit = o.ResolvedCommit,
+                resolvedAs = o.ResolvedAs,
+                packages = edits.Where(e => e.Override == o.Name).Select(e => e.Package).ToList(),
+            }),
+            edits,
+        };
+        AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(document, Json) + "\n");
+    }
+
+    private static string Markdown(string editedCatalog, IReadOnlyList<OverrideSpec> overrides, IReadOnlyList<CatalogEdit> edits)
+    {
+        var md = new StringBuilder();
+        md.Append("# Catalog edits\n\n");
+        md.Append($"{edits.Count} package(s) changed by {overrides.Count} override(s) in `{editedCatalog}`.\n\n");
+        if (overrides.Count > 0)
+        {
+            md.Append("## Overrides\n\n");
+            foreach (var o in overrides)
+            {
+                var what = o.Source != null ? $"`{o.Source}`" : $"every package of `{o.Repository}` → `{o.With}`";
+                var rev = o.Rev ?? o.Commit ?? "(fragment of the source)";
+                md.Append($"- **{o.Name}**: {what}; rev `{rev}` is {Article(o.ResolvedAs)} → commit `{o.ResolvedCommit}`\n");
+            }
+            md.Append('\n');
+        }
+        if (edits.Count > 0)
+        {
+            md.Append("## Packages\n\n| Package | Override | Old source | Old checksum | New source | New checksum | versions rewritten |\n");
+            md.Append("|---|---|---|---|---|---|---|\n");
+            foreach (var e in edits)
+            {
+                md.Append($"| {e.Package} | {e.Override} | {Code(e.OldSource)} | {Code(e.OldChecksum)} | {Code(e.NewSource)} | {Code(e.NewChecksum)} | {string.Join(", ", e.RewrittenVersions.Select(v => Code(v)))} |\n");
+            }
+        }
+        return md.ToString();
+    }
+
+    private static string Article(string? resolvedAs) => resolvedAs switch
+    {
+        "Commit attribute" => "given by the Commit attribute",
+        null => "unresolved",
+        _ => "a " + resolvedAs,
+    };
+
+    /// <summary>Catalog text is untrusted: in a table cell, a '|' or backtick must not end the cell or the code span.</summary>
+    private static string Code(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : "`" + text.Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal) + "`";
+}
