@@ -24,6 +24,15 @@ public static class RacketRunner
     /// <summary>Runs <c>raco ARGS</c>, e.g. <c>pkg catalog-copy</c>.</summary>
     public static string Raco(params string[] arguments) => Run("raco", arguments);
 
+    /// <summary>
+    /// Runs <c>raco ARGS</c> with <c>PLTUSERHOME</c> set to <paramref name="userHome"/>: a fresh, private
+    /// package state, as each experiment in the write-up used. Throws with the output on failure.
+    /// </summary>
+    public static string RacoAsUser(string userHome, params string[] arguments) => RunAsUser("raco", userHome, arguments);
+
+    /// <summary>Runs <c>racket ARGS</c> with <c>PLTUSERHOME</c> set to <paramref name="userHome"/>.</summary>
+    public static string RacketAsUser(string userHome, params string[] arguments) => RunAsUser("racket", userHome, arguments);
+
     /// <summary>Racket's <c>write</c> output for every datum in <paramref name="inputFile"/>, one per line.</summary>
     public static void Echo(string inputFile, string outputFile) => RunScript("data-echo.rkt", inputFile, outputFile);
 
@@ -34,10 +43,16 @@ public static class RacketRunner
         return result.ExitCode == 0 && result.Output.StartsWith("ok ", StringComparison.Ordinal) ? null : result.Output;
     }
 
-    private static string Run(string program, IEnumerable<string> arguments)
+    private static string RunAsUser(string program, string userHome, string[] arguments)
+    {
+        Directory.CreateDirectory(userHome);
+        return Run(program, arguments, new Dictionary<string, string?> { ["PLTUSERHOME"] = userHome });
+    }
+
+    private static string Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var list = arguments.ToList();
-        var result = ProcessRunner.Run(program, list, timeout: Limit);
+        var result = ProcessRunner.Run(program, list, environment: environment, timeout: Limit);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', list)} exited with {result.ExitCode}:\n{result.Output}");

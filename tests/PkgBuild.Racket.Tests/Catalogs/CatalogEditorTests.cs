@@ -1,0 +1,112 @@
+using PkgBuild.Racket.Catalogs;
+using PkgBuild.Racket.Data;
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Racket.Tests.Catalogs;
+
+public sealed class CatalogEditorTests
+{
+    private static readonly string Commit = "0123456789abcdef0123456789abcdef01234567";
+
+    private static CatalogEntry Entry(string name, string text) =>
+        CatalogEntry.FromDatum(name, DatumReader.ReadSingle(text));
+
+    /// <summary>Entries in the shapes the public catalog uses, each form of a typed-racket URL once.</summary>
+    private static PackageCatalog Catalog() => new(
+    [
+        Entry("typed-racket-lib", """
+            #hash((source . "git://github.com/racket/typed-racket/?path=typed-racket-lib") (checksum . "old1") (ring . 1)
+                  (versions . #hash((default . #hasheq((source . "git://github.com/racket/typed-racket/?path=typed-racket-lib") (checksum . "old1") (source_url . "u")))
+                                    ("8.7" . #hasheq((source . "git://github.com/racket/typed-racket/?path=typed-racket-lib#v8.7") (checksum . "old87")))
+                                    ("default" . #hasheq((source . "ignored by Racket")))))
+                  (unknown-key . (1 2 3)))
+            """),
+        Entry("typed-racket-more", """#hash((source . "https://github.com/Racket/typed-racket.git?path=typed-racket-more") (checksum . "old2"))"""),
+        Entry("typed-racket-doc", """#hash((source . "github://github.com/racket/typed-racket/master/typed-racket-doc") (checksum . "old3"))"""),
+        Entry("typed-racket", """#hash((source . "git://github.com/racket/typed-racket/?path=typed-racket") (checksum . "old4"))"""),
+        Entry("typed-map", """#hash((source . "git://github.com/someone/typed-map") (checksum . "x"))"""),
+        Entry("math-lib", """#hash((source . "git://github.com/racket/math/?path=math-lib") (checksum . "y"))"""),
+    ]);
+
+    private static ResolvedOverride Repo(string name = "typed-racket", string repository = "https://github.com/racket/typed-racket") =>
+        new(CatalogOverride.Parse(name, null, repository, "https://github.com/me/typed-racket.git", "opaque", null, default, _ => { }), Commit);
+
+    [Fact]
+    public void A_repository_override_replaces_every_package_of_that_repository_whatever_its_url_form()
+    {
+        var result = CatalogEditor.Apply(Catalog(), [Repo()]);
+
+        Assert.Equal(["typed-racket", "typed-racket-doc", "typed-racket-lib", "typed-racket-more"], result.Edits.Select(e => e.Package));
+        foreach (var edit in result.Edits)
+        {
+            Assert.Equal($"https://github.com/me/typed-racket.git?path={edit.Package}#opaque", edit.NewSource);
+            Assert.Equal(Commit, edit.NewChecksum);
+            var entry = result.Catalog[edit.Package]!;
+            Assert.Equal(edit.NewSource, entry.Source);
+            Assert.Equal(Commit, entry.Checksum);
+        }
+        Assert.Equal("git://github.com/someone/typed-map", result.Catalog["typed-map"]!.Source);
+        Assert.Equal("git://github.com/racket/math/?path=math-lib", result.Catalog["math-lib"]!.Source);
+    }
+
+    [Theory]
+    [InlineData("8.7")]
+    [InlineData("8.6")]
+    [InlineData("9.0")]
+    public void The_versions_entries_that_would_shadow_the_override_are_rewritten(string racketVersion)
+    {
+        var result = CatalogEditor.Apply(Catalog(), [Repo()]);
+
+        var seen = result.Catalog["typed-racket-lib"]!.ForVersion(racketVersion);
+        Assert.Equal("https://github.com/me/typed-racket.git?path=typed-racket-lib#opaque", seen.Source);
+        Assert.Equal(Commit, seen.Checksum);
+        var edit = result.Edits.Single(e => e.Package == "typed-racket-lib");
+        Assert.Equal(["default", "8.7", "default"], edit.RewrittenVersions);
+        Assert.Equal("old1", edit.OldChecksum);
+    }
+
+    [Fact]
+    public void Everything_else_in_an_entry_is_kept()
+    {
+        var result = CatalogEditor.Apply(Catalog(), [Repo()]);
+        var entry = result.Catalog["typed-racket-lib"]!;
+        Assert.Equal("(1 2 3)", entry.Data["unknown-key"]!.ToString());
+        Assert.Equal("1", entry.Data["ring"]!.ToString());
+        var versions = entry.Versions!;
+        Assert.True(versions.TryGetValue(new RacketSymbol("default"), out var byDefault));
+        Assert.Equal("u", ((RacketString)((RacketHash)byDefault)["source_url"]!).Value);
+    }
+
+    [Fact]
+    public void A_single_package_override_changes_that_package_only()
+    {
+        var single = CatalogOverride.Parse("math-lib", "git://127.0.0.1/math?path=math-lib", null, null, "fix", null, default, _ => { });
+        var result = CatalogEditor.Apply(Catalog(), [new ResolvedOverride(single, Commit)]);
+
+        var edit = Assert.Single(result.Edits);
+        Assert.Equal(("math-lib", "git://github.com/racket/math/?path=math-lib", "git://127.0.0.1/math?path=math-lib#fix"), (edit.Package, edit.OldSource, edit.NewSource));
+        Assert.Equal(6, result.Catalog.Count);
+    }
+
+    [Fact]
+    public void An_override_that_matches_nothing_lists_the_close_names()
+    {
+        var typo = CatalogOverride.Parse("typed-rackt-lib", "git://h/r?path=x", null, null, "m", null, new SourceLocation("p.proj", 3, 4, 0), _ => { });
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [new ResolvedOverride(typo, Commit)]));
+        Assert.Equal(ErrorCodes.OverrideMatchesNothing, e.Code);
+        Assert.Contains("Close names: typed-racket-lib", e.Message);
+        Assert.Equal(("p.proj", 3, 4), (e.Location.File, e.Location.Line, e.Location.Column));
+
+        e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(repository: "https://github.com/racket/typed-rackett")]));
+        Assert.Equal(ErrorCodes.OverrideMatchesNothing, e.Code);
+        Assert.Contains("github.com/racket/typed-racket", e.Message);
+    }
+
+    [Fact]
+    public void Two_overrides_of_one_package_conflict()
+    {
+        var single = CatalogOverride.Parse("typed-racket-lib", "git://h/r?path=x", null, null, "m", null, default, _ => { });
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(), new ResolvedOverride(single, Commit)]));
+        Assert.Equal(ErrorCodes.OverrideConflict, e.Code);
+    }
+}
