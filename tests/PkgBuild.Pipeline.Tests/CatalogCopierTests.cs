@@ -69,6 +69,54 @@ public class CatalogCopierTests
         Assert.Equal(before, File.ReadAllText(dir.Combine("ours", "pkgs-all")));
     }
 
+    [Fact]
+    public async Task Entries_with_invalid_names_are_skipped_with_a_warning_that_names_them()
+    {
+        using var dir = new TempDirectory();
+        RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), "2");
+        File.Copy(dir.Combine("source", "pkg", "pkg-0"), dir.Combine("source", "pkg", "bad name!"));
+        var warnings = new List<PkgBuildException>();
+        using var http = new CatalogHttpClient(Quick);
+
+        var result = await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", warnings.Add);
+
+        var warning = Assert.Single(warnings);
+        Assert.Equal(ErrorCodes.InvalidPackageNameSkipped, warning.Code);
+        Assert.Contains("bad name!", warning.Message);
+        Assert.Equal(["pkg-0", "pkg-1_x"], result.Catalog.Names);
+        Assert.False(File.Exists(dir.Combine("ours", "pkg", "bad name!")));
+    }
+
+    [Fact]
+    public async Task A_malformed_pkgs_all_is_reported_at_its_url_line_and_column()
+    {
+        using var server = new LoopbackHttpServer(request => request.PathAndQuery.StartsWith("/pkgs-all", StringComparison.Ordinal)
+            ? TestHttpResponse.Ok("#hash((\"p\" . #hash((source . \"x\") (checksum . \"\")))\n       (\"q\" . #hash((source . 12))))")
+            : new TestHttpResponse(404));
+        using var dir = new TempDirectory();
+        using var http = new CatalogHttpClient(Quick);
+
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }));
+
+        Assert.Equal(ErrorCodes.DataUnexpectedShape, error.Code);
+        Assert.StartsWith(server.BaseUrl + "pkgs-all", error.Location.File);
+        Assert.Equal((2, 31), (error.Location.Line, error.Location.Column));
+        Assert.False(Directory.Exists(dir.Combine("ours")));
+    }
+
+    [Fact]
+    public async Task A_server_with_neither_pkgs_all_nor_pkgs_is_not_a_catalog()
+    {
+        using var server = new LoopbackHttpServer(_ => new TestHttpResponse(404));
+        using var dir = new TempDirectory();
+        using var http = new CatalogHttpClient(Quick);
+
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }));
+
+        Assert.Equal(ErrorCodes.NotACatalog, error.Code);
+        Assert.Equal(server.BaseUrl.AbsoluteUri, error.Location.File);
+    }
+
     private static void AssertSameCatalogFiles(string expected, string actual)
     {
         var names = Directory.GetFiles(Path.Combine(expected, "pkg")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
