@@ -11,6 +11,9 @@ public static class RepositoryPaths
 
     public static string Samples => Path.Combine(Root, "samples");
 
+    /// <summary>tests/&lt;project&gt;/TestData: data files kept in the repository, read in place.</summary>
+    public static string TestData(string project) => Path.Combine(Root, "tests", project, "TestData");
+
     public static string GlobalJson => Path.Combine(Root, "global.json");
 
     private static string FindRoot()

@@ -54,6 +54,25 @@ public sealed class SdkWorkspace : IDisposable
         return new BuildResult(result.ExitCode, result.Output, binlog);
     }
 
+    /// <summary>
+    /// Evaluates <paramref name="project"/> without building (<c>dotnet msbuild -getItem/-getProperty</c>)
+    /// and returns MSBuild's JSON answer.
+    /// </summary>
+    public JsonObject Evaluate(string project, IEnumerable<string> items, IEnumerable<string> properties)
+    {
+        var result = Dotnet.Run(
+            ["msbuild", project, .. items.Select(i => $"-getItem:{i}"), .. properties.Select(p => $"-getProperty:{p}")],
+            Root,
+            _feed.PackagesDir,
+            TimeSpan.FromMinutes(5));
+        var start = result.Output.IndexOf('{');
+        if (result.ExitCode != 0 || start < 0)
+        {
+            throw new InvalidOperationException($"Evaluating {project} failed ({result.ExitCode}):\n{result.Output}");
+        }
+        return JsonNode.Parse(result.Output[start..])!.AsObject();
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private void WriteGlobalJson()
