@@ -1,0 +1,93 @@
+using System.Collections;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using PkgBuild.Testing;
+using PkgBuild.Testing.MSBuild;
+
+namespace PkgBuild.Tasks.Tests;
+
+/// <summary>The catalog tasks in-process: what they report for settings a project got wrong.</summary>
+public sealed class CatalogTasksTests
+{
+    [Fact]
+    public void An_override_error_points_at_the_line_of_its_item_in_the_file_that_defines_it()
+    {
+        using var dir = new TempDirectory();
+        var import = dir.Combine("overrides.props");
+        File.WriteAllText(import, """
+            <Project>
+              <ItemGroup>
+                <PkgBuildOverride Include="other" Source="git://h/other?path=x" Rev="main" />
+
+                <PkgBuildOverride Include="tr-lib" Source="git://h/tr#opaque?path=tr-lib" />
+              </ItemGroup>
+            </Project>
+            """);
+        var item = new DefinedItem("tr-lib", import, new() { ["Source"] = "git://h/tr#opaque?path=tr-lib" });
+        var engine = new FakeBuildEngine();
+        var task = new ResolveCatalogOverrides { BuildEngine = engine, Overrides = [item], OutputFile = dir.Combine("overrides.json") };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(("PKB0304", import, 5, 6), (error.Code, error.File, error.LineNumber, error.ColumnNumber));
+        Assert.False(File.Exists(dir.Combine("overrides.json")));
+    }
+
+    [Fact]
+    public void Without_any_source_catalog_the_fetch_says_what_to_add()
+    {
+        using var dir = new TempDirectory();
+        var engine = new FakeBuildEngine();
+        var task = new FetchCatalogSources { BuildEngine = engine, Sources = [], StateDirectory = dir.Path, ProjectDirectory = dir.Path, RacketVersion = "8.7" };
+
+        Assert.False(task.Execute());
+        Assert.Equal("PKB0003", Assert.Single(engine.Errors).Code);
+    }
+
+    [Fact]
+    public void A_racket_version_that_is_not_one_is_refused_before_any_request()
+    {
+        using var dir = new TempDirectory();
+        var engine = new FakeBuildEngine();
+        var task = new FetchCatalogSources
+        {
+            BuildEngine = engine, Sources = [new TaskItem("http://127.0.0.1:9/")], StateDirectory = dir.Path, ProjectDirectory = dir.Path, RacketVersion = "eight",
+        };
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("PKB0003", error.Code);
+        Assert.Contains("'eight'", error.Message);
+    }
+
+    /// <summary>
+    /// An item as MSBuild hands it to a task, with the file that defined it (TaskItem refuses to set that
+    /// reserved metadata, so the in-process test brings its own; the SDK tests cover real evaluation).
+    /// </summary>
+    private sealed class DefinedItem(string spec, string definingFile, Dictionary<string, string> metadata) : ITaskItem
+    {
+        public string ItemSpec { get; set; } = spec;
+
+        public ICollection MetadataNames => metadata.Keys.Append("DefiningProjectFullPath").ToList();
+
+        public int MetadataCount => metadata.Count + 1;
+
+        public string GetMetadata(string metadataName) =>
+            metadataName == "DefiningProjectFullPath" ? definingFile : metadata.GetValueOrDefault(metadataName, "");
+
+        public void SetMetadata(string metadataName, string metadataValue) => metadata[metadataName] = metadataValue;
+
+        public void RemoveMetadata(string metadataName) => metadata.Remove(metadataName);
+
+        public void CopyMetadataTo(ITaskItem destinationItem)
+        {
+            foreach (var (name, value) in metadata)
+            {
+                destinationItem.SetMetadata(name, value);
+            }
+        }
+
+        public IDictionary CloneCustomMetadata() => new Dictionary<string, string>(metadata);
+    }
+}
