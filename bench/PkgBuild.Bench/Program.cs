@@ -6,19 +6,28 @@ using PkgBuild.Testing.Racket;
 
 // dotnet run --project bench/PkgBuild.Bench -c Release -- data [packages]   ours vs racket on a catalog's pkgs-all
 // dotnet run --project bench/PkgBuild.Bench -c Release -- fuzz [inputs]     a long reader fuzz run
+// dotnet run --project bench/PkgBuild.Bench -c Release -- catalog [entries] [--rounds K]   ours vs raco pkg catalog-copy over HTTP
 var command = args.Length > 0 ? args[0] : "data";
-var size = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+var size = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+var rounds = Option(args, "--rounds") ?? 5;
 return command switch
 {
     "data" => DataBenchmark.Run(size > 0 ? size : 5000),
     "fuzz" => FuzzRun.Run(size > 0 ? size : 5_000_000),
+    "catalog" when rounds > 0 => await CatalogBenchmark.RunAsync(size > 0 ? size : 3000, rounds),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs]");
+    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs] | catalog [entries] [--rounds K]");
     return 2;
+}
+
+static int? Option(string[] args, string name)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : null;
 }
 
 /// <summary>

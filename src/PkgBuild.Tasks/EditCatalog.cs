@@ -40,9 +40,10 @@ public sealed class EditCatalog : PkgBuildTask
         var catalog = DirectoryCatalog.Read(CatalogDirectory);
         var result = CatalogEditor.Apply(catalog, resolved);
 
-        AtomicDirectory.Replace(Destination, staging => DirectoryCatalog.Write(result.Catalog, staging));
+        var rendered = DirectoryCatalog.Render(result.Catalog);
+        AtomicDirectory.Replace(Destination, staging => DirectoryCatalog.Write(rendered, staging));
         EditReport.Write(ReportMarkdown, ReportJson, Destination, specs, result.Edits);
-        AtomicFile.WriteAllTextIfChanged(HashFile, Sha256.Of(File.ReadAllBytes(Path.Combine(Destination, DirectoryCatalog.AllFile))));
+        AtomicFile.WriteAllTextIfChanged(HashFile, Sha256.Of(rendered.All));
 
         foreach (var edit in result.Edits)
         {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using PkgBuild.Pipeline.IO;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Data;
@@ -43,12 +41,13 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
     {
         var catalogs = state.Sources.Select(source => Read(source, stateDirectory)).ToList();
         var combined = PackageCatalog.Combine(catalogs);
-        var hash = Hash(combined);
+        var rendered = DirectoryCatalog.Render(combined);
+        var hash = Sha256.Of(rendered.All); // pkgs-all holds every entry in full
         if (Directory.Exists(destination) && File.Exists(hashFile) && File.ReadAllText(hashFile) == hash)
         {
             return new CatalogCopyResult(combined, hash, Changed: false);
         }
-        AtomicDirectory.Replace(destination, staging => DirectoryCatalog.Write(combined, staging));
+        AtomicDirectory.Replace(destination, staging => DirectoryCatalog.Write(rendered, staging));
         AtomicFile.WriteAllText(hashFile, hash);
         return new CatalogCopyResult(combined, hash, Changed: true);
     }
@@ -83,22 +82,5 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
             _progress.AddEntries(1);
         }
         return new PackageCatalog(entries);
-    }
-
-    /// <summary>SHA-256 of the catalog as <c>pkgs-all</c> would hold it: every entry, in name order.</summary>
-    private static string Hash(PackageCatalog catalog)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new StringWriter();
-        foreach (var entry in catalog.Entries)
-        {
-            buffer.GetStringBuilder().Clear();
-            buffer.Write(entry.Name);
-            buffer.Write('\0');
-            DatumWriter.Write(entry.Data, buffer);
-            buffer.Write('\0');
-            hash.AppendData(Encoding.UTF8.GetBytes(buffer.ToString()));
-        }
-        return Sha256.Hex(hash.GetHashAndReset());
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using PkgBuild.Racket.Data;
 using PkgBuild.Racket.Diagnostics;
@@ -47,27 +48,66 @@ public static class DirectoryCatalog
     /// callers build in a staging directory and swap it in). <c>pkgs-all</c> and <c>pkgs</c> list names in
     /// ordinal order, as Racket CS sorts them.
     /// </summary>
-    public static void Write(PackageCatalog catalog, string directory)
+    public static void Write(PackageCatalog catalog, string directory) => Write(Render(catalog), directory);
+
+    /// <summary>Writes a catalog rendered by <see cref="Render"/>.</summary>
+    public static void Write(RenderedCatalog rendered, string directory)
     {
         var packages = Path.Combine(directory, PackagesDirectory);
         Directory.CreateDirectory(packages);
-        foreach (var entry in catalog.Entries)
+        // File creation dominates a large copy; it is spread over the cores. The first failure is rethrown
+        // as itself, not wrapped, so callers see the IOException they would see from one thread.
+        try
         {
-            if (!PackageName.IsValid(entry.Name))
-            {
-                throw new PkgBuildException(ErrorCodes.DataNotWritable, $"'{entry.Name}' is not a valid package name; it cannot become a file name.");
-            }
-            WriteDatum(Path.Combine(packages, entry.Name), entry.Data);
+            Parallel.ForEach(rendered.Entries, entry => File.WriteAllBytes(Path.Combine(packages, entry.Name), entry.Text));
         }
-        WriteDatum(Path.Combine(directory, NamesFile),
-            new RacketList(catalog.Names.Select(name => (Datum)new RacketString(name)).ToArray()));
-        WriteDatum(Path.Combine(directory, AllFile),
-            new RacketHash(catalog.Entries.Select(e => KeyValuePair.Create<Datum, Datum>(new RacketString(e.Name), e.Data))));
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        File.WriteAllBytes(Path.Combine(directory, NamesFile), rendered.Names);
+        File.WriteAllBytes(Path.Combine(directory, AllFile), rendered.All);
     }
 
-    private static void WriteDatum(string path, Datum datum)
+    /// <summary>
+    /// The bytes of every file of the directory form, each entry written once: <c>pkgs-all</c> is the
+    /// entries' texts joined exactly as <c>write</c> prints a hash (<c>#hash(("name" . entry) ...)</c>).
+    /// </summary>
+    public static RenderedCatalog Render(PackageCatalog catalog)
     {
-        using var output = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        DatumWriter.Write(datum, output);
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        var entries = catalog.Entries.ToArray();
+        if (entries.FirstOrDefault(e => !PackageName.IsValid(e.Name)) is { } invalid)
+        {
+            throw new PkgBuildException(ErrorCodes.DataNotWritable, $"'{invalid.Name}' is not a valid package name; it cannot become a file name.");
+        }
+        var texts = new (string Name, byte[] Text)[entries.Length];
+        try
+        {
+            Parallel.For(0, entries.Length, i => texts[i] = (entries[i].Name, utf8.GetBytes(DatumWriter.WriteToString(entries[i].Data))));
+        }
+        catch (AggregateException e)
+        {
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); // e.g. PKB0107 from the writer
+        }
+
+        using var all = new MemoryStream(texts.Sum(t => t.Text.Length + t.Name.Length + 8) + 8);
+        all.Write("#hash("u8);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            // A valid package name needs no escapes inside a string literal.
+            all.Write(i == 0 ? "(\""u8 : " (\""u8);
+            all.Write(Encoding.ASCII.GetBytes(texts[i].Name));
+            all.Write("\" . "u8);
+            all.Write(texts[i].Text);
+            all.Write(")"u8);
+        }
+        all.Write(")"u8);
+        var names = utf8.GetBytes(DatumWriter.WriteToString(
+            new RacketList(catalog.Names.Select(name => (Datum)new RacketString(name)).ToArray())));
+        return new RenderedCatalog(texts, names, all.ToArray());
     }
 }
+
+/// <summary>A catalog's directory form in memory: each <c>pkg/&lt;name&gt;</c>, <c>pkgs</c> and <c>pkgs-all</c>.</summary>
+public sealed record RenderedCatalog(IReadOnlyList<(string Name, byte[] Text)> Entries, byte[] Names, byte[] All);

@@ -51,6 +51,15 @@ internal static class DatumEquality
 
     private static bool Walk(Datum first, Datum second, bool alwaysMode)
     {
+        if (ReferenceEquals(first, second))
+        {
+            return true;
+        }
+        if (first is RacketSymbol or RacketString or RacketKeyword or RacketBoolean or RacketInteger or RacketChar or RacketFlonum or RacketBytes)
+        {
+            // Atoms have no children, so no work stack: most comparisons are of hash keys, and most keys are atoms.
+            return first.Kind == second.Kind && !(alwaysMode && IsMutableWhenRead(first)) && ShallowEqual(first, second, null!);
+        }
         var pending = new Stack<(Datum, Datum)>();
         pending.Push((first, second));
         while (pending.Count > 0)

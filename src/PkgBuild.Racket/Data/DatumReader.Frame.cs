@@ -25,17 +25,35 @@ public sealed partial class DatumReader
         Infix,
     }
 
-    /// <summary>One open compound datum on the reader's stack.</summary>
-    private sealed class Frame(FrameKind kind, SourceLocation start, char close)
+    /// <summary>
+    /// One open compound datum on the reader's stack. Frames are reused (see <see cref="RentFrame"/>): a
+    /// catalog opens one per list, hash and hash pair, and allocating each anew dominated reading time.
+    /// </summary>
+    private sealed class Frame
     {
-        public FrameKind Kind { get; } = kind;
-        public SourceLocation Start { get; } = start;
-        public char Close { get; } = close;
-        public string? Opener { get; init; }
-        public HashKind HashKind { get; init; }
-        public string? QuoteSymbol { get; init; }
-        public List<Datum> Items { get; } = new();
-        public List<KeyValuePair<Datum, Datum>> Entries { get; } = new();
+        public FrameKind Kind { get; private set; }
+        public SourceLocation Start { get; private set; }
+        public char Close { get; private set; }
+        public string? Opener { get; private set; }
+        public HashKind HashKind { get; private set; }
+        public string? QuoteSymbol { get; private set; }
+
+        public Frame Reset(FrameKind kind, SourceLocation start, char close, HashKind hashKind, string? quoteSymbol, string? opener)
+        {
+            (Kind, Start, Close, HashKind, QuoteSymbol, Opener) = (kind, start, close, hashKind, quoteSymbol, opener);
+            _items?.Clear();
+            _entries?.Clear();
+            DotState = DotState.None;
+            Tail = null;
+            InfixOperator = null;
+            _infixAt = -1;
+            return this;
+        }
+        // Made on first use: a hash frame never needs Items and no other frame needs Entries.
+        public List<Datum> Items => _items ??= new(4);
+        public List<KeyValuePair<Datum, Datum>> Entries => _entries ??= new(8);
+        private List<Datum>? _items;
+        private List<KeyValuePair<Datum, Datum>>? _entries;
         public DotState DotState { get; set; }
         public Datum? Tail { get; set; }
         public Datum? InfixOperator { get; set; }

@@ -50,7 +50,7 @@ public sealed partial class DatumReader
                 return new Token(TokenKind.End, start);
             case '(' or '[' or '{':
                 _source.Read();
-                return new Token(TokenKind.Open, start) { Close = Closer(c), Text = ((char)c).ToString() };
+                return new Token(TokenKind.Open, start) { Close = Closer(c), Text = c switch { '(' => "(", '[' => "[", _ => "{" } };
             case ')' or ']' or '}':
                 _source.Read();
                 return new Token(TokenKind.Close, start) { Close = (char)c };
@@ -439,7 +439,7 @@ public sealed partial class DatumReader
     private string ReadStringBody(SourceLocation start, bool bytes)
     {
         var what = bytes ? "byte string" : "string";
-        var result = new StringBuilder();
+        var result = _text.Clear(); // one buffer for every token: strings are most of a catalog
         while (true)
         {
             var at = _source.Location;

@@ -17,6 +17,7 @@ public sealed partial class DatumReader : IDisposable
     private readonly DatumReaderOptions _options;
     private readonly Stack<Frame> _stack = new();
     private readonly StringBuilder _text = new();
+    private readonly Stack<Frame> _freeFrames = new();
 
     public DatumReader(TextReader reader, string? file = null, DatumReaderOptions? options = null, bool leaveOpen = false)
     {
@@ -96,8 +97,7 @@ public sealed partial class DatumReader : IDisposable
             throw Error(ErrorCodes.DataUnexpectedShape, $"expected a hash such as #hash((key . value) ...), found {Describe(token)}", token.Location);
         }
         StreamedHashKind = token.HashKind;
-        var frame = new Frame(FrameKind.Hash, token.Location, token.Close) { HashKind = token.HashKind };
-        _stack.Push(frame);
+        _stack.Push(RentFrame(FrameKind.Hash, token));
         while (true)
         {
             var entry = ReadDatum(baseDepth: 1, allowEnd: false, streamingHash: true);
@@ -198,13 +198,15 @@ public sealed partial class DatumReader : IDisposable
                     case FrameKind.Quote:
                         _stack.Pop();
                         completed = new RacketList(ImmutableArray.Create<Datum>(new RacketSymbol(top.QuoteSymbol!), completed)) { Location = top.Start };
+                        _freeFrames.Push(top);
                         continue;
                     case FrameKind.Box:
                         _stack.Pop();
                         completed = new RacketBox(completed) { Location = top.Start };
+                        _freeFrames.Push(top);
                         continue;
                     case FrameKind.DatumComment:
-                        _stack.Pop();
+                        _freeFrames.Push(_stack.Pop());
                         completed = null;
                         continue;
                     default:
@@ -222,13 +224,11 @@ public sealed partial class DatumReader : IDisposable
         {
             throw Error(ErrorCodes.DataTooDeep, $"the data nests more than {_options.MaxDepth} levels deep", token.Location);
         }
-        _stack.Push(new Frame(kind, token.Location, token.Close)
-        {
-            HashKind = token.HashKind,
-            QuoteSymbol = token.QuoteSymbol,
-            Opener = token.Text,
-        });
+        _stack.Push(RentFrame(kind, token));
     }
+
+    private Frame RentFrame(FrameKind kind, Token token) =>
+        (_freeFrames.Count > 0 ? _freeFrames.Pop() : new Frame()).Reset(kind, token.Location, token.Close, token.HashKind, token.QuoteSymbol, token.Text);
 
     /// <summary>A hash holds only <c>(key . value)</c> pairs; anything else there is an error, as in Racket.</summary>
     private void CheckHashElement(Token token)
@@ -274,7 +274,9 @@ public sealed partial class DatumReader : IDisposable
         }
         CloseMatches(frame, token);
         _stack.Pop();
-        return frame.Build(this, token);
+        var built = frame.Build(this, token); // copies what it keeps out of the frame's lists
+        _freeFrames.Push(frame);
+        return built;
     }
 
     private void CloseMatches(Frame frame, Token token)

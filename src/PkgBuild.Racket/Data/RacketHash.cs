@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace PkgBuild.Racket.Data;
 
@@ -9,29 +10,48 @@ namespace PkgBuild.Racket.Data;
 /// </summary>
 public sealed class RacketHash : Datum
 {
+    /// <summary>
+    /// Up to this many entries, keys are found by scanning rather than through a dictionary: a catalog
+    /// entry has about 20 symbol keys, and comparing symbols is cheaper than hashing them and allocating
+    /// the dictionary.
+    /// </summary>
+    private const int ScanLimit = 32;
+
     private readonly ImmutableArray<KeyValuePair<Datum, Datum>> _entries;
-    private readonly Dictionary<Datum, int> _index;
+    private readonly Dictionary<Datum, int>? _index;
 
     public RacketHash(HashKind hashKind, IEnumerable<KeyValuePair<Datum, Datum>> entries)
     {
         HashKind = hashKind;
-        _index = new Dictionary<Datum, int>(new KeyComparer(hashKind));
-        var list = new List<KeyValuePair<Datum, Datum>>();
+        // Filled in place and handed to the ImmutableArray without a copy when no key repeats.
+        var items = new KeyValuePair<Datum, Datum>[entries.TryGetNonEnumeratedCount(out var count) ? count : 8];
+        var n = 0;
         foreach (var (key, value) in entries)
         {
             ArgumentNullException.ThrowIfNull(key);
             ArgumentNullException.ThrowIfNull(value);
-            if (_index.TryGetValue(key, out var at))
+            var at = IndexOf(items.AsSpan(0, n), _index, key);
+            if (at >= 0)
             {
-                list[at] = new(list[at].Key, value);
+                items[at] = new(items[at].Key, value);
+                continue;
             }
-            else
+            if (_index == null && n == ScanLimit)
             {
-                _index.Add(key, list.Count);
-                list.Add(new(key, value));
+                _index = new Dictionary<Datum, int>(new KeyComparer(hashKind));
+                for (var i = 0; i < n; i++)
+                {
+                    _index.Add(items[i].Key, i);
+                }
             }
+            _index?.Add(key, n);
+            if (n == items.Length)
+            {
+                Array.Resize(ref items, Math.Max(8, n * 2));
+            }
+            items[n++] = new(key, value);
         }
-        _entries = list.ToImmutableArray();
+        _entries = ImmutableCollectionsMarshal.AsImmutableArray(n == items.Length ? items : items[..n]);
     }
 
     public RacketHash(IEnumerable<KeyValuePair<Datum, Datum>> entries) : this(HashKind.Equal, entries)
@@ -53,7 +73,8 @@ public sealed class RacketHash : Datum
 
     public bool TryGetValue(Datum key, out Datum value)
     {
-        if (_index.TryGetValue(key, out var at))
+        var at = IndexOf(key);
+        if (at >= 0)
         {
             value = _entries[at].Value;
             return true;
@@ -62,7 +83,7 @@ public sealed class RacketHash : Datum
         return false;
     }
 
-    public bool ContainsKey(Datum key) => _index.ContainsKey(key);
+    public bool ContainsKey(Datum key) => IndexOf(key) >= 0;
 
     /// <summary>The value under the symbol key <paramref name="symbol"/>, as catalog entries use.</summary>
     public Datum? this[string symbol] => TryGetValue(new RacketSymbol(symbol), out var value) ? value : null;
@@ -70,7 +91,8 @@ public sealed class RacketHash : Datum
     /// <summary>A copy with <paramref name="key"/> set: in place when present, else added at the end.</summary>
     public RacketHash SetItem(Datum key, Datum value)
     {
-        if (_index.TryGetValue(key, out var at))
+        var at = IndexOf(key);
+        if (at >= 0)
         {
             return new RacketHash(HashKind, _entries.SetItem(at, new(_entries[at].Key, value)));
         }
@@ -79,7 +101,25 @@ public sealed class RacketHash : Datum
 
     /// <summary>A copy without <paramref name="key"/> (the same hash when it is absent).</summary>
     public RacketHash Remove(Datum key) =>
-        _index.TryGetValue(key, out var at) ? new RacketHash(HashKind, _entries.RemoveAt(at)) : this;
+        IndexOf(key) is var at and >= 0 ? new RacketHash(HashKind, _entries.RemoveAt(at)) : this;
+
+    private int IndexOf(Datum key) => IndexOf(_entries.AsSpan(), _index, key);
+
+    private int IndexOf(ReadOnlySpan<KeyValuePair<Datum, Datum>> entries, Dictionary<Datum, int>? index, Datum key)
+    {
+        if (index != null)
+        {
+            return index.TryGetValue(key, out var at) ? at : -1;
+        }
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (DatumEquality.KeysEqual(HashKind, entries[i].Key, key))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     internal override IEnumerable<Datum> Children => _entries.SelectMany(e => new[] { e.Key, e.Value });
 
