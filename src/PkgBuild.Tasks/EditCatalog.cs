@@ -29,16 +29,20 @@ public sealed class EditCatalog : PkgBuildTask
     [Required]
     public string ReportJson { get; set; } = "";
 
-    /// <summary>The changed packages, with OldSource, NewSource and NewChecksum metadata.</summary>
-    [Output]
-    public ITaskItem[] EditedPackages { get; set; } = [];
+    /// <summary>The PkgBuildOverride items again, only to point errors at their lines.</summary>
+    public ITaskItem[] Overrides { get; set; } = [];
 
     protected override void ExecuteCore()
     {
-        var specs = Pipeline.Catalogs.OverridesFile.Read(OverridesFile);
+        var file = Pipeline.Catalogs.OverridesFile.Read(OverridesFile);
+        var items = Overrides.ToDictionary(i => i.ItemSpec, StringComparer.Ordinal);
+        var specs = file.Overrides
+            .Select(s => items.TryGetValue(s.Name, out var item) ? ResolveCatalogOverrides.WithLocation(s, item) : s)
+            .ToList();
+        // Warnings were given when the overrides were resolved; this is the same check again.
         var resolved = specs.Select(s => new ResolvedOverride(s.Parse(_ => { }), s.ResolvedCommit!)).ToList();
         var catalog = DirectoryCatalog.Read(CatalogDirectory);
-        var result = CatalogEditor.Apply(catalog, resolved);
+        var result = CatalogEditor.Apply(catalog, resolved, file.RacketVersion);
 
         var rendered = DirectoryCatalog.Render(result.Catalog);
         AtomicDirectory.Replace(Destination, staging => DirectoryCatalog.Write(rendered, staging));
@@ -50,15 +54,6 @@ public sealed class EditCatalog : PkgBuildTask
             Log.LogMessage(MessageImportance.Normal, "{0}: {1} -> {2} (checksum {3}{4})", edit.Package, edit.OldSource, edit.NewSource, edit.NewChecksum,
                 edit.RewrittenVersions.Count == 0 ? "" : "; versions rewritten: " + string.Join(", ", edit.RewrittenVersions));
         }
-        EditedPackages = result.Edits.Select(edit =>
-        {
-            var item = new Microsoft.Build.Utilities.TaskItem(edit.Package);
-            item.SetMetadata("Override", edit.Override);
-            item.SetMetadata("OldSource", edit.OldSource ?? "");
-            item.SetMetadata("NewSource", edit.NewSource);
-            item.SetMetadata("NewChecksum", edit.NewChecksum);
-            return (ITaskItem)item;
-        }).ToArray();
         Log.LogMessage(MessageImportance.High, "EditCatalog: {0} package(s) changed by {1} override(s) -> {2}; report: {3}",
             result.Edits.Count, specs.Count, Destination, ReportMarkdown);
     }

@@ -39,7 +39,7 @@ public sealed class FetchCatalogSources : PkgBuildTask
     {
         if (Sources.Length == 0)
         {
-            throw new PkgBuildException(ErrorCodes.InvalidProperty,
+            throw new PkgBuildException(ErrorCodes.InvalidItem,
                 "There is no PkgBuildSourceCatalog item: add at least one catalog (an http(s) URL or a directory).", SourceLocation.InFile(ProjectFile));
         }
         if (ParallelRequests < 1)

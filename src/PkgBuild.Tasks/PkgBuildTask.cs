@@ -26,6 +26,11 @@ public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelable
         {
             LogError(e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            // The file system, not the project: name the problem instead of crashing with MSB4018.
+            Log.LogError(null, ErrorCodes.FileSystem, null, null, 0, 0, 0, 0, $"{GetType().Name}: {e.Message}");
+        }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
             Log.LogWarning(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, $"{GetType().Name} was cancelled.");

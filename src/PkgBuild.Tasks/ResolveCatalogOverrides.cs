@@ -16,6 +16,10 @@ public sealed class ResolveCatalogOverrides : PkgBuildTask
     [Required]
     public string OutputFile { get; set; } = "";
 
+    /// <summary>The Racket version under test: it decides which versions entry EditCatalog rewrites.</summary>
+    [Required]
+    public string RacketVersion { get; set; } = "";
+
     protected override void ExecuteCore()
     {
         var specs = Overrides.Select(item => new OverrideSpec
@@ -34,13 +38,13 @@ public sealed class ResolveCatalogOverrides : PkgBuildTask
             Log.LogMessage(MessageImportance.High, "PkgBuildOverride {0}: rev '{1}' is {2} {3}",
                 spec.Name, spec.Rev ?? spec.Commit ?? "(from the source)", spec.ResolvedAs, spec.ResolvedCommit);
         }
-        if (OverridesFile.Write(OutputFile, resolved))
+        if (new OverridesFile(RacketVersion, resolved).Write(OutputFile))
         {
             Log.LogMessage(MessageImportance.Normal, "Overrides changed since the last build; EditCatalog will run.");
         }
     }
 
-    private static OverrideSpec WithLocation(OverrideSpec spec, ITaskItem item)
+    internal static OverrideSpec WithLocation(OverrideSpec spec, ITaskItem item)
     {
         var at = ItemLocation.Of(item, "PkgBuildOverride");
         return spec with { File = at.File, Line = at.Line, Column = at.Column };

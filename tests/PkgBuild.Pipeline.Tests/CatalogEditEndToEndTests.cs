@@ -30,7 +30,7 @@ public sealed class CatalogEditEndToEndTests : IDisposable
     {
         var resolved = await new OverrideResolver(new GitRevResolver(), _ => { }).ResolveAsync(specs);
         var catalog = DirectoryCatalog.Read(_repos.CatalogDirectory);
-        var result = CatalogEditor.Apply(catalog, resolved.Select(s => new ResolvedOverride(s.Parse(_ => { }), s.ResolvedCommit!)).ToList());
+        var result = CatalogEditor.Apply(catalog, resolved.Select(s => new ResolvedOverride(s.Parse(_ => { }), s.ResolvedCommit!)).ToList(), RacketRunner.Version);
         var edited = _dir.Combine("catalog-edited");
         DirectoryCatalog.Write(result.Catalog, edited);
         return (edited, result.Edits, resolved);

@@ -89,6 +89,12 @@ public sealed class CatalogStepsTests : IDisposable
         Assert.Contains("ResolveCatalogOverrides", second.TasksRun);
         Assert.Equal(1, _notModified);
 
+        // Moving the override to another line changes nothing that EditCatalog reads.
+        File.WriteAllText(workspace.PathOf("pkgbuild.proj"), Project("<!-- moved down a line -->\n" + RepositoryOverride("opaque")));
+        var moved = workspace.Build("pkgbuild.proj", "-t:EditCatalog");
+        Assert.True(moved.Succeeded, moved.ToString());
+        Assert.Contains("EditCatalog", moved.TargetsUpToDate);
+
         // The same change, named by its commit instead of its branch: the overrides changed, the catalog did not.
         File.WriteAllText(workspace.PathOf("pkgbuild.proj"), Project(RepositoryOverride(_repos.ForkCommit)));
         var third = workspace.Build("pkgbuild.proj", "-t:EditCatalog");

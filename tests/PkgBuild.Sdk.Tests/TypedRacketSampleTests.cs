@@ -31,7 +31,7 @@ public sealed class TypedRacketSampleTests
         var parsed = CatalogOverride.Parse(Meta(item, "Identity")!, Meta(item, "Source"), Meta(item, "Repository"), Meta(item, "With"),
             Meta(item, "Rev"), Meta(item, "Commit"), default, w => Assert.Fail(w.Message));
 
-        var result = CatalogEditor.Apply(DirectoryCatalog.Read(Subset), [new ResolvedOverride(parsed, Commit)]);
+        var result = CatalogEditor.Apply(DirectoryCatalog.Read(Subset), [new ResolvedOverride(parsed, Commit)], "8.7");
 
         var expected = File.ReadAllLines(Path.Combine(Subset, "expected-typed-racket-packages.txt")).Where(l => l.Length > 0);
         Assert.Equal(expected, result.Edits.Select(e => e.Package));

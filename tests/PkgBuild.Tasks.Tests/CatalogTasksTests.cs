@@ -42,7 +42,9 @@ public sealed class CatalogTasksTests
         var task = new FetchCatalogSources { BuildEngine = engine, Sources = [], StateDirectory = dir.Path, ProjectDirectory = dir.Path, RacketVersion = "8.7" };
 
         Assert.False(task.Execute());
-        Assert.Equal("PKB0003", Assert.Single(engine.Errors).Code);
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("PKB0006", error.Code);
+        Assert.Contains("add at least one catalog", error.Message);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
         var combined = PackageCatalog.Combine(catalogs);
         var rendered = DirectoryCatalog.Render(combined);
         var hash = Sha256.Of(rendered.All); // pkgs-all holds every entry in full
-        if (Directory.Exists(destination) && File.Exists(hashFile) && File.ReadAllText(hashFile) == hash)
+        if (File.Exists(Path.Combine(destination, DirectoryCatalog.AllFile)) && File.Exists(hashFile) && File.ReadAllText(hashFile) == hash)
         {
             return new CatalogCopyResult(combined, hash, Changed: false);
         }
@@ -61,8 +61,7 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
         var catalogBase = new Uri(source.Base);
         if (source.Form == CatalogSourceForm.Directory)
         {
-            var catalog = DirectoryCatalog.Read(source.Origin,
-                name => warn(InvalidName(name, SourceLocation.InFile(Path.Combine(source.Origin, DirectoryCatalog.PackagesDirectory, name)))));
+            var catalog = DirectoryCatalog.Read(source.Origin, (name, where) => warn(InvalidName(name, where)));
             _progress.AddEntries(catalog.Count);
             return new PackageCatalog(catalog.Entries.Select(e => e.WithRelativeSourceResolved(catalogBase)));
         }

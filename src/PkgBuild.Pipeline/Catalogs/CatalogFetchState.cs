@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PkgBuild.Pipeline.IO;
+using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Pipeline.Catalogs;
 
@@ -56,7 +57,8 @@ public sealed record CatalogFetchState
 
     /// <summary>Loads what <see cref="Save"/> wrote; the copy step needs it.</summary>
     public static CatalogFetchState Load(string stateDirectory) =>
-        TryLoad(stateDirectory) ?? throw new InvalidOperationException($"No catalog fetch state in {stateDirectory}; the fetch must run first.");
+        TryLoad(stateDirectory) ?? throw new PkgBuildException(ErrorCodes.FileSystem,
+            $"There is no readable catalog fetch state in {stateDirectory}; the fetch runs first, so something removed it. Build again.");
 
     /// <summary>Writes the state and, only when it differs, the fingerprint file. Returns whether the fingerprint changed.</summary>
     public bool Save(string stateDirectory)

@@ -165,7 +165,10 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
         return fetched.OfType<CatalogEntry>().ToList();
     }
 
-    /// <summary>A directory catalog's fingerprint: every <c>pkg/&lt;name&gt;</c> file's name and content.</summary>
+    /// <summary>
+    /// A directory catalog's fingerprint: of what the copy will read, its <c>pkgs-all</c> when it has one,
+    /// else every <c>pkg/&lt;name&gt;</c> file's name and content.
+    /// </summary>
     private CatalogSourceSnapshot FingerprintDirectory(string source, string directory)
     {
         if (!Directory.Exists(directory))
@@ -174,13 +177,16 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
                 $"The catalog directory '{directory}' does not exist.", SourceLocation.InFile(source));
         }
         var packages = Path.Combine(directory, DirectoryCatalog.PackagesDirectory);
-        if (!Directory.Exists(packages))
+        var all = DirectoryCatalog.AllFileOf(directory);
+        if (all == null && !Directory.Exists(packages))
         {
             throw new PkgBuildException(ErrorCodes.NotACatalog,
-                $"'{directory}' is not a directory catalog: it has no '{DirectoryCatalog.PackagesDirectory}/' directory.", SourceLocation.InFile(directory));
+                $"'{directory}' is not a directory catalog: it has neither '{DirectoryCatalog.AllFile}' nor a '{DirectoryCatalog.PackagesDirectory}/' directory.",
+                SourceLocation.InFile(directory));
         }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var path in Directory.EnumerateFiles(packages).Order(StringComparer.Ordinal))
+        IEnumerable<string> files = all != null ? [all] : Directory.EnumerateFiles(packages).Order(StringComparer.Ordinal);
+        foreach (var path in files)
         {
             var name = Path.GetFileName(path);
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name + "\0"));

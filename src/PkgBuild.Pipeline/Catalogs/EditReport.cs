@@ -45,9 +45,9 @@ public static class EditReport
             md.Append("## Overrides\n\n");
             foreach (var o in overrides)
             {
-                var what = o.Source != null ? $"`{o.Source}`" : $"every package of `{o.Repository}` → `{o.With}`";
+                var what = o.Source != null ? Code(o.Source) : $"every package of {Code(o.Repository)} → {Code(o.With)}";
                 var rev = o.Rev ?? o.Commit ?? "(fragment of the source)";
-                md.Append($"- **{o.Name}**: {what}; rev `{rev}` is {Article(o.ResolvedAs)} → commit `{o.ResolvedCommit}`\n");
+                md.Append($"- **{o.Name}**: {what}; rev {Code(rev)} is {Article(o.ResolvedAs)} → commit {Code(o.ResolvedCommit)}\n");
             }
             md.Append('\n');
         }
@@ -70,7 +70,27 @@ public static class EditReport
         _ => "a " + resolvedAs,
     };
 
-    /// <summary>Catalog text is untrusted: in a table cell, a '|' or backtick must not end the cell or the code span.</summary>
-    private static string Code(string? text) =>
-        string.IsNullOrEmpty(text) ? "" : "`" + text.Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal) + "`";
+    /// <summary>
+    /// Catalog text is untrusted: in a table cell, a '|', a backtick or a line break must not end the cell,
+    /// the code span or the row, so control characters are shown as \uXXXX.
+    /// </summary>
+    private static string Code(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+        var cell = new StringBuilder(text.Length + 2).Append('`');
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '`' => cell.Append('\''),
+                '|' => cell.Append("\\|"),
+                _ when char.IsControl(c) => cell.Append($"\\u{(int)c:X4}"),
+                _ => cell.Append(c),
+            };
+        }
+        return cell.Append('`').ToString();
+    }
 }

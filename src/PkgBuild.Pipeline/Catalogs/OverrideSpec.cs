@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 
@@ -22,10 +23,15 @@ public sealed record OverrideSpec
 
     public string? Commit { get; init; }
 
+    // Where the item is written: for errors only, so not in overrides.json (moving an override to another
+    // line must not rerun EditCatalog).
+    [JsonIgnore]
     public string? File { get; init; }
 
+    [JsonIgnore]
     public int Line { get; init; }
 
+    [JsonIgnore]
     public int Column { get; init; }
 
     /// <summary>The commit the rev resolved to; null until resolved.</summary>
@@ -34,6 +40,7 @@ public sealed record OverrideSpec
     /// <summary>How it was resolved, for the log and the report: "branch", "tag", "commit" or "Commit attribute".</summary>
     public string? ResolvedAs { get; init; }
 
+    [JsonIgnore]
     public SourceLocation Location => new(File, Line, Column, 0);
 
     /// <summary>Checks the attributes; see <see cref="CatalogOverride.Parse"/>.</summary>

@@ -5,10 +5,11 @@ using PkgBuild.Pipeline.IO;
 namespace PkgBuild.Pipeline.Catalogs;
 
 /// <summary>
-/// <c>overrides.json</c>: the resolved overrides, rewritten only when they change, so that its time
-/// stamp tells MSBuild whether EditCatalog must run again.
+/// <c>overrides.json</c>: the resolved overrides and the Racket version they apply to (it decides which
+/// <c>versions</c> entry is rewritten), rewritten only when they change, so that its time stamp tells
+/// MSBuild whether EditCatalog must run again.
 /// </summary>
-public static class OverridesFile
+public sealed record OverridesFile(string RacketVersion, IReadOnlyList<OverrideSpec> Overrides)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -18,9 +19,9 @@ public static class OverridesFile
     };
 
     /// <summary>Returns whether the file changed.</summary>
-    public static bool Write(string path, IReadOnlyList<OverrideSpec> overrides) =>
-        AtomicFile.WriteAllTextIfChanged(path, JsonSerializer.Serialize(overrides, Json));
+    public bool Write(string path) => AtomicFile.WriteAllTextIfChanged(path, JsonSerializer.Serialize(this, Json));
 
-    public static IReadOnlyList<OverrideSpec> Read(string path) =>
-        JsonSerializer.Deserialize<List<OverrideSpec>>(File.ReadAllText(path), Json) ?? [];
+    public static OverridesFile Read(string path) =>
+        JsonSerializer.Deserialize<OverridesFile>(File.ReadAllText(path), Json)
+        ?? throw new JsonException($"{path} holds no overrides.");
 }

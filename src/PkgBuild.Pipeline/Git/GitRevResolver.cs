@@ -1,5 +1,6 @@
 using PkgBuild.Pipeline.Processes;
 using PkgBuild.Racket.Diagnostics;
+using PkgBuild.Racket.Sources;
 
 namespace PkgBuild.Pipeline.Git;
 
@@ -23,12 +24,9 @@ public sealed class GitRevResolver
 
     public GitRevResolver(TimeSpan? timeout = null) => _timeout = timeout ?? TimeSpan.FromMinutes(2);
 
-    public static bool IsFullCommit(string rev) =>
-        rev.Length == 40 && rev.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
-
     public async Task<ResolvedRev> ResolveAsync(string cloneUrl, string rev, CancellationToken cancellationToken = default)
     {
-        if (IsFullCommit(rev))
+        if (GitCommit.IsFull(rev))
         {
             return new ResolvedRev(rev, rev, GitRevKind.Commit);
         }
@@ -37,16 +35,25 @@ public sealed class GitRevResolver
             throw new PkgBuildException(ErrorCodes.GitRevNotFound, $"'{rev}' is not a branch, tag or commit name.");
         }
 
-        var result = await ChildProcess.RunAsync(
-            "git",
-            ["ls-remote", "--", cloneUrl, $"refs/heads/{rev}", $"refs/tags/{rev}", $"refs/tags/{rev}^{{}}"],
-            new ChildProcessOptions
-            {
-                Timeout = _timeout,
-                // Never wait on a password prompt: a private repository is an error, not a hang.
-                Environment = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["GIT_ASKPASS"] = "true" },
-            },
-            cancellationToken).ConfigureAwait(false);
+        ChildProcessResult result;
+        try
+        {
+            result = await ChildProcess.RunAsync(
+                "git",
+                ["ls-remote", "--", cloneUrl, $"refs/heads/{rev}", $"refs/tags/{rev}", $"refs/tags/{rev}^{{}}"],
+                new ChildProcessOptions
+                {
+                    Timeout = _timeout,
+                    // Never wait on a password prompt: a private repository is an error, not a hang.
+                    Environment = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["GIT_ASKPASS"] = "true" },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new PkgBuildException(ErrorCodes.GitRemoteFailed,
+                $"git is not installed (or not on PATH), and resolving '{rev}' needs `git ls-remote`: install git, or give the override's Commit.");
+        }
         if (!result.Succeeded)
         {
             var why = result.TimedOut ? $"no answer within {_timeout.TotalSeconds:0} s" : result.Output.Trim();
@@ -75,7 +82,7 @@ public sealed class GitRevResolver
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var tab = line.IndexOf('\t');
-            if (tab == 40 && IsFullCommit(line[..40]))
+            if (tab == 40 && GitCommit.IsFull(line[..40]))
             {
                 refs[line[(tab + 1)..]] = line[..40];
             }

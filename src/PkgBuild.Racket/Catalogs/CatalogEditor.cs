@@ -4,32 +4,30 @@ using PkgBuild.Racket.Sources;
 
 namespace PkgBuild.Racket.Catalogs;
 
-/// <summary>An override together with the commit its rev resolved to (the new checksum).</summary>
-public sealed record ResolvedOverride(CatalogOverride Override, string Commit);
-
-/// <summary>The edited catalog and one <see cref="CatalogEdit"/> per changed package, in name order.</summary>
-public sealed record CatalogEditResult(PackageCatalog Catalog, IReadOnlyList<CatalogEdit> Edits);
-
 /// <summary>
 /// Points packages at the change under test, as the write-up did by hand: <c>source</c> becomes
-/// <c>…?path=…#rev</c>, <c>checksum</c> the commit, and every <c>versions</c> entry that carries a
-/// source or checksum gets the same values, because Racket lays the matching entry (the exact version,
-/// else the symbol <c>default</c>, which the public catalog always has) over the top-level keys: an edit
-/// of the top level alone silently does nothing.
+/// <c>…?path=…#rev</c>, <c>checksum</c> the commit, and so do the <c>versions</c> entries Racket would lay
+/// over them for the version under test (the exact version string, and the symbol <c>default</c>, which
+/// the public catalog always has): an edit of the top level alone silently does nothing. A repository
+/// override matches the sources Racket would use (the top level, or that versions entry), never the
+/// entries Racket ignores (a string "default", other versions).
 /// </summary>
 public static class CatalogEditor
 {
     private static readonly RacketSymbol SourceKey = new("source");
     private static readonly RacketSymbol ChecksumKey = new("checksum");
 
-    public static CatalogEditResult Apply(PackageCatalog catalog, IReadOnlyList<ResolvedOverride> overrides)
+    private static readonly RacketSymbol DefaultKey = new("default");
+
+    public static CatalogEditResult Apply(PackageCatalog catalog, IReadOnlyList<ResolvedOverride> overrides, string racketVersion)
     {
+        var versionKey = new RacketString(racketVersion);
         var claimedBy = new Dictionary<string, CatalogOverride>(StringComparer.Ordinal);
         var edited = new Dictionary<string, CatalogEntry>(StringComparer.Ordinal);
         var edits = new List<CatalogEdit>();
         foreach (var (spec, commit) in overrides)
         {
-            foreach (var (entry, subpath) in Matches(catalog, spec))
+            foreach (var (entry, subpath) in Matches(catalog, spec, racketVersion))
             {
                 if (claimedBy.TryGetValue(entry.Name, out var other))
                 {
@@ -39,7 +37,7 @@ public static class CatalogEditor
                 }
                 claimedBy[entry.Name] = spec;
                 var source = spec.SourceFor(subpath, spec.Rev);
-                var (newEntry, rewritten) = Rewrite(entry, source, commit);
+                var (newEntry, rewritten) = Rewrite(entry, source, commit, versionKey);
                 edited[entry.Name] = newEntry;
                 edits.Add(new CatalogEdit(entry.Name, spec.Name, entry.Source, entry.Checksum, source, commit, rewritten));
             }
@@ -49,7 +47,7 @@ public static class CatalogEditor
     }
 
     /// <summary>The entries an override changes, each with the <c>?path=</c> its current source has.</summary>
-    private static IEnumerable<(CatalogEntry Entry, string? Subpath)> Matches(PackageCatalog catalog, CatalogOverride spec)
+    private static IEnumerable<(CatalogEntry Entry, string? Subpath)> Matches(PackageCatalog catalog, CatalogOverride spec, string racketVersion)
     {
         if (!spec.IsRepositoryForm)
         {
@@ -68,7 +66,7 @@ public static class CatalogEditor
         var repositories = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in catalog.Entries)
         {
-            foreach (var git in GitSources(entry))
+            foreach (var git in GitSources(entry, racketVersion))
             {
                 repositories.Add(git.RepositoryKey);
                 if (git.RepositoryKey == wanted)
@@ -87,25 +85,10 @@ public static class CatalogEditor
         return matches;
     }
 
-    /// <summary>The git sources an entry names: the top-level one, then those in its <c>versions</c> entries.</summary>
-    private static IEnumerable<GitSource> GitSources(CatalogEntry entry)
+    /// <summary>The git sources Racket would use for an entry: what <paramref name="racketVersion"/> sees, then the top level.</summary>
+    private static IEnumerable<GitSource> GitSources(CatalogEntry entry, string racketVersion)
     {
-        var texts = new List<string>();
-        if (entry.Source is { } top)
-        {
-            texts.Add(top);
-        }
-        if (entry.Versions is { } versions)
-        {
-            foreach (var (_, value) in versions.Entries)
-            {
-                if (value is RacketHash hash && hash.TryGetValue(SourceKey, out var s) && s is RacketString { Value: var text })
-                {
-                    texts.Add(text);
-                }
-            }
-        }
-        foreach (var text in texts)
+        foreach (var text in new[] { entry.ForVersion(racketVersion).Source, entry.Source }.OfType<string>().Distinct())
         {
             if (PackageSource.Parse(text).Git is { } git)
             {
@@ -114,20 +97,20 @@ public static class CatalogEditor
         }
     }
 
-    private static (CatalogEntry Entry, IReadOnlyList<string> Rewritten) Rewrite(CatalogEntry entry, string source, string commit)
+    private static (CatalogEntry Entry, IReadOnlyList<string> Rewritten) Rewrite(CatalogEntry entry, string source, string commit, RacketString versionKey)
     {
         var result = entry.WithSource(source).WithChecksum(commit);
         var rewritten = new List<string>();
         if (entry.Versions is { } versions)
         {
             var newVersions = versions;
-            foreach (var (key, value) in versions.Entries)
+            foreach (var key in new Datum[] { versionKey, DefaultKey })
             {
-                if (value is RacketHash hash && (hash.TryGetValue(SourceKey, out _) || hash.TryGetValue(ChecksumKey, out _)))
+                if (versions.TryGetValue(key, out var value) && value is RacketHash hash
+                    && (hash.ContainsKey(SourceKey) || hash.ContainsKey(ChecksumKey)))
                 {
-                    var replaced = hash.SetItem(SourceKey, new RacketString(source)).SetItem(ChecksumKey, new RacketString(commit));
-                    newVersions = newVersions.SetItem(key, replaced);
-                    rewritten.Add(key is RacketString s ? s.Value : key.ToString());
+                    newVersions = newVersions.SetItem(key, hash.SetItem(SourceKey, new RacketString(source)).SetItem(ChecksumKey, new RacketString(commit)));
+                    rewritten.Add(DatumWriter.WriteToString(key)); // as Racket writes it: default, "8.7"
                 }
             }
             result = result.With("versions", newVersions);

@@ -69,20 +69,43 @@ public sealed class CatalogEntry
     public CatalogEntry WithChecksum(string checksum) => With("checksum", new RacketString(checksum));
 
     /// <summary>
-    /// A copy whose relative path source (<c>../pkgs/p.zip</c>) is made absolute against the catalog's base
-    /// URL, as <c>raco pkg catalog-copy</c> does (<c>file:///abs/pkgs/p.zip</c>); other sources are kept.
+    /// A copy whose relative path sources (<c>../pkgs/p.zip</c>), at the top level and in every
+    /// <c>versions</c> entry, are made absolute against the catalog's base URL, as
+    /// <c>raco pkg catalog-copy</c> does (<c>file:///abs/pkgs/p.zip</c>); other sources are kept.
     /// </summary>
     public CatalogEntry WithRelativeSourceResolved(Uri catalogBase)
     {
-        var source = Source;
-        // Parse calls file:// URLs File or Directory too; only relative paths are resolved.
-        if (source == null || Path.IsPathRooted(source) || source.Contains("://", StringComparison.Ordinal)
-            || PackageSource.Parse(source).Kind is not (PackageSourceKind.File or PackageSourceKind.Directory))
+        var result = this;
+        if (Source is { } source && Resolve(source, catalogBase) is { } absolute)
         {
-            return this;
+            result = result.WithSource(absolute);
         }
-        return WithSource(new Uri(catalogBase, source).AbsoluteUri);
+        if (Versions is { } versions)
+        {
+            var resolved = versions;
+            foreach (var (key, value) in versions.Entries)
+            {
+                if (value is RacketHash hash && hash.TryGetValue(SourceKey, out var s) && s is RacketString { Value: var text }
+                    && Resolve(text, catalogBase) is { } versionSource)
+                {
+                    resolved = resolved.SetItem(key, hash.SetItem(SourceKey, new RacketString(versionSource)));
+                }
+            }
+            if (!ReferenceEquals(resolved, versions))
+            {
+                result = result.With("versions", resolved);
+            }
+        }
+        return result;
     }
+
+    /// <summary>The absolute form of a relative path source, or null when it is not one.</summary>
+    private static string? Resolve(string source, Uri catalogBase) =>
+        // Parse calls file:// URLs File or Directory too; only relative paths are resolved.
+        Path.IsPathRooted(source) || source.Contains("://", StringComparison.Ordinal)
+            || PackageSource.Parse(source).Kind is not (PackageSourceKind.File or PackageSourceKind.Directory)
+            ? null
+            : new Uri(catalogBase, source).AbsoluteUri;
 
     /// <summary>A copy without <paramref name="key"/>.</summary>
     public CatalogEntry Without(string key) => new(Name, Data.Remove(new RacketSymbol(key)));

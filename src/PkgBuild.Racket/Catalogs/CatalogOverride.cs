@@ -81,7 +81,7 @@ public sealed record CatalogOverride
         if (commit != null)
         {
             commit = commit.ToLowerInvariant();
-            if (!IsFullCommit(commit))
+            if (!GitCommit.IsFull(commit))
             {
                 throw Error(ErrorCodes.OverrideInvalid, location,
                     $"PkgBuildOverride '{name}': Commit=\"{commit}\" is not a full 40-hex-digit commit; Racket compares the checksum with the full commit.");
@@ -106,9 +106,6 @@ public sealed record CatalogOverride
             Commit = commit,
         };
     }
-
-    public static bool IsFullCommit(string text) =>
-        text.Length == 40 && text.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     private static GitSource ParseGitUrl(string name, string attribute, string text, SourceLocation location,
         Action<PkgBuildException> warn, bool strict)

@@ -18,16 +18,23 @@ public static class DirectoryCatalog
     public const string AllFile = "pkgs-all";
 
     /// <summary>
-    /// Reads every <c>pkg/&lt;name&gt;</c>. A file whose name is not a valid package name is skipped and
-    /// reported through <paramref name="skipped"/> (never opened: a catalog is untrusted input).
+    /// Reads the catalog as <c>raco pkg catalog-copy</c> does: from <c>pkgs-all</c> when the directory has
+    /// one, else every <c>pkg/&lt;name&gt;</c>. An entry whose name is not a valid package name is skipped and
+    /// reported through <paramref name="skipped"/>, with where it was (a <c>pkg/</c> file with such a name
+    /// is never opened: a catalog is untrusted input).
     /// </summary>
-    public static PackageCatalog Read(string directory, Action<string>? skipped = null)
+    public static PackageCatalog Read(string directory, Action<string, SourceLocation>? skipped = null)
     {
+        var all = Path.Combine(directory, AllFile);
+        if (File.Exists(all))
+        {
+            return ReadAll(all, skipped);
+        }
         var packages = Path.Combine(directory, PackagesDirectory);
         if (!Directory.Exists(packages))
         {
             throw new PkgBuildException(ErrorCodes.NotACatalog,
-                $"'{directory}' is not a directory catalog: it has no '{PackagesDirectory}/' directory.", SourceLocation.InFile(directory));
+                $"'{directory}' is not a directory catalog: it has neither '{AllFile}' nor a '{PackagesDirectory}/' directory.", SourceLocation.InFile(directory));
         }
         var entries = new List<CatalogEntry>();
         foreach (var path in Directory.EnumerateFiles(packages).Order(StringComparer.Ordinal))
@@ -35,10 +42,31 @@ public static class DirectoryCatalog
             var name = Path.GetFileName(path);
             if (!PackageName.IsValid(name))
             {
-                skipped?.Invoke(name);
+                skipped?.Invoke(name, SourceLocation.InFile(path));
                 continue;
             }
             entries.Add(CatalogEntry.FromDatum(name, DatumReader.ReadSingleFile(path)));
+        }
+        return new PackageCatalog(entries);
+    }
+
+    /// <summary>Which file a directory catalog is read from: <c>pkgs-all</c> when present, else null (read <c>pkg/</c>).</summary>
+    public static string? AllFileOf(string directory) =>
+        Path.Combine(directory, AllFile) is var all && File.Exists(all) ? all : null;
+
+    private static PackageCatalog ReadAll(string path, Action<string, SourceLocation>? skipped)
+    {
+        using var reader = new DatumReader(File.OpenRead(path), path);
+        var entries = new List<CatalogEntry>();
+        foreach (var (key, value) in reader.ReadHashEntries())
+        {
+            var name = key is RacketString text ? text.Value : key.ToString();
+            if (key is not RacketString || !PackageName.IsValid(name))
+            {
+                skipped?.Invoke(name, key.Location);
+                continue;
+            }
+            entries.Add(CatalogEntry.FromDatum(name, value));
         }
         return new PackageCatalog(entries);
     }
@@ -108,6 +136,3 @@ public static class DirectoryCatalog
         return new RenderedCatalog(texts, names, all.ToArray());
     }
 }
-
-/// <summary>A catalog's directory form in memory: each <c>pkg/&lt;name&gt;</c>, <c>pkgs</c> and <c>pkgs-all</c>.</summary>
-public sealed record RenderedCatalog(IReadOnlyList<(string Name, byte[] Text)> Entries, byte[] Names, byte[] All);

@@ -20,6 +20,12 @@ public static class ErrorCodes
     /// <summary>A step was cancelled (Ctrl+C); reported as a warning, the build stops.</summary>
     public const string Cancelled = "PKB0004";
 
+    /// <summary>A file or directory the SDK must read or write could not be (permissions, disk full, a state file that is not ours).</summary>
+    public const string FileSystem = "PKB0005";
+
+    /// <summary>An item is missing or has metadata the SDK cannot use.</summary>
+    public const string InvalidItem = "PKB0006";
+
     /// <summary>Racket data ended inside a datum (unclosed list, string, comment).</summary>
     public const string DataUnexpectedEnd = "PKB0101";
 

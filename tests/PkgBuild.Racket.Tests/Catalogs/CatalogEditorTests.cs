@@ -34,7 +34,7 @@ public sealed class CatalogEditorTests
     [Fact]
     public void A_repository_override_replaces_every_package_of_that_repository_whatever_its_url_form()
     {
-        var result = CatalogEditor.Apply(Catalog(), [Repo()]);
+        var result = CatalogEditor.Apply(Catalog(), [Repo()], "8.7");
 
         Assert.Equal(["typed-racket", "typed-racket-doc", "typed-racket-lib", "typed-racket-more"], result.Edits.Select(e => e.Package));
         foreach (var edit in result.Edits)
@@ -55,20 +55,42 @@ public sealed class CatalogEditorTests
     [InlineData("9.0")]
     public void The_versions_entries_that_would_shadow_the_override_are_rewritten(string racketVersion)
     {
-        var result = CatalogEditor.Apply(Catalog(), [Repo()]);
+        var result = CatalogEditor.Apply(Catalog(), [Repo()], racketVersion);
 
         var seen = result.Catalog["typed-racket-lib"]!.ForVersion(racketVersion);
         Assert.Equal("https://github.com/me/typed-racket.git?path=typed-racket-lib#opaque", seen.Source);
         Assert.Equal(Commit, seen.Checksum);
         var edit = result.Edits.Single(e => e.Package == "typed-racket-lib");
-        Assert.Equal(["default", "8.7", "default"], edit.RewrittenVersions);
+        Assert.Equal(racketVersion == "8.7" ? ["\"8.7\"", "default"] : ["default"], edit.RewrittenVersions);
         Assert.Equal("old1", edit.OldChecksum);
+        // The string "default" key, which Racket ignores, is left as it was.
+        Assert.True(result.Catalog["typed-racket-lib"]!.Versions!.TryGetValue(new RacketString("default"), out var ignored));
+        Assert.Equal("ignored by Racket", ((RacketString)((RacketHash)ignored)["source"]!).Value);
+    }
+
+    [Fact]
+    public void A_repository_override_never_matches_a_source_only_racket_ignores()
+    {
+        var catalog = new PackageCatalog(
+        [
+            Entry("typed-racket-compatibility", """
+                #hash((source . "git://github.com/racket/typed-racket/?path=typed-racket-compatibility") (checksum . "c")
+                      (versions . #hash(("default" . #hasheq((source . "git://github.com/plt/racket/?path=pkgs/typed-racket-compatibility")))
+                                        ("6.0" . #hasheq((source . "git://github.com/plt/racket/?path=pkgs/typed-racket-compatibility") (checksum . "o"))))))
+                """),
+        ]);
+        var plt = CatalogOverride.Parse("plt", null, "git://github.com/plt/racket", "git://example.org/racket", "main", null, default, _ => { });
+
+        var error = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(catalog, [new ResolvedOverride(plt, Commit)], "8.7"));
+        Assert.Equal(ErrorCodes.OverrideMatchesNothing, error.Code);
+        // Under 6.0, the entry Racket would use is in plt/racket: then it matches.
+        Assert.Single(CatalogEditor.Apply(catalog, [new ResolvedOverride(plt, Commit)], "6.0").Edits);
     }
 
     [Fact]
     public void Everything_else_in_an_entry_is_kept()
     {
-        var result = CatalogEditor.Apply(Catalog(), [Repo()]);
+        var result = CatalogEditor.Apply(Catalog(), [Repo()], "8.7");
         var entry = result.Catalog["typed-racket-lib"]!;
         Assert.Equal("(1 2 3)", entry.Data["unknown-key"]!.ToString());
         Assert.Equal("1", entry.Data["ring"]!.ToString());
@@ -81,7 +103,7 @@ public sealed class CatalogEditorTests
     public void A_single_package_override_changes_that_package_only()
     {
         var single = CatalogOverride.Parse("math-lib", "git://127.0.0.1/math?path=math-lib", null, null, "fix", null, default, _ => { });
-        var result = CatalogEditor.Apply(Catalog(), [new ResolvedOverride(single, Commit)]);
+        var result = CatalogEditor.Apply(Catalog(), [new ResolvedOverride(single, Commit)], "8.7");
 
         var edit = Assert.Single(result.Edits);
         Assert.Equal(("math-lib", "git://github.com/racket/math/?path=math-lib", "git://127.0.0.1/math?path=math-lib#fix"), (edit.Package, edit.OldSource, edit.NewSource));
@@ -92,12 +114,12 @@ public sealed class CatalogEditorTests
     public void An_override_that_matches_nothing_lists_the_close_names()
     {
         var typo = CatalogOverride.Parse("typed-rackt-lib", "git://h/r?path=x", null, null, "m", null, new SourceLocation("p.proj", 3, 4, 0), _ => { });
-        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [new ResolvedOverride(typo, Commit)]));
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [new ResolvedOverride(typo, Commit)], "8.7"));
         Assert.Equal(ErrorCodes.OverrideMatchesNothing, e.Code);
         Assert.Contains("Close names: typed-racket-lib", e.Message);
         Assert.Equal(("p.proj", 3, 4), (e.Location.File, e.Location.Line, e.Location.Column));
 
-        e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(repository: "https://github.com/racket/typed-rackett")]));
+        e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(repository: "https://github.com/racket/typed-rackett")], "8.7"));
         Assert.Equal(ErrorCodes.OverrideMatchesNothing, e.Code);
         Assert.Contains("github.com/racket/typed-racket", e.Message);
     }
@@ -106,7 +128,7 @@ public sealed class CatalogEditorTests
     public void Two_overrides_of_one_package_conflict()
     {
         var single = CatalogOverride.Parse("typed-racket-lib", "git://h/r?path=x", null, null, "m", null, default, _ => { });
-        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(), new ResolvedOverride(single, Commit)]));
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(), new ResolvedOverride(single, Commit)], "8.7"));
         Assert.Equal(ErrorCodes.OverrideConflict, e.Code);
     }
 }

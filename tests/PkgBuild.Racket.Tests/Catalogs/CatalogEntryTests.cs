@@ -50,4 +50,25 @@ public class CatalogEntryTests
         Assert.Equal("first", combined["p"]!.Source);
         Assert.Null(combined["p"]!.Checksum);
     }
+
+    [Fact]
+    public void Relative_sources_become_absolute_in_every_versions_entry_as_raco_makes_them()
+    {
+        // What raco pkg catalog-copy (Racket 8.7) wrote for this entry copied from file:///tmp/vt/src/.
+        var entry = CatalogEntry.FromDatum("b", DatumReader.ReadSingle("""
+            #hash((source . "../pkgs/b.zip") (checksum . "x")
+                  (versions . #hash((default . #hash((source . "../pkgs/d.zip"))) ("8.7" . #hash((source . "../pkgs/e.zip") (checksum . "y")))
+                                    ("default" . #hash((source . "rel/s"))) ("6.0" . #hash((checksum . "z"))))))
+            """));
+
+        var resolved = entry.WithRelativeSourceResolved(new Uri("file:///tmp/vt/src/"));
+
+        Assert.Equal("file:///tmp/vt/pkgs/b.zip", resolved.Source);
+        Assert.Equal("file:///tmp/vt/pkgs/d.zip", resolved.ForVersion("8.6").Source);
+        Assert.Equal("file:///tmp/vt/pkgs/e.zip", resolved.ForVersion("8.7").Source);
+        Assert.True(resolved.Versions!.TryGetValue(new RacketString("default"), out var ignored));
+        Assert.Equal("file:///tmp/vt/src/rel/s", ((RacketString)((RacketHash)ignored)["source"]!).Value);
+        Assert.True(resolved.Versions!.TryGetValue(new RacketString("6.0"), out var old));
+        Assert.Null(((RacketHash)old)["source"]);
+    }
 }

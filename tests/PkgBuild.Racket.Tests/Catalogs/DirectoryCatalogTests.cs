@@ -17,7 +17,7 @@ public class DirectoryCatalogTests
         RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("raco"));
 
         var skipped = new List<string>();
-        var catalog = DirectoryCatalog.Read(dir.Combine("raco"), skipped.Add);
+        var catalog = DirectoryCatalog.Read(dir.Combine("raco"), (name, _) => skipped.Add(name));
         Assert.Equal(12, catalog.Count);
         Assert.Empty(skipped);
         DirectoryCatalog.Write(catalog, dir.Combine("ours"));
@@ -48,7 +48,7 @@ public class DirectoryCatalogTests
         RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("raco"));
         Assert.True(File.Exists(dir.Combine("raco", "pkg", "bad name!")));
         var skipped = new List<string>();
-        Assert.Equal(2, DirectoryCatalog.Read(dir.Combine("raco"), skipped.Add).Count);
+        Assert.Equal(2, DirectoryCatalog.Read(dir.Combine("raco"), (name, _) => skipped.Add(name)).Count);
         Assert.Equal(new[] { "bad name!" }, skipped);
     }
 
@@ -60,7 +60,7 @@ public class DirectoryCatalogTests
         File.WriteAllText(dir.Combine("cat", "pkg", "good"), "#hash((source . \"good\") (checksum . \"\"))");
         File.WriteAllText(dir.Combine("cat", "pkg", "bad.name"), "not even data (");
         var skipped = new List<string>();
-        var catalog = DirectoryCatalog.Read(dir.Combine("cat"), skipped.Add);
+        var catalog = DirectoryCatalog.Read(dir.Combine("cat"), (name, _) => skipped.Add(name));
         Assert.Equal(new[] { "good" }, catalog.Names);
         Assert.Equal(new[] { "bad.name" }, skipped);
     }
@@ -87,5 +87,24 @@ public class DirectoryCatalogTests
     {
         using var dir = new TempDirectory();
         Assert.Equal(ErrorCodes.NotACatalog, Assert.Throws<PkgBuildException>(() => DirectoryCatalog.Read(dir.Path)).Code);
+    }
+
+    [Fact]
+    public void A_directory_with_pkgs_all_is_read_from_it_as_raco_catalog_copy_reads_it()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("cat", "pkg"));
+        File.WriteAllText(dir.Combine("cat", "pkg", "a"), "#hash((source . \"from-pkg\") (checksum . \"\"))");
+        File.WriteAllText(dir.Combine("cat", "pkgs-all"),
+            "#hash((\"a\" . #hash((source . \"from-all\") (checksum . \"\"))) (\"b\" . #hash((source . \"only-all\") (checksum . \"\"))) (\"no good\" . #hash()))");
+        RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("cat"), dir.Combine("raco"));
+        var skipped = new List<(string, int)>();
+
+        var catalog = DirectoryCatalog.Read(dir.Combine("cat"), (name, at) => skipped.Add((name, at.Column)));
+
+        Assert.Equal(["a", "b"], catalog.Names);
+        Assert.Equal("from-all", catalog["a"]!.Source);
+        Assert.Equal([("no good", 114)], skipped); // the key's column
+        Assert.Contains("(source . \"from-all\")", File.ReadAllText(dir.Combine("raco", "pkgs-all")));
     }
 }

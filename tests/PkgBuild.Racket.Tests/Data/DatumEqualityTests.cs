@@ -67,4 +67,32 @@ public class DatumEqualityTests
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
         Assert.True(a.Equals(b));
     }
+
+    [Fact]
+    public void A_hash_past_the_scan_limit_keeps_first_positions_and_last_values_of_repeated_keys()
+    {
+        var keys = Enumerable.Range(0, 40).Select(i => $"k{i}").ToList();
+        var text = "#hash(" + string.Join(" ", keys.Select(k => $"({k} . 1)")) + " (k3 . 2) (k35 . 3))";
+
+        var hash = (RacketHash)DatumReader.ReadSingle(text);
+
+        Assert.Equal(keys, hash.Keys.Select(k => k.ToString()));
+        Assert.Equal("2", hash["k3"]!.ToString());
+        Assert.Equal("3", hash["k35"]!.ToString());
+        Assert.Equal("1", hash["k39"]!.ToString());
+        var again = (RacketHash)DatumReader.ReadSingle(DatumWriter.WriteToString(hash));
+        Assert.Equal(hash, again);
+        Assert.Equal(hash.GetHashCode(), again.GetHashCode());
+        Assert.Equal(40, hash.SetItem(new RacketSymbol("k0"), new RacketInteger(9)).Count);
+        Assert.Equal(39, hash.Remove(new RacketSymbol("k38")).Count);
+    }
+
+    [Fact]
+    public void Reused_reader_frames_leave_nothing_behind_in_what_was_read()
+    {
+        // Frames are reused after each closer: lists, hashes, pairs and comments in a row and nested.
+        const string text = "((a b) #;(c d) (e (f #hash((g . (h i)))) #;#;j k) #(l (m)) #s(p (q) r) '(s t) [u . v])";
+        var datum = DatumReader.ReadSingle(text);
+        Assert.Equal("((a b) (e (f #hash((g . (h i))))) #(l (m)) #s(p (q) r) (quote (s t)) (u . v))", DatumWriter.WriteToString(datum));
+    }
 }
