@@ -97,4 +97,43 @@ public static class ErrorCodes
 
     /// <summary>Two overrides that both change the same package.</summary>
     public const string OverrideConflict = "PKB0309";
+
+    /// <summary>A PkgBuildGuest with an unknown Kind or metadata its kind cannot use.</summary>
+    public const string GuestInvalid = "PKB0601";
+
+    /// <summary>A guest's host name does not resolve.</summary>
+    public const string GuestHostNotFound = "PKB0602";
+
+    /// <summary>Nothing listens on the guest's SSH port (connection refused).</summary>
+    public const string GuestConnectionRefused = "PKB0603";
+
+    /// <summary>The guest did not answer in time (connect, handshake or readiness).</summary>
+    public const string GuestTimeout = "PKB0604";
+
+    /// <summary>The guest refused the user and key.</summary>
+    public const string GuestAuthenticationFailed = "PKB0605";
+
+    /// <summary>The guest's host key is not known: refused, with the line to add.</summary>
+    public const string GuestHostKeyUnknown = "PKB0606";
+
+    /// <summary>The guest's host key differs from the known one: refused.</summary>
+    public const string GuestHostKeyChanged = "PKB0607";
+
+    /// <summary>The guest has no racket where the build expects one.</summary>
+    public const string GuestNoRacket = "PKB0608";
+
+    /// <summary>A program a guest kind needs (unshare, podman, VBoxManage) is not installed.</summary>
+    public const string GuestToolMissing = "PKB0609";
+
+    /// <summary>The guest started but a command in it does not run (the readiness check failed).</summary>
+    public const string GuestNotReady = "PKB0610";
+
+    /// <summary>The connection to a guest was lost while a command ran: an infrastructure failure, not the package's.</summary>
+    public const string GuestConnectionLost = "PKB0611";
+
+    /// <summary>Warning: a Local guest runs without namespace isolation (not root, or no unshare/overlay).</summary>
+    public const string GuestIsolationUnavailable = "PKB0612";
+
+    /// <summary>A command argument that cannot be passed on (it holds a NUL character).</summary>
+    public const string GuestArgumentInvalid = "PKB0613";
 }

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using PkgBuild.Pipeline.IO;
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// The started guests of one build. It lives as long as the build (the task layer registers it with
+/// MSBuild), stops every guest when disposed, also after a failure or Ctrl+C, and keeps a state file so
+/// that the next build can stop guests a killed build left behind.
+/// </summary>
+public sealed class GuestPool : IDisposable
+{
+    public const string StateFile = "state.json";
+
+    private readonly string _stateDirectory;
+    private bool _disposed;
+
+    private GuestPool(string stateDirectory, IReadOnlyList<IGuestMachine> guests)
+    {
+        _stateDirectory = stateDirectory;
+        Guests = guests;
+    }
+
+    public IReadOnlyList<IGuestMachine> Guests { get; }
+
+    /// <summary>
+    /// Preflights every guest (all of them, so one build names every problem), stops what a killed build
+    /// left, starts them all, and proves each ready. Throws an <see cref="AggregateException"/> of
+    /// <see cref="PkgBuildException"/>s when any guest fails; started guests are stopped again then.
+    /// </summary>
+    public static async Task<GuestPool> StartAsync(IReadOnlyList<IGuestMachine> guests, string stateDirectory, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        await StopLeftoversAsync(guests, stateDirectory, cancellationToken).ConfigureAwait(false);
+        await AllOrFail(guests, g => g.PreflightAsync(cancellationToken)).ConfigureAwait(false);
+        var pool = new GuestPool(stateDirectory, guests);
+        pool.WriteState();
+        try
+        {
+            await AllOrFail(guests, g => g.StartAsync(cancellationToken)).ConfigureAwait(false);
+        }
+        catch
+        {
+            pool.Dispose();
+            throw;
+        }
+        return pool;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        foreach (var guest in Guests)
+        {
+            // Best effort: one guest that will not stop must not keep the others running.
+            try
+            {
+                guest.StopAsync().GetAwaiter().GetResult();
+                guest.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is PkgBuildException or IOException or InvalidOperationException)
+            {
+            }
+        }
+        File.Delete(Path.Combine(_stateDirectory, StateFile));
+    }
+
+    private void WriteState() =>
+        AtomicFile.WriteAllText(Path.Combine(_stateDirectory, StateFile),
+            JsonSerializer.Serialize(Guests.Select(g => new GuestState(g.Spec.Name, g.Spec.Kind)).ToList()));
+
+    /// <summary>A state file means the last build did not end cleanly: stop the guests it names that are ours again.</summary>
+    private static async Task StopLeftoversAsync(IReadOnlyList<IGuestMachine> guests, string stateDirectory, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(stateDirectory, StateFile);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+        List<GuestState>? left;
+        try
+        {
+            left = JsonSerializer.Deserialize<List<GuestState>>(File.ReadAllText(path));
+        }
+        catch (JsonException)
+        {
+            left = null;
+        }
+        foreach (var guest in guests.Where(g => left?.Any(l => l.Name == g.Spec.Name && l.Kind == g.Spec.Kind) ?? false))
+        {
+            await guest.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        File.Delete(path);
+    }
+
+    private static async Task AllOrFail(IReadOnlyList<IGuestMachine> guests, Func<IGuestMachine, Task> step)
+    {
+        var tasks = guests.Select(step).ToList();
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch
+        {
+            var failures = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
+            if (failures.All(f => f is PkgBuildException))
+            {
+                throw new AggregateException(failures);
+            }
+            throw;
+        }
+    }
+
+    private sealed record GuestState(string Name, GuestKind Kind);
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// A <c>PkgBuildGuest</c> item, checked: which kind of guest, and what that kind needs to reach it.
+/// Every value is validated here, so the guests themselves work with values that cannot surprise a
+/// shell or a path.
+/// </summary>
+public sealed partial record GuestSpec
+{
+    public required string Name { get; init; }
+
+    public GuestKind Kind { get; init; } = GuestKind.Local;
+
+    public string? Host { get; init; }
+
+    public int Port { get; init; } = 22;
+
+    public string User { get; init; } = "racket";
+
+    public string? IdentityFile { get; init; }
+
+    public string? KnownHostsFile { get; init; }
+
+    /// <summary>A pinned host key in OpenSSH's form, <c>SHA256:</c> and unpadded base64.</summary>
+    public string? HostKeyFingerprint { get; init; }
+
+    /// <summary>The work directory in the guest (absolute); sessions are made under it.</summary>
+    public string? Dir { get; init; }
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+
+    public string? Image { get; init; }
+
+    public string? ContainerTool { get; init; }
+
+    public string Snapshot { get; init; } = "init";
+
+    public int? MemoryMb { get; init; }
+
+    /// <summary>How many packages this guest builds at once.</summary>
+    public int Parallelism { get; init; } = 1;
+
+    public SourceLocation Location { get; init; }
+
+    /// <summary>Reads an item's metadata (empty values count as absent); throws PKB0601 naming the item and the value.</summary>
+    public static GuestSpec Parse(string name, IReadOnlyDictionary<string, string> metadata, SourceLocation location = default)
+    {
+        string? Get(string key) => metadata.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        PkgBuildException Bad(string message) => new(ErrorCodes.GuestInvalid, $"PkgBuildGuest '{name}': {message}", location);
+
+        if (!NamePattern().IsMatch(name))
+        {
+            throw Bad("the name must be letters, digits, '-', '_' or '.' (it names the guest's state directory).");
+        }
+        var kindText = Get("Kind") ?? nameof(GuestKind.Local);
+        if (!Enum.TryParse<GuestKind>(kindText, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || char.IsDigit(kindText[0]))
+        {
+            throw Bad($"Kind '{kindText}' is not one of {string.Join(", ", Enum.GetNames<GuestKind>())}.");
+        }
+        int? Number(string key, int min, int max)
+        {
+            var text = Get(key);
+            if (text == null)
+            {
+                return null;
+            }
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                throw Bad($"{key} '{text}' is not a whole number from {min} to {max}.");
+            }
+            return value;
+        }
+
+        var spec = new GuestSpec
+        {
+            Name = name,
+            Kind = kind,
+            Host = Get("Host"),
+            Port = Number("Port", 1, 65535) ?? 22,
+            User = Get("User") ?? "racket",
+            IdentityFile = Get("IdentityFile"),
+            KnownHostsFile = Get("KnownHostsFile"),
+            HostKeyFingerprint = Get("HostKeyFingerprint"),
+            Dir = Get("Dir"),
+            Env = ParseEnv(Get("Env"), Bad),
+            Image = Get("Image"),
+            ContainerTool = Get("ContainerTool"),
+            Snapshot = Get("Snapshot") ?? "init",
+            MemoryMb = Number("MemoryMb", 16, 1 << 20),
+            Parallelism = Number("Parallelism", 1, 256) ?? 1,
+            Location = location,
+        };
+
+        if (kind is GuestKind.Ssh or GuestKind.VirtualBox && spec.Host == null)
+        {
+            throw Bad($"a {kind} guest needs Host (the name or address its SSH server answers on).");
+        }
+        if (spec.Host != null && !HostPattern().IsMatch(spec.Host))
+        {
+            throw Bad($"Host '{spec.Host}' is not a host name or an IP address.");
+        }
+        if (!UserPattern().IsMatch(spec.User))
+        {
+            throw Bad($"User '{spec.User}' is not a user name (letters, digits, '.', '_', '-').");
+        }
+        if (spec.HostKeyFingerprint != null && !FingerprintPattern().IsMatch(spec.HostKeyFingerprint))
+        {
+            throw Bad($"HostKeyFingerprint '{spec.HostKeyFingerprint}' is not in OpenSSH's form SHA256:<base64> (as `ssh-keygen -lf` prints it).");
+        }
+        if (spec.Dir != null && (!spec.Dir.StartsWith('/') || spec.Dir.Contains("..", StringComparison.Ordinal) || spec.Dir.Any(char.IsControl)))
+        {
+            throw Bad($"Dir '{spec.Dir}' must be an absolute path in the guest, without '..'.");
+        }
+        if (kind == GuestKind.Container && spec.Image == null)
+        {
+            throw Bad("a Container guest needs Image (the image each package's container starts from).");
+        }
+        if (spec.ContainerTool is { } tool && tool is not ("docker" or "podman"))
+        {
+            throw Bad($"ContainerTool '{tool}' is neither docker nor podman.");
+        }
+        if (!NamePattern().IsMatch(spec.Snapshot))
+        {
+            throw Bad($"Snapshot '{spec.Snapshot}' is not a usable snapshot name.");
+        }
+        return spec;
+    }
+
+    /// <summary><c>NAME=value;NAME2=value2</c>: names as a shell allows them; values anything but a line break.</summary>
+    private static IReadOnlyDictionary<string, string> ParseEnv(string? text, Func<string, PkgBuildException> bad)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (text == null)
+        {
+            return env;
+        }
+        foreach (var pair in text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var key = eq > 0 ? pair[..eq] : pair;
+            if (eq <= 0 || !EnvNamePattern().IsMatch(key) || pair.Any(c => c is '\n' or '\r' or '\0'))
+            {
+                throw bad($"Env entry '{pair}' is not NAME=value (separate entries with ';').");
+            }
+            env[key] = pair[(eq + 1)..];
+        }
+        return env;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^[0-9A-Fa-f:]+$")]
+    private static partial Regex HostPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9._-]*$")]
+    private static partial Regex UserPattern();
+
+    [GeneratedRegex("^SHA256:[A-Za-z0-9+/]{43}$")]
+    private static partial Regex FingerprintPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvNamePattern();
+}

@@ -1,0 +1,22 @@
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// One <c>PkgBuildGuest</c>: checked before any long work (every failure named with its fix), started,
+/// proved ready, then asked for a fresh session per package, and stopped at the end of the build.
+/// </summary>
+public interface IGuestMachine : IAsyncDisposable
+{
+    GuestSpec Spec { get; }
+
+    /// <summary>Checks what can be checked without starting anything; throws a PKB06xx error with the fix.</summary>
+    Task PreflightAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Starts the guest and proves it ready by running a command in it.</summary>
+    Task StartAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A fresh guest for one package; <paramref name="label"/> (a package name) names its directory.</summary>
+    Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops the guest (idempotent).</summary>
+    Task StopAsync(CancellationToken cancellationToken = default);
+}

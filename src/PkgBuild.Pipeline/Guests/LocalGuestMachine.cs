@@ -1,0 +1,63 @@
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// The guest that needs no VM: each package runs on this machine in a fresh session directory with its
+/// own <c>PLTUSERHOME</c>, isolated by <see cref="LocalIsolation"/> where the machine allows it.
+/// </summary>
+public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Action<PkgBuildException> warn) : IGuestMachine
+{
+    private string SessionsDirectory => Path.Combine(stateDirectory, "sessions");
+
+    public GuestSpec Spec { get; } = spec;
+
+    /// <summary>Whether sessions run in their own namespaces and overlay (known after the preflight).</summary>
+    public bool Isolated { get; private set; }
+
+    public async Task PreflightAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(SessionsDirectory);
+        var why = await LocalIsolation.ProbeAsync(SessionsDirectory, cancellationToken).ConfigureAwait(false);
+        Isolated = why == null;
+        if (why != null)
+        {
+            warn(new PkgBuildException(ErrorCodes.GuestIsolationUnavailable,
+                $"PkgBuildGuest '{Spec.Name}': Local guests run without isolation ({why}): each package still gets a fresh directory and PLTUSERHOME, but can reach the network and change this machine. Run the build as root on Linux with util-linux's unshare for private namespaces and a throwaway overlay.",
+                Spec.Location));
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await using var session = await OpenSessionAsync("ready-check", cancellationToken).ConfigureAwait(false);
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo ready"),
+            new GuestRunOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded || result.Output.Trim() != "ready")
+        {
+            throw new PkgBuildException(ErrorCodes.GuestNotReady,
+                $"PkgBuildGuest '{Spec.Name}': a command in a fresh Local guest did not run: {result.Output.Trim()}", Spec.Location);
+        }
+    }
+
+    public Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
+    {
+        var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
+        return Task.FromResult<IGuestSession>(LocalGuestSession.Create(root, Isolated, Spec.Env));
+    }
+
+    /// <summary>Sessions are discarded one by one; anything a killed build left is removed here.</summary>
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Directory.Exists(SessionsDirectory))
+        {
+            Directory.Delete(SessionsDirectory, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private static string SafeLabel(string label) =>
+        new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(64).ToArray());
+}

@@ -1,0 +1,95 @@
+using PkgBuild.Racket.Diagnostics;
+using Renci.SshNet;
+
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// An existing machine reached over SSH. Between packages it is reset to a fresh session directory and
+/// <c>PLTUSERHOME</c> under <c>Dir</c>, not to a snapshot: what a package installs outside them stays
+/// (the README says so). One SSH connection and one SFTP connection are shared by the guest's sessions.
+/// </summary>
+public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = null) : IGuestMachine
+{
+    private readonly SshConnector _connector = new(spec) { ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(15) };
+    private SshClient? _ssh;
+    private SftpClient? _sftp;
+
+    public GuestSpec Spec { get; } = spec;
+
+    /// <summary>The directory sessions are made in.</summary>
+    public string Dir => Spec.Dir ?? $"/home/{Spec.User}/pkgbuild";
+
+    internal SshClient Ssh => _ssh ?? throw new InvalidOperationException("The guest is not started.");
+
+    internal SftpClient Sftp => _sftp ?? throw new InvalidOperationException("The guest is not started.");
+
+    /// <summary>Resolves the key and connects once: every connection failure shows here, before long work.</summary>
+    public async Task PreflightAsync(CancellationToken cancellationToken = default)
+    {
+        using var probe = new SshClient(_connector.ConnectionInfo());
+        await _connector.ConnectAsync(probe, cancellationToken).ConfigureAwait(false);
+        probe.Disconnect();
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        _ssh = new SshClient(_connector.ConnectionInfo()) { KeepAliveInterval = TimeSpan.FromSeconds(15) };
+        await _connector.ConnectAsync(_ssh, cancellationToken).ConfigureAwait(false);
+        _sftp = new SftpClient(_connector.ConnectionInfo());
+        await _connector.ConnectAsync(_sftp, cancellationToken).ConfigureAwait(false);
+
+        var ready = await SshGuestSession.RunRawAsync(Ssh, $"mkdir -p {ShellQuote.Quote(Dir)}/sessions && echo ready", TimeSpan.FromSeconds(30), null, cancellationToken)
+            .ConfigureAwait(false);
+        if (!ready.Succeeded || ready.Output.Trim() != "ready")
+        {
+            throw new PkgBuildException(ErrorCodes.GuestNotReady,
+                $"PkgBuildGuest '{Spec.Name}': connected, but `mkdir -p {Dir}/sessions` did not run: {ready.Output.Trim()}", Spec.Location);
+        }
+    }
+
+    /// <summary>Checks that a session on the guest (its PATH and Env) finds racket, when the build uses the guest's own Racket.</summary>
+    public async Task ExpectRacketAsync(CancellationToken cancellationToken = default)
+    {
+        await using var session = await OpenSessionAsync("racket-check", cancellationToken).ConfigureAwait(false);
+        var result = await session.RunAsync(new GuestCommand("racket", "--version"), new GuestRunOptions { Timeout = TimeSpan.FromSeconds(60) }, cancellationToken)
+            .ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new PkgBuildException(ErrorCodes.GuestNoRacket,
+                $"PkgBuildGuest '{Spec.Name}': there is no racket on the PATH of {Spec.User}@{Spec.Host}; install Racket there, or let the build install it (PkgBuildInstaller).", Spec.Location);
+        }
+    }
+
+    public async Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
+    {
+        var safe = new string(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(64).ToArray());
+        var root = $"{Dir}/sessions/{safe}-{Guid.NewGuid().ToString("N")[..12]}";
+        return await SshGuestSession.CreateAsync(this, root, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds a reverse port forward: the guest's 127.0.0.1:<paramref name="guestPort"/> reaches <paramref name="localPort"/> here.</summary>
+    public ForwardedPortRemote ForwardToGuest(uint guestPort, string localHost, uint localPort)
+    {
+        var forward = new ForwardedPortRemote("127.0.0.1", guestPort, localHost, localPort);
+        Ssh.AddForwardedPort(forward);
+        forward.Start();
+        return forward;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var client in new BaseClient?[] { _sftp, _ssh })
+        {
+            if (client is { IsConnected: true })
+            {
+                client.Disconnect();
+            }
+            client?.Dispose();
+        }
+        _ssh = null;
+        _sftp = null;
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

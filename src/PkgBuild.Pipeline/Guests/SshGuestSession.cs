@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text;
+using PkgBuild.Racket.Diagnostics;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// One package's fresh directory on an SSH guest: <c>work/</c>, <c>home/</c> (<c>PLTUSERHOME</c>) and
+/// <c>tmp/</c> under a new session directory, removed when disposed. Each command is one shell line made
+/// by <see cref="ShellQuote"/>; a timeout kills the command's whole session on the guest.
+/// </summary>
+public sealed class SshGuestSession : IGuestSession
+{
+    private readonly SshGuestMachine _guest;
+
+    private SshGuestSession(SshGuestMachine guest, string root)
+    {
+        _guest = guest;
+        Root = root;
+    }
+
+    public string Root { get; }
+
+    public string WorkDirectory => Root + "/work";
+
+    public string UserHome => Root + "/home";
+
+    internal static async Task<SshGuestSession> CreateAsync(SshGuestMachine guest, string root, CancellationToken cancellationToken)
+    {
+        var session = new SshGuestSession(guest, root);
+        var made = await RunRawAsync(guest.Ssh, $"mkdir -p {ShellQuote.Join([session.WorkDirectory, session.UserHome, root + "/tmp"])}",
+            TimeSpan.FromSeconds(60), null, cancellationToken).ConfigureAwait(false);
+        if (!made.Succeeded)
+        {
+            throw new PkgBuildException(ErrorCodes.GuestNotReady, $"PkgBuildGuest '{guest.Spec.Name}': cannot make {root}: {made.Output.Trim()}", guest.Spec.Location);
+        }
+        return session;
+    }
+
+    public Task<GuestRunResult> RunAsync(GuestCommand command, GuestRunOptions options, CancellationToken cancellationToken = default)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ["HOME"] = UserHome,
+            ["PLTUSERHOME"] = UserHome,
+            ["TMPDIR"] = Root + "/tmp",
+            ["LANG"] = "C.UTF-8",
+        };
+        foreach (var (key, value) in _guest.Spec.Env.Concat(command.Environment))
+        {
+            env[key] = value;
+        }
+        // $$ is the guest shell that exec turns into the command: its PID names the session to kill on timeout.
+        var line = $"exec 2>&1; cd {ShellQuote.Quote(WorkDirectory)} && echo $$ > ../command.pid && exec "
+            + ShellQuote.Join(new[] { "env", "-i" }.Concat(env.Select(e => $"{e.Key}={e.Value}")).Concat(command.Argv));
+        return RunAndKillOnTimeoutAsync(line, options, cancellationToken);
+    }
+
+    public async Task CopyInAsync(string localFile, string relativePath, CancellationToken cancellationToken = default)
+    {
+        var target = Inside(relativePath);
+        await RunRawAsync(_guest.Ssh, $"mkdir -p {ShellQuote.Quote(target[..target.LastIndexOf('/')])}", TimeSpan.FromSeconds(60), null, cancellationToken).ConfigureAwait(false);
+        await using var input = File.OpenRead(localFile);
+        await Lost(() => _guest.Sftp.UploadFileAsync(input, target, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task CopyOutAsync(string relativePath, string localFile, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
+        await using var output = File.Create(localFile);
+        await Lost(() => _guest.Sftp.DownloadFileAsync(Inside(relativePath), output, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunRawAsync(_guest.Ssh, $"rm -rf {ShellQuote.Quote(Root)}", TimeSpan.FromMinutes(2), null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (PkgBuildException)
+        {
+            // The connection is gone; the next build's sessions are new directories anyway.
+        }
+    }
+
+    /// <summary>Runs one shell line; connection loss becomes PKB0611.</summary>
+    internal static async Task<GuestRunResult> RunRawAsync(SshClient ssh, string line, TimeSpan timeout, Action<string>? onLine, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var command = ssh.CreateCommand(line);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        var timedOut = false;
+        try
+        {
+            await Lost(() => command.ExecuteAsync(limit.Token)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            timedOut = true;
+        }
+        var output = command.Result + command.Error;
+        if (onLine != null)
+        {
+            foreach (var text in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                onLine(text);
+            }
+        }
+        return new GuestRunResult(timedOut ? -1 : command.ExitStatus ?? -1, timedOut, output, clock.Elapsed);
+    }
+
+    private async Task<GuestRunResult> RunAndKillOnTimeoutAsync(string line, GuestRunOptions options, CancellationToken cancellationToken)
+    {
+        var result = await RunRawAsync(_guest.Ssh, line, options.Timeout, options.OnOutputLine, cancellationToken).ConfigureAwait(false);
+        if (result.TimedOut)
+        {
+            // Everything the command started shares its session id (sshd made it a session leader).
+            var pidFile = ShellQuote.Quote(Root + "/command.pid");
+            await RunRawAsync(_guest.Ssh, $"pid=$(cat {pidFile}) && pkill -KILL -s \"$pid\"; kill -KILL -- \"-$pid\" 2>/dev/null; true",
+                TimeSpan.FromSeconds(30), null, CancellationToken.None).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private string Inside(string relativePath)
+    {
+        if (relativePath.StartsWith('/') || relativePath.Split('/').Contains(".."))
+        {
+            throw new ArgumentException($"'{relativePath}' is not inside the session.", nameof(relativePath));
+        }
+        return Root + "/" + relativePath;
+    }
+
+    /// <summary>SSH.NET's ways of saying the connection dropped, as one infrastructure error.</summary>
+    private static async Task Lost(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SshConnectionException or ObjectDisposedException or SshException and not SshOperationTimeoutException
+            || e is InvalidOperationException { Message: var m } && m.Contains("connect", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new PkgBuildException(ErrorCodes.GuestConnectionLost, $"The connection to the guest was lost: {e.Message}", default, e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.Build.Framework;
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Tasks;
+
+/// <summary>
+/// StartVm: checks every <c>PkgBuildGuest</c> (all of them, so one build names every problem), starts
+/// them, proves each ready, and keeps them for the rest of the build in a <see cref="GuestPool"/> that
+/// MSBuild disposes when the build ends, also after a failure or Ctrl+C.
+/// </summary>
+public sealed class StartGuests : PkgBuildTask
+{
+    /// <summary>The key later steps use to find the started guests of this project.</summary>
+    public static string PoolKey(string projectFile) => "PkgBuild.GuestPool|" + projectFile;
+
+    [Required]
+    public ITaskItem[] Guests { get; set; } = [];
+
+    [Required]
+    public string StateDirectory { get; set; } = "";
+
+    protected override void ExecuteCore()
+    {
+        var specs = Guests.Select(item => GuestSpec.Parse(item.ItemSpec, Metadata(item), ItemLocation.Of(item, "PkgBuildGuest"))).ToList();
+        var duplicate = specs.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null)
+        {
+            throw new PkgBuildException(ErrorCodes.GuestInvalid, $"There are {duplicate.Count()} PkgBuildGuest items named '{duplicate.Key}'.", duplicate.Last().Location);
+        }
+
+        var engine = (IBuildEngine4)BuildEngine;
+        var key = PoolKey(ProjectFile);
+        if (engine.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is GuestPool)
+        {
+            Log.LogMessage(MessageImportance.Normal, "The guests of this build are already started.");
+            return;
+        }
+
+        var machines = specs.Select(s => GuestFactory.Create(s, StateDirectory, LogWarning)).ToList();
+        Log.LogMessage(MessageImportance.High, "StartVm: checking and starting {0} guest(s): {1}", machines.Count,
+            string.Join(", ", specs.Select(s => $"{s.Name} ({s.Kind})")));
+        GuestPool pool;
+        try
+        {
+            pool = Wait(GuestPool.StartAsync(machines, StateDirectory, CancellationToken));
+        }
+        catch (AggregateException failures)
+        {
+            foreach (var failure in failures.InnerExceptions.OfType<PkgBuildException>())
+            {
+                LogError(failure);
+            }
+            return;
+        }
+        engine.RegisterTaskObject(key, pool, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        foreach (var machine in pool.Guests)
+        {
+            var isolation = machine is LocalGuestMachine local ? (local.Isolated ? ", isolated: namespaces + overlay" : ", NOT isolated") : "";
+            Log.LogMessage(MessageImportance.High, "StartVm: {0} ({1}{2}) is ready", machine.Spec.Name, machine.Spec.Kind, isolation);
+        }
+    }
+
+    private static Dictionary<string, string> Metadata(ITaskItem item) =>
+        item.MetadataNames.Cast<string>().ToDictionary(n => n, item.GetMetadata, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Racket.Diagnostics;
+using PkgBuild.Testing;
+
+namespace PkgBuild.Pipeline.Tests.Guests;
+
+/// <summary>Local guests on this machine, for real: namespaces, overlay, fresh PLTUSERHOME.</summary>
+public sealed class LocalGuestTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly List<PkgBuildException> _warnings = [];
+    private LocalGuestMachine _guest = null!;
+
+    public async Task InitializeAsync()
+    {
+        _guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guests", "local"), _warnings.Add);
+        await _guest.PreflightAsync();
+        await _guest.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _guest.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private static GuestRunOptions Quick => new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    [Fact]
+    public void This_machine_isolates_Local_guests()
+    {
+        // CI runs as root on Linux with util-linux; if this fails, every isolation test below would be vacuous.
+        Assert.True(_guest.Isolated, string.Join("\n", _warnings.Select(w => w.Message)));
+        Assert.Empty(_warnings);
+    }
+
+    [Fact]
+    public async Task Two_packages_in_a_row_see_nothing_of_each_other()
+    {
+        string firstRoot;
+        await using (var first = await _guest.OpenSessionAsync("pkg-a"))
+        {
+            firstRoot = first.Root;
+            var wrote = await first.RunAsync(new GuestCommand("/bin/sh", "-c", "echo a > \"$PLTUSERHOME/marker\" && echo a > marker && echo a > /tmp/marker && pwd"), Quick);
+            Assert.True(wrote.Succeeded, wrote.Output);
+            Assert.Equal(first.WorkDirectory, wrote.Output.Trim());
+            Assert.True(File.Exists(Path.Combine(first.UserHome, "marker")));
+        }
+        Assert.False(Directory.Exists(firstRoot));
+
+        await using var second = await _guest.OpenSessionAsync("pkg-b");
+        var looked = await second.RunAsync(new GuestCommand("/bin/sh", "-c",
+            "test -z \"$(ls -A \"$PLTUSERHOME\")\" && test ! -e marker && test ! -e /tmp/marker && echo \"clean $PLTUSERHOME\""), Quick);
+        Assert.Equal($"clean {second.UserHome}", looked.Output.Trim());
+        Assert.NotEqual(firstRoot, second.Root);
+    }
+
+    [Fact]
+    public async Task A_guest_cannot_reach_the_network_not_even_this_machines_loopback()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var session = await _guest.OpenSessionAsync("net");
+
+        var tried = await session.RunAsync(new GuestCommand("racket", "-e",
+            $"(with-handlers ([exn:fail:network? (lambda (e) (display \"refused\"))]) (tcp-connect \"127.0.0.1\" {port}) (display \"connected\"))"), Quick);
+
+        Assert.Equal("refused", tried.Output.Trim());
+        Assert.False(listener.Pending());
+        var interfaces = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "ls /sys/class/net"), Quick);
+        Assert.Equal("lo", interfaces.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Writes_outside_the_session_vanish_with_it()
+    {
+        var canary = $"/etc/pkgbuild-canary-{Guid.NewGuid():N}";
+        await using var session = await _guest.OpenSessionAsync("writer");
+
+        var wrote = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"echo x > {canary} && cat {canary}"), Quick);
+
+        Assert.True(wrote.Succeeded, wrote.Output);
+        Assert.Equal("x", wrote.Output.Trim());
+        Assert.False(File.Exists(canary));
+    }
+
+    [Fact]
+    public async Task Hostile_arguments_arrive_as_written_and_run_nothing()
+    {
+        var canary = _dir.Combine("canary");
+        var hostile = $"$(touch {canary}) `touch {canary}` ; touch {canary} ' \" \n end";
+        await using var session = await _guest.OpenSessionAsync("pkg$(touch x)");
+
+        var echoed = await session.RunAsync(new GuestCommand("printf", "%s", hostile) { Environment = new Dictionary<string, string> { ["X"] = hostile } }, Quick);
+
+        Assert.Equal(hostile, echoed.Output.TrimEnd('\n')); // output is collected line by line
+        Assert.False(File.Exists(canary));
+        Assert.DoesNotContain("$(", session.Root);
+    }
+
+    [Fact]
+    public async Task A_command_past_its_timeout_is_killed_with_everything_it_started()
+    {
+        await using var session = await _guest.OpenSessionAsync("sleeper");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "sleep 60 & sleep 60"), new GuestRunOptions { Timeout = TimeSpan.FromSeconds(1) });
+
+        Assert.True(result.TimedOut);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), clock.Elapsed.ToString());
+        var left = ProcessRunner.Run("pgrep", ["-f", "sleep 60"]);
+        Assert.NotEqual(0, left.ExitCode);
+    }
+
+    [Fact]
+    public async Task Files_copy_in_and_out_and_never_outside_the_session()
+    {
+        await using var session = await _guest.OpenSessionAsync("copy");
+        File.WriteAllText(_dir.Combine("in.txt"), "payload");
+
+        await session.CopyInAsync(_dir.Combine("in.txt"), "work/in.txt");
+        var ran = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "tr a-z A-Z < in.txt > out.txt"), Quick);
+        await session.CopyOutAsync("work/out.txt", _dir.Combine("out.txt"));
+
+        Assert.True(ran.Succeeded, ran.Output);
+        Assert.Equal("PAYLOAD", File.ReadAllText(_dir.Combine("out.txt")));
+        await Assert.ThrowsAsync<ArgumentException>(() => session.CopyInAsync(_dir.Combine("in.txt"), "../../escape.txt"));
+    }
+}
