@@ -22,13 +22,6 @@ public sealed class StartGuests : PkgBuildTask
 
     protected override void ExecuteCore()
     {
-        var specs = Guests.Select(item => GuestSpec.Parse(item.ItemSpec, Metadata(item), ItemLocation.Of(item, "PkgBuildGuest"))).ToList();
-        var duplicate = specs.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate != null)
-        {
-            throw new PkgBuildException(ErrorCodes.GuestInvalid, $"There are {duplicate.Count()} PkgBuildGuest items named '{duplicate.Key}'.", duplicate.Last().Location);
-        }
-
         var engine = (IBuildEngine4)BuildEngine;
         var key = PoolKey(ProjectFile);
         if (engine.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is GuestPool)
@@ -37,17 +30,54 @@ public sealed class StartGuests : PkgBuildTask
             return;
         }
 
-        var machines = specs.Select(s => GuestFactory.Create(s, StateDirectory, LogWarning)).ToList();
-        Log.LogMessage(MessageImportance.High, "StartVm: checking and starting {0} guest(s): {1}", machines.Count,
+        // Every item is checked and every valid guest preflighted before anything starts, so one build
+        // names every problem, each with its fix.
+        var failures = new List<PkgBuildException>();
+        var specs = new List<GuestSpec>();
+        foreach (var item in Guests)
+        {
+            try
+            {
+                specs.Add(GuestSpec.Parse(item.ItemSpec, Metadata(item), ItemLocation.Of(item, "PkgBuildGuest")));
+            }
+            catch (PkgBuildException e)
+            {
+                failures.Add(e);
+            }
+        }
+        foreach (var duplicate in specs.GroupBy(s => s.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            failures.Add(new PkgBuildException(ErrorCodes.GuestInvalid, $"There are {duplicate.Count()} PkgBuildGuest items named '{duplicate.Key}'.", duplicate.Last().Location));
+        }
+        var machines = new List<IGuestMachine>();
+        foreach (var spec in specs)
+        {
+            try
+            {
+                machines.Add(GuestFactory.Create(spec, StateDirectory, LogWarning));
+            }
+            catch (PkgBuildException e)
+            {
+                failures.Add(e);
+            }
+        }
+        Log.LogMessage(MessageImportance.High, "StartVm: checking {0} guest(s): {1}", Guests.Length,
             string.Join(", ", specs.Select(s => $"{s.Name} ({s.Kind})")));
+        failures.AddRange(Wait(GuestPool.PreflightAsync(machines, CancellationToken)));
+        if (failures.Count > 0)
+        {
+            failures.ForEach(LogError);
+            return;
+        }
+
         GuestPool pool;
         try
         {
             pool = Wait(GuestPool.StartAsync(machines, StateDirectory, CancellationToken));
         }
-        catch (AggregateException failures)
+        catch (AggregateException started)
         {
-            foreach (var failure in failures.InnerExceptions.OfType<PkgBuildException>())
+            foreach (var failure in started.InnerExceptions.OfType<PkgBuildException>())
             {
                 LogError(failure);
             }

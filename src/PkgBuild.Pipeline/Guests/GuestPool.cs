@@ -25,15 +25,31 @@ public sealed class GuestPool : IDisposable
     public IReadOnlyList<IGuestMachine> Guests { get; }
 
     /// <summary>
-    /// Preflights every guest (all of them, so one build names every problem), stops what a killed build
-    /// left, starts them all, and proves each ready. Throws an <see cref="AggregateException"/> of
-    /// <see cref="PkgBuildException"/>s when any guest fails; started guests are stopped again then.
+    /// Preflights every guest, all of them even when one fails, so that one build names every problem;
+    /// returns the failures (empty when all passed).
+    /// </summary>
+    public static async Task<IReadOnlyList<PkgBuildException>> PreflightAsync(IReadOnlyList<IGuestMachine> guests, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await AllOrFail(guests, g => g.PreflightAsync(cancellationToken)).ConfigureAwait(false);
+            return [];
+        }
+        catch (AggregateException failures)
+        {
+            return failures.InnerExceptions.Cast<PkgBuildException>().ToList();
+        }
+    }
+
+    /// <summary>
+    /// Stops what a killed build left, starts every guest (preflighted already: see
+    /// <see cref="PreflightAsync"/>) and proves each ready. Throws an <see cref="AggregateException"/> of
+    /// <see cref="PkgBuildException"/>s when any fails; the guests are stopped again then.
     /// </summary>
     public static async Task<GuestPool> StartAsync(IReadOnlyList<IGuestMachine> guests, string stateDirectory, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(stateDirectory);
         await StopLeftoversAsync(guests, stateDirectory, cancellationToken).ConfigureAwait(false);
-        await AllOrFail(guests, g => g.PreflightAsync(cancellationToken)).ConfigureAwait(false);
         var pool = new GuestPool(stateDirectory, guests);
         pool.WriteState();
         try

@@ -129,4 +129,23 @@ public sealed class LocalGuestTests : IAsyncLifetime
         Assert.Equal("PAYLOAD", File.ReadAllText(_dir.Combine("out.txt")));
         await Assert.ThrowsAsync<ArgumentException>(() => session.CopyInAsync(_dir.Combine("in.txt"), "../../escape.txt"));
     }
+
+    [Fact]
+    public async Task A_pool_stops_what_a_killed_build_left_and_removes_its_state_when_disposed()
+    {
+        var state = _dir.Combine("pool-state");
+        var leftover = new LocalGuestMachine(GuestSpec.Parse("left", new Dictionary<string, string>()), _dir.Combine("pool-state", "left"), _ => { });
+        await leftover.PreflightAsync();
+        var session = await leftover.OpenSessionAsync("killed-mid-package");
+        File.WriteAllText(Path.Combine(state, GuestPool.StateFile), "[{\"Name\":\"left\",\"Kind\":0}]");
+
+        var again = new LocalGuestMachine(GuestSpec.Parse("left", new Dictionary<string, string>()), _dir.Combine("pool-state", "left"), _ => { });
+        Assert.Empty(await GuestPool.PreflightAsync([again]));
+        var pool = await GuestPool.StartAsync([again], state);
+
+        Assert.False(Directory.Exists(session.Root));
+        Assert.True(File.Exists(Path.Combine(state, GuestPool.StateFile)));
+        pool.Dispose();
+        Assert.False(File.Exists(Path.Combine(state, GuestPool.StateFile)));
+    }
 }
