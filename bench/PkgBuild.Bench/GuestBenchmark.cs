@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Processes;
+using PkgBuild.Testing;
+using PkgBuild.Testing.Ssh;
+
+/// <summary>
+/// The overhead a guest adds to every package: a fresh session, one trivial command in it, and discarding
+/// it, per kind, next to its peer in the same run: starting the same trivial command as a plain process.
+/// A VirtualBox snapshot restore, the per-package cost pkg-build pays, takes tens of seconds.
+/// </summary>
+static class GuestBenchmark
+{
+    private const double LocalGoalSeconds = 0.25;
+
+    public static async Task<int> RunAsync(int rounds)
+    {
+        using var dir = new TempDirectory("pkgbuild-bench-guests");
+        var plain = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await ChildProcess.RunAsync("/bin/true", []);
+            plain.Add(clock.Elapsed.TotalSeconds);
+        }
+
+        await using var local = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), dir.Combine("local"), _ => { });
+        await local.PreflightAsync();
+        await local.StartAsync();
+        var localTimes = await TimeSessionsAsync(local, rounds);
+
+        using var sshd = SshServer.Start();
+        await using var ssh = new SshGuestMachine(GuestSpec.Parse("ssh", new Dictionary<string, string>
+        {
+            ["Kind"] = "Ssh", ["Host"] = sshd.Host, ["Port"] = sshd.Port.ToString(CultureInfo.InvariantCulture), ["User"] = sshd.User,
+            ["IdentityFile"] = sshd.ClientKeyPath, ["KnownHostsFile"] = sshd.KnownHostsPath, ["Dir"] = $"/tmp/pkgbuild-bench-{Guid.NewGuid():N}",
+        }));
+        await ssh.PreflightAsync();
+        await ssh.StartAsync();
+        var sshTimes = await TimeSessionsAsync(ssh, rounds);
+
+        Console.WriteLine($"per-package guest overhead (fresh session + `true` + discard), median of {rounds}:");
+        Console.WriteLine($"  plain process  {Median(plain):F3} s");
+        Console.WriteLine($"  Local          {Median(localTimes):F3} s  ({(local.Isolated ? "namespaces + overlay" : "NOT isolated")}; goal <= {LocalGoalSeconds} s; {Median(localTimes) / Median(plain):F1}x a plain process)");
+        Console.WriteLine($"  Ssh            {Median(sshTimes):F3} s  (sshd on 127.0.0.1, connection kept open)");
+        return Median(localTimes) <= LocalGoalSeconds ? 0 : 1;
+    }
+
+    private static async Task<List<double>> TimeSessionsAsync(IGuestMachine guest, int rounds)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await using (var session = await guest.OpenSessionAsync($"bench-{i}"))
+            {
+                var result = await session.RunAsync(new GuestCommand("true"), new GuestRunOptions { Timeout = TimeSpan.FromSeconds(30) });
+                if (!result.Succeeded)
+                {
+                    throw new InvalidOperationException($"{guest.Spec.Name}: `true` failed: {result.Output}");
+                }
+            }
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return times;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
