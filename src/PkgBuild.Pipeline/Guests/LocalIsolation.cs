@@ -27,6 +27,15 @@ public static class LocalIsolation
         mount -t sysfs sysfs "$root/sys"
         mount --rbind /dev "$root/dev"
         mount -t tmpfs tmpfs "$root/tmp"
+        # File systems other than / (a separate /usr, /home, /opt) are not in the overlay: bind them read-only.
+        while read -r _ target fstype _; do
+          case "$fstype" in proc|sysfs|devtmpfs|devpts|cgroup|cgroup2|mqueue|debugfs|tracefs|securityfs|pstore|bpf|configfs|fusectl|hugetlbfs|autofs|binfmt_misc|overlay|nsfs|rpc_pipefs) continue ;; esac
+          case "$target" in /|/proc|/proc/*|/sys|/sys/*|/dev|/dev/*|/tmp|/tmp/*|*\\*) continue ;; esac
+          case "$target" in "$scratch"|"$scratch"/*) continue ;; esac
+          if [ -d "$root$target" ]; then
+            mount --rbind "$target" "$root$target" && mount -o remount,bind,ro "$root$target" || true
+          fi
+        done < /proc/self/mounts
         mkdir -p "$root$session"
         mount --bind "$session" "$root$session"
         if command -v ip >/dev/null 2>&1; then ip link set lo up; fi

@@ -148,4 +148,36 @@ public sealed class LocalGuestTests : IAsyncLifetime
         pool.Dispose();
         Assert.False(File.Exists(Path.Combine(state, GuestPool.StateFile)));
     }
+
+    [Fact]
+    public async Task Other_file_systems_are_visible_read_only()
+    {
+        // A file system mounted apart from / (as a separate /usr or /opt would be), made for this test and removed after.
+        var mountPoint = $"/mnt/pkgbuild-test-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(mountPoint);
+        try
+        {
+            Assert.Equal(0, ProcessRunner.Run("mount", ["-t", "tmpfs", "pkgbuild-test", mountPoint]).ExitCode);
+            try
+            {
+                File.WriteAllText(Path.Combine(mountPoint, "tool"), "from the other file system");
+                await using var session = await _guest.OpenSessionAsync("mounts");
+
+                var read = await session.RunAsync(new GuestCommand("cat", Path.Combine(mountPoint, "tool")), Quick);
+                var write = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"echo x > {mountPoint}/written"), Quick);
+
+                Assert.Equal("from the other file system", read.Output.Trim());
+                Assert.False(write.Succeeded, write.Output);
+                Assert.False(File.Exists(Path.Combine(mountPoint, "written")));
+            }
+            finally
+            {
+                ProcessRunner.Run("umount", [mountPoint]);
+            }
+        }
+        finally
+        {
+            Directory.Delete(mountPoint);
+        }
+    }
 }
