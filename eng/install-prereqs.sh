@@ -12,6 +12,8 @@ declare -A provides=(
   [ip]=iproute2            # network namespaces for guests
   [curl]=curl              # HTTP checks against the site server
   [unshare]=util-linux     # private mount and PID namespaces for Local guests
+  [podman]=podman          # Container guests are tested with the real podman
+  [runc]=runc              # podman's runtime here: crun cannot set rlimits without CAP_SYS_RESOURCE
 )
 
 as_root() {

@@ -54,7 +54,7 @@ public sealed class StartGuests : PkgBuildTask
         {
             try
             {
-                machines.Add(GuestFactory.Create(spec, StateDirectory, LogWarning));
+                machines.Add(GuestFactory.Create(spec, StateDirectory, LogWarning, line => Log.LogMessage(MessageImportance.High, "StartVm: {0}", line)));
             }
             catch (PkgBuildException e)
             {

@@ -6,11 +6,14 @@ namespace PkgBuild.Pipeline.Guests;
 public static class GuestFactory
 {
     /// <param name="guestsDirectory">The build's guest state directory; each guest gets its own subdirectory.</param>
-    public static IGuestMachine Create(GuestSpec spec, string guestsDirectory, Action<PkgBuildException> warn) => spec.Kind switch
+    /// <param name="warn">Problems worked around (a Local guest without isolation).</param>
+    /// <param name="progress">Steps worth a line while they run (restoring a snapshot, waiting for SSH).</param>
+    public static IGuestMachine Create(GuestSpec spec, string guestsDirectory, Action<PkgBuildException> warn, Action<string> progress) => spec.Kind switch
     {
         GuestKind.Local => new LocalGuestMachine(spec, Path.Combine(guestsDirectory, spec.Name), warn),
         GuestKind.Ssh => new SshGuestMachine(spec),
-        _ => throw new PkgBuildException(ErrorCodes.StepNotAvailable,
-            $"PkgBuildGuest '{spec.Name}': {spec.Kind} guests are not available in this version of PkgBuild.Sdk; Local and Ssh guests are.", spec.Location),
+        GuestKind.Container => new ContainerGuestMachine(spec, Path.Combine(guestsDirectory, spec.Name)),
+        GuestKind.VirtualBox => new VirtualBoxGuestMachine(spec, progress),
+        _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Every guest kind has a machine."),
     };
 }

@@ -39,6 +39,9 @@ public sealed partial record GuestSpec
 
     public string Snapshot { get; init; } = "init";
 
+    /// <summary>The VirtualBox VM's registered name (may hold spaces); the item's name when not given.</summary>
+    public string? VmName { get; init; }
+
     public int? MemoryMb { get; init; }
 
     /// <summary>How many packages this guest builds at once.</summary>
@@ -90,6 +93,7 @@ public sealed partial record GuestSpec
             Image = Get("Image"),
             ContainerTool = Get("ContainerTool"),
             Snapshot = Get("Snapshot") ?? "init",
+            VmName = kind == GuestKind.VirtualBox ? Get("VmName") ?? name : Get("VmName"),
             MemoryMb = Number("MemoryMb", 16, 1 << 20),
             Parallelism = Number("Parallelism", 1, 256) ?? 1,
             Location = location,
@@ -123,9 +127,13 @@ public sealed partial record GuestSpec
         {
             throw Bad($"ContainerTool '{tool}' is neither docker nor podman.");
         }
-        if (!NamePattern().IsMatch(spec.Snapshot))
+        if (spec.Snapshot.Any(char.IsControl) || spec.Snapshot.Length > 200)
         {
             throw Bad($"Snapshot '{spec.Snapshot}' is not a usable snapshot name.");
+        }
+        if (spec.VmName is { } vm && (vm.Any(char.IsControl) || vm.Length > 200 || vm.StartsWith('-')))
+        {
+            throw Bad($"VmName '{vm}' is not a usable VM name.");
         }
         return spec;
     }

@@ -136,4 +136,19 @@ public static class ErrorCodes
 
     /// <summary>A command argument that cannot be passed on (it holds a NUL character).</summary>
     public const string GuestArgumentInvalid = "PKB0613";
+
+    /// <summary>A Container guest's image is not in the container tool's image store (nothing is pulled during a build).</summary>
+    public const string ContainerImageMissing = "PKB0614";
+
+    /// <summary>VirtualBox has no VM with the guest's name (the message lists the registered ones).</summary>
+    public const string VmNotRegistered = "PKB0615";
+
+    /// <summary>The VM has no snapshot with exactly the guest's Snapshot name, or more than one.</summary>
+    public const string VmSnapshotProblem = "PKB0616";
+
+    /// <summary>VirtualBox reports a machine state this version does not know.</summary>
+    public const string VmStateUnknown = "PKB0617";
+
+    /// <summary>The VM is in a transitional state (saving, restoring, snapshotting...): wait, do not interfere.</summary>
+    public const string VmBusy = "PKB0618";
 }
