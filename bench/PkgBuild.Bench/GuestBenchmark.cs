@@ -3,6 +3,7 @@ using System.Globalization;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Processes;
 using PkgBuild.Testing;
+using PkgBuild.Testing.Containers;
 using PkgBuild.Testing.Ssh;
 
 /// <summary>
@@ -40,10 +41,25 @@ static class GuestBenchmark
         await ssh.StartAsync();
         var sshTimes = await TimeSessionsAsync(ssh, rounds);
 
-        Console.WriteLine($"per-package guest overhead (fresh session + `true` + discard), median of {rounds}:");
+        // Podman with the SDK's own configuration and an image built from this machine's binaries.
+        using var image = LocalTestImage.Build(ContainerConfiguration.WritePodman);
+        List<double> containerTimes;
+        await using (var container = new ContainerGuestMachine(GuestSpec.Parse("container", new Dictionary<string, string>
+        {
+            ["Kind"] = "Container", ["Image"] = image.Name, ["ContainerTool"] = "podman",
+        }), dir.Combine("container")) { StorageDirectory = image.StorageDirectory })
+        {
+            await container.PreflightAsync();
+            await container.StartAsync();
+            containerTimes = await TimeSessionsAsync(container, Math.Min(rounds, 10));
+            await container.StopAsync();
+        }
+
+        Console.WriteLine($"per-package guest overhead (fresh session + `sh -c :` + discard), median of {rounds}:");
         Console.WriteLine($"  plain process  {Median(plain):F3} s");
         Console.WriteLine($"  Local          {Median(localTimes):F3} s  ({(local.Isolated ? "namespaces + overlay" : "NOT isolated")}; goal <= {LocalGoalSeconds} s; {Median(localTimes) / Median(plain):F1}x a plain process)");
         Console.WriteLine($"  Ssh            {Median(sshTimes):F3} s  (sshd on 127.0.0.1, connection kept open)");
+        Console.WriteLine($"  Container      {Median(containerTimes):F3} s  (podman 4 + runc, a fresh container per package)");
         return Median(localTimes) <= LocalGoalSeconds ? 0 : 1;
     }
 
@@ -55,10 +71,10 @@ static class GuestBenchmark
             var clock = Stopwatch.StartNew();
             await using (var session = await guest.OpenSessionAsync($"bench-{i}"))
             {
-                var result = await session.RunAsync(new GuestCommand("true"), new GuestRunOptions { Timeout = TimeSpan.FromSeconds(30) });
+                var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", ":"), new GuestRunOptions { Timeout = TimeSpan.FromSeconds(30) });
                 if (!result.Succeeded)
                 {
-                    throw new InvalidOperationException($"{guest.Spec.Name}: `true` failed: {result.Output}");
+                    throw new InvalidOperationException($"{guest.Spec.Name}: `sh -c :` failed: {result.Output}");
                 }
             }
             times.Add(clock.Elapsed.TotalSeconds);
