@@ -86,31 +86,81 @@ public sealed class SshGuestSession : IGuestSession
         }
     }
 
-    /// <summary>Runs one shell line; connection loss becomes PKB0611.</summary>
+    /// <summary>
+    /// Runs one shell line, handing each output line to <paramref name="onLine"/> as it arrives; connection
+    /// loss becomes PKB0611.
+    /// </summary>
     internal static async Task<GuestRunResult> RunRawAsync(SshClient ssh, string line, TimeSpan timeout, Action<string>? onLine, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var command = ssh.CreateCommand(line);
+        var command = ssh.CreateCommand(line);
+        var output = new StringBuilder();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         var timedOut = false;
         try
         {
-            await Lost(() => command.ExecuteAsync(limit.Token)).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            timedOut = true;
-        }
-        var output = command.Result + command.Error;
-        if (onLine != null)
-        {
-            foreach (var text in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            var execution = Lost(() => command.ExecuteAsync(limit.Token)); // also what it throws before it runs
+            // The output stream is a pipe SSH.NET fills as data arrives; it ends when the channel closes.
+            var reading = Task.Run(() => ReadLines(command.OutputStream, output, onLine), CancellationToken.None);
+            try
             {
-                onLine(text);
+                await execution.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                timedOut = true;
+            }
+            finally
+            {
+                if (await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false) != reading)
+                {
+                    command.Dispose(); // ends a pipe that was never closed; what it held is still read
+                }
+                await reading.ConfigureAwait(false);
+            }
+            lock (output)
+            {
+                output.Append(command.Error);
+                return new GuestRunResult(timedOut ? -1 : command.ExitStatus ?? -1, timedOut, output.ToString(), clock.Elapsed);
             }
         }
-        return new GuestRunResult(timedOut ? -1 : command.ExitStatus ?? -1, timedOut, output, clock.Elapsed);
+        finally
+        {
+            command.Dispose();
+        }
+    }
+
+    /// <summary>Keeps the output exactly as sent, and hands each complete line to <paramref name="onLine"/> as it arrives.</summary>
+    private static void ReadLines(Stream stream, StringBuilder output, Action<string>? onLine)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
+        var buffer = new char[4096];
+        var pending = new StringBuilder();
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            lock (output)
+            {
+                output.Append(buffer, 0, read);
+            }
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] == '\n')
+                {
+                    onLine?.Invoke(pending.ToString());
+                    pending.Clear();
+                }
+                else
+                {
+                    pending.Append(buffer[i]);
+                }
+            }
+        }
+        if (pending.Length > 0)
+        {
+            onLine?.Invoke(pending.ToString());
+        }
     }
 
     private async Task<GuestRunResult> RunAndKillOnTimeoutAsync(string line, GuestRunOptions options, CancellationToken cancellationToken)

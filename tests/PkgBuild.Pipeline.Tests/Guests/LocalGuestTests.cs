@@ -107,11 +107,11 @@ public sealed class LocalGuestTests : IAsyncLifetime
         await using var session = await _guest.OpenSessionAsync("sleeper");
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "sleep 60 & sleep 60"), new GuestRunOptions { Timeout = TimeSpan.FromSeconds(1) });
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "sleep 6171 & sleep 6171"), new GuestRunOptions { Timeout = TimeSpan.FromSeconds(1) });
 
         Assert.True(result.TimedOut);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), clock.Elapsed.ToString());
-        var left = ProcessRunner.Run("pgrep", ["-f", "sleep 60"]);
+        var left = ProcessRunner.Run("pgrep", ["-x", "-f", "sleep 6171"]); // a duration no other test uses
         Assert.NotEqual(0, left.ExitCode);
     }
 

@@ -187,7 +187,7 @@ public sealed class SshGuestTests : IDisposable
 
         Assert.True(result.TimedOut);
         await Task.Delay(500);
-        var left = ProcessRunner.Run("pgrep", ["-a", "-f", "sleep 30[12]"]);
+        var left = ProcessRunner.Run("pgrep", ["-a", "-x", "-f", "sleep 30[12]"]);
         Assert.True(left.ExitCode != 0, left.Output);
     }
 
@@ -232,5 +232,23 @@ public sealed class SshGuestTests : IDisposable
         Assert.Equal("catalog here", after.Output.Trim());
         var direct = await session.RunAsync(new GuestCommand("curl", "-sS", "-m", "3", site.BaseUrl.AbsoluteUri), Quick);
         Assert.False(direct.Succeeded); // the host's own loopback is not the guest's
+    }
+
+    [Fact]
+    public async Task Output_arrives_line_by_line_while_the_command_runs()
+    {
+        await using var guest = new SshGuestMachine(Spec());
+        await guest.StartAsync();
+        await using var session = await guest.OpenSessionAsync("streamer");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var seen = new List<(string Line, TimeSpan At)>();
+
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo first; sleep 2; echo second >&2"),
+            new GuestRunOptions { Timeout = TimeSpan.FromSeconds(30), OnOutputLine = line => seen.Add((line, clock.Elapsed)) });
+
+        Assert.True(result.Succeeded, result.Output);
+        Assert.Equal("first\nsecond\n", result.Output);
+        Assert.Equal(["first", "second"], seen.Select(s => s.Line));
+        Assert.True(seen[1].At - seen[0].At > TimeSpan.FromSeconds(1.5), $"first at {seen[0].At}, second at {seen[1].At}");
     }
 }
