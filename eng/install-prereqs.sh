@@ -11,7 +11,8 @@ declare -A provides=(
   [ssh-keygen]=openssh-client
   [ip]=iproute2            # network namespaces for guests
   [curl]=curl              # HTTP checks against the site server
-  [unshare]=util-linux     # private mount and PID namespaces for Local guests
+  [unshare]=util-linux     # setpriv: Local guests run as nobody when the build runs as root
+  [bwrap]=bubblewrap       # Local guests' sandbox: namespaces, read-only system, no network
   [podman]=podman          # Container guests are tested with the real podman
   [runc]=runc              # podman's runtime here: crun cannot set rlimits without CAP_SYS_RESOURCE
 )

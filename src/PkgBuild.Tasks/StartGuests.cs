@@ -86,7 +86,7 @@ public sealed class StartGuests : PkgBuildTask
         engine.RegisterTaskObject(key, pool, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
         foreach (var machine in pool.Guests)
         {
-            var isolation = machine is LocalGuestMachine local ? (local.Isolated ? ", isolated: namespaces + overlay" : ", NOT isolated") : "";
+            var isolation = machine is LocalGuestMachine local ? (local.Isolated ? ", isolated: bubblewrap, no network, read-only system" : ", NOT isolated") : "";
             Log.LogMessage(MessageImportance.High, "StartVm: {0} ({1}{2}) is ready", machine.Spec.Name, machine.Spec.Kind, isolation);
         }
     }

@@ -156,28 +156,5 @@ public sealed class ContainerGuestSession : IGuestSession
         return env;
     }
 
-    /// <summary>
-    /// A path under <see cref="Root"/>; a relative path that climbs out of it is refused, and so is one through
-    /// a symbolic link: the container writes this directory, and a link it made (<c>work/out → /etc/shadow</c>)
-    /// would have this machine read or write its target with the build's rights. (A process still running in
-    /// the container could swap a directory for a link while the copy runs; copy once the commands are done.)
-    /// </summary>
-    private string Inside(string relativePath)
-    {
-        var full = Path.GetFullPath(Path.Combine(Root, relativePath));
-        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{relativePath}' is not inside the session.", nameof(relativePath));
-        }
-        var path = Root;
-        foreach (var part in full[(Root.Length + 1)..].Split(Path.DirectorySeparatorChar))
-        {
-            path = Path.Combine(path, part);
-            if (new FileInfo(path).LinkTarget != null)
-            {
-                throw new ArgumentException($"'{relativePath}' passes through a symbolic link the guest made ({path}); refused.", nameof(relativePath));
-            }
-        }
-        return full;
-    }
+    private string Inside(string relativePath) => SessionDirectory.Inside(Root, relativePath);
 }

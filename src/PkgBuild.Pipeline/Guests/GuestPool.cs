@@ -76,11 +76,11 @@ public sealed class GuestPool : IDisposable
             // Best effort: one guest that will not stop must not keep the others running.
             try
             {
-                guest.StopAsync().GetAwaiter().GetResult();
-                guest.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                guest.DisposeAsync().AsTask().GetAwaiter().GetResult(); // stops it
             }
-            catch (Exception e) when (e is PkgBuildException or IOException or InvalidOperationException)
+            catch (Exception)
             {
+                // Best effort, for every guest: one that fails to stop must not keep the others running.
             }
         }
         File.Delete(Path.Combine(_stateDirectory, StateFile));
@@ -114,21 +114,32 @@ public sealed class GuestPool : IDisposable
         File.Delete(path);
     }
 
+    /// <summary>
+    /// Runs a step for every guest and reports every failure: a PKB error as it is, anything unexpected as
+    /// PKB0610 naming the guest. Cancellation is rethrown as such, never taken for success.
+    /// </summary>
     private static async Task AllOrFail(IReadOnlyList<IGuestMachine> guests, Func<IGuestMachine, Task> step)
     {
-        var tasks = guests.Select(step).ToList();
+        var tasks = guests.Select(g => Wrap(g, step)).ToList();
         try
         {
             await Task.WhenAll(tasks).ConfigureAwait(false);
         }
-        catch
+        catch (Exception) when (tasks.Any(t => t.IsFaulted))
         {
-            var failures = tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
-            if (failures.All(f => f is PkgBuildException))
-            {
-                throw new AggregateException(failures);
-            }
-            throw;
+            throw new AggregateException(tasks.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions));
+        }
+    }
+
+    private static async Task Wrap(IGuestMachine guest, Func<IGuestMachine, Task> step)
+    {
+        try
+        {
+            await step(guest).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not (PkgBuildException or OperationCanceledException))
+        {
+            throw new PkgBuildException(ErrorCodes.GuestNotReady, $"PkgBuildGuest '{guest.Spec.Name}': {e.GetType().Name}: {e.Message}", guest.Spec.Location, e);
         }
     }
 

@@ -85,12 +85,28 @@ public sealed class KnownHosts
             {
                 trusted = true;
             }
-            else if (type == keyType)
+            else
             {
+                // Any other key on record for this host: the presented one is not the one known, so it is
+                // reported as a change, never as "unknown, add it" (which would invite accepting an impostor).
                 sameTypeOther = true;
             }
         }
         return trusted ? HostKeyVerdict.Trusted : sameTypeOther ? HostKeyVerdict.Changed : HostKeyVerdict.Unknown;
+    }
+
+    /// <summary>
+    /// The key type written inside a public key blob (its first SSH string: <c>ssh-rsa</c>, <c>ssh-ed25519</c>...),
+    /// which is what known_hosts records; SSH.NET names the signature algorithm instead (<c>rsa-sha2-512</c>).
+    /// </summary>
+    public static string? KeyType(byte[] blob)
+    {
+        if (blob.Length < 4)
+        {
+            return null;
+        }
+        var length = (blob[0] << 24) | (blob[1] << 16) | (blob[2] << 8) | blob[3];
+        return length > 0 && length <= 64 && 4 + length <= blob.Length ? Encoding.ASCII.GetString(blob, 4, length) : null;
     }
 
     /// <summary>A comma-separated pattern list: any positive match and no negated one.</summary>

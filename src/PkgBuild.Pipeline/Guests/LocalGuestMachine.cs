@@ -18,12 +18,12 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     public async Task PreflightAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(SessionsDirectory);
-        var why = await LocalIsolation.ProbeAsync(SessionsDirectory, cancellationToken).ConfigureAwait(false);
+        var why = await LocalIsolation.ProbeAsync(stateDirectory, cancellationToken).ConfigureAwait(false);
         Isolated = why == null;
         if (why != null)
         {
             warn(new PkgBuildException(ErrorCodes.GuestIsolationUnavailable,
-                $"PkgBuildGuest '{Spec.Name}': Local guests run without isolation ({why}): each package still gets a fresh directory and PLTUSERHOME, but can reach the network and change this machine. Run the build as root on Linux with util-linux's unshare for private namespaces and a throwaway overlay.",
+                $"PkgBuildGuest '{Spec.Name}': Local guests run without isolation ({why}): each package still gets a fresh directory and PLTUSERHOME, but can reach the network, read what this user can and change this machine. Install bubblewrap (and allow user namespaces) for isolated Local guests.",
                 Spec.Location));
         }
     }
@@ -40,10 +40,10 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         }
     }
 
-    public Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
+    public async Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
     {
         var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
-        return Task.FromResult<IGuestSession>(LocalGuestSession.Create(root, Isolated, Spec.Env));
+        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, stateDirectory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sessions are discarded one by one; anything a killed build left is removed here.</summary>

@@ -5,20 +5,22 @@ namespace PkgBuild.Pipeline.Guests;
 
 /// <summary>
 /// One package's fresh Local guest: a session directory holding <c>work/</c> and <c>home/</c> (the
-/// <c>PLTUSERHOME</c>). Isolated, each command runs in new namespaces over a throwaway overlay in which
-/// only this directory is the real one; the guest sees it at the same path, so copying in and out is a
-/// file copy.
+/// <c>PLTUSERHOME</c>). Isolated, each command runs as <see cref="LocalIsolation"/> describes, with this
+/// directory the only writable one; the guest sees it at the same path, so copying in and out is a file
+/// copy (through <see cref="SessionDirectory"/>, which refuses links the guest made).
 /// </summary>
 public sealed class LocalGuestSession : IGuestSession
 {
     private readonly bool _isolated;
     private readonly IReadOnlyDictionary<string, string> _env;
+    private readonly string _hiddenState;
 
-    private LocalGuestSession(string root, bool isolated, IReadOnlyDictionary<string, string> env)
+    private LocalGuestSession(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState)
     {
         Root = root;
         _isolated = isolated;
         _env = env;
+        _hiddenState = hiddenState;
     }
 
     public string Root { get; }
@@ -27,15 +29,18 @@ public sealed class LocalGuestSession : IGuestSession
 
     public string UserHome => Path.Combine(Root, "home");
 
-    private string Scratch => Path.Combine(Root, ".overlay");
-
-    internal static LocalGuestSession Create(string root, bool isolated, IReadOnlyDictionary<string, string> env)
+    /// <param name="hiddenState">The guest's state directory: hidden from the package, except this session.</param>
+    internal static async Task<LocalGuestSession> CreateAsync(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState,
+        CancellationToken cancellationToken)
     {
-        var session = new LocalGuestSession(root, isolated, env);
+        var session = new LocalGuestSession(root, isolated, env, hiddenState);
         Directory.CreateDirectory(session.WorkDirectory);
         Directory.CreateDirectory(session.UserHome);
-        Directory.CreateDirectory(session.Scratch);
         Directory.CreateDirectory(Path.Combine(root, "tmp"));
+        if (isolated)
+        {
+            await LocalIsolation.GiveToGuestAsync(root, cancellationToken).ConfigureAwait(false);
+        }
         return session;
     }
 
@@ -52,15 +57,14 @@ public sealed class LocalGuestSession : IGuestSession
 
         var clock = Stopwatch.StartNew();
         var processOptions = new ChildProcessOptions { Timeout = options.Timeout, OnOutputLine = options.OnOutputLine, WorkingDirectory = WorkDirectory };
-        var result = _isolated
-            ? await ChildProcess.RunAsync("unshare", [.. LocalIsolation.UnshareArguments, Scratch, Root, WorkDirectory, .. argv], processOptions, cancellationToken).ConfigureAwait(false)
-            : await ChildProcess.RunAsync(argv[0], argv.Skip(1), processOptions, cancellationToken).ConfigureAwait(false);
+        var full = _isolated ? LocalIsolation.Wrap(Root, WorkDirectory, _hiddenState, argv) : argv;
+        var result = await ChildProcess.RunAsync(full[0], full.Skip(1), processOptions, cancellationToken).ConfigureAwait(false);
         return new GuestRunResult(result.ExitCode, result.TimedOut, result.Output, clock.Elapsed);
     }
 
     public Task CopyInAsync(string localFile, string relativePath, CancellationToken cancellationToken = default)
     {
-        var target = Inside(relativePath);
+        var target = SessionDirectory.Inside(Root, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.Copy(localFile, target, overwrite: true);
         return Task.CompletedTask;
@@ -69,7 +73,7 @@ public sealed class LocalGuestSession : IGuestSession
     public Task CopyOutAsync(string relativePath, string localFile, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
-        File.Copy(Inside(relativePath), localFile, overwrite: true);
+        File.Copy(SessionDirectory.Inside(Root, relativePath), localFile, overwrite: true);
         return Task.CompletedTask;
     }
 
@@ -97,16 +101,5 @@ public sealed class LocalGuestSession : IGuestSession
             env[key] = value;
         }
         return env;
-    }
-
-    /// <summary>A path under <see cref="Root"/>; a relative path that climbs out of it is refused.</summary>
-    private string Inside(string relativePath)
-    {
-        var full = Path.GetFullPath(Path.Combine(Root, relativePath));
-        if (!full.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'{relativePath}' is not inside the session.", nameof(relativePath));
-        }
-        return full;
     }
 }

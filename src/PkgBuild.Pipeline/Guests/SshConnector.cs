@@ -50,7 +50,7 @@ public sealed class SshConnector(GuestSpec spec)
         PkgBuildException? refusal = null;
         client.HostKeyReceived += (_, e) =>
         {
-            refusal = CheckHostKey(e.HostKeyName, e.HostKey);
+            refusal = CheckHostKey(KnownHosts.KeyType(e.HostKey) ?? e.HostKeyName, e.HostKey);
             e.CanTrust = refusal == null;
         };
         try

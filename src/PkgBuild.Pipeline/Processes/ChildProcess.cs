@@ -90,8 +90,9 @@ public static class ChildProcess
             cancellationToken.ThrowIfCancellationRequested();
             timedOut = true;
         }
-        // The asynchronous readers may still hold the last lines; this wait drains them.
-        process.WaitForExit();
+        // The asynchronous readers may still hold the last lines; this wait drains them, but not forever: a
+        // descendant that escaped the kill (setsid) may hold the output open, and the result must not wait on it.
+        process.WaitForExit(TimeSpan.FromSeconds(5));
         lock (output)
         {
             return new ChildProcessResult(timedOut ? -1 : process.ExitCode, output.ToString(), timedOut);

@@ -70,21 +70,69 @@ public sealed class LocalGuestTests : IAsyncLifetime
 
         Assert.Equal("refused", tried.Output.Trim());
         Assert.False(listener.Pending());
-        var interfaces = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "ls /sys/class/net"), Quick);
+        var interfaces = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "tail -n +3 /proc/net/dev | cut -d: -f1"), Quick);
         Assert.Equal("lo", interfaces.Output.Trim());
     }
 
     [Fact]
-    public async Task Writes_outside_the_session_vanish_with_it()
+    public async Task Nothing_outside_the_session_can_be_written_and_the_private_tmp_stays_private()
     {
-        var canary = $"/etc/pkgbuild-canary-{Guid.NewGuid():N}";
+        var id = Guid.NewGuid().ToString("N");
         await using var session = await _guest.OpenSessionAsync("writer");
 
-        var wrote = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"echo x > {canary} && cat {canary}"), Quick);
+        var etc = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"echo x > /etc/pkgbuild-canary-{id}"), Quick);
+        var tmp = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"echo x > /tmp/pkgbuild-canary-{id} && echo x > /dev/shm/pkgbuild-canary-{id} && echo wrote"), Quick);
 
-        Assert.True(wrote.Succeeded, wrote.Output);
-        Assert.Equal("x", wrote.Output.Trim());
-        Assert.False(File.Exists(canary));
+        Assert.False(etc.Succeeded, etc.Output);
+        Assert.False(File.Exists($"/etc/pkgbuild-canary-{id}"));
+        Assert.Equal("wrote", tmp.Output.Trim());
+        Assert.False(File.Exists($"/tmp/pkgbuild-canary-{id}"));
+        Assert.False(File.Exists($"/dev/shm/pkgbuild-canary-{id}"));
+    }
+
+    [Theory]
+    [InlineData("python3 -c 'import os; os.mkdir(\"/tmp/j\"); os.chroot(\"/tmp/j\")'", "chroot (the way out of a chroot jail)")]
+    [InlineData("mount -t tmpfs x /tmp", "mounting")]
+    [InlineData("mount -o remount,rw /", "remounting the system writable")]
+    [InlineData("echo '|/bin/true' > /proc/sys/kernel/core_pattern", "kernel settings")]
+    [InlineData("cat /etc/shadow", "reading secrets only root may read")]
+    [InlineData("ls /root/.ssh /run/netns", "reading root's keys and other network namespaces")]
+    [InlineData("kill -0 1 && ps -e -o pid= | wc -l | grep -qx 3", "seeing this machine's processes")]
+    public async Task A_package_cannot_escape_or_reach_what_is_not_its_own(string attempt, string what)
+    {
+        await using var session = await _guest.OpenSessionAsync("escape");
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", attempt), Quick);
+        if (attempt.StartsWith("kill", StringComparison.Ordinal))
+        {
+            // Inside its own PID namespace PID 1 is bubblewrap's init, and this machine's processes are absent.
+            var count = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "ls /proc | grep -c '^[0-9]'"), Quick);
+            Assert.True(int.Parse(count.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture) < 10, count.Output);
+            return;
+        }
+        Assert.False(result.Succeeded, $"{what}: {result.Output}");
+    }
+
+    [Fact]
+    public async Task A_package_does_not_see_other_sessions()
+    {
+        await using var first = await _guest.OpenSessionAsync("first");
+        File.WriteAllText(Path.Combine(first.WorkDirectory, "mine"), "first's");
+        await using var second = await _guest.OpenSessionAsync("second");
+
+        var looked = await second.RunAsync(new GuestCommand("cat", Path.Combine(first.WorkDirectory, "mine")), Quick);
+
+        Assert.False(looked.Succeeded, looked.Output);
+    }
+
+    [Fact]
+    public async Task Copying_out_refuses_a_link_the_package_made()
+    {
+        await using var session = await _guest.OpenSessionAsync("linker");
+        var linked = await session.RunAsync(new GuestCommand("ln", "-s", "/etc/passwd", "out.txt"), Quick);
+        Assert.True(linked.Succeeded, linked.Output);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => session.CopyOutAsync("work/out.txt", _dir.Combine("stolen")));
+        Assert.False(File.Exists(_dir.Combine("stolen")));
     }
 
     [Fact]
@@ -164,7 +212,7 @@ public sealed class LocalGuestTests : IAsyncLifetime
                 await using var session = await _guest.OpenSessionAsync("mounts");
 
                 var read = await session.RunAsync(new GuestCommand("cat", Path.Combine(mountPoint, "tool")), Quick);
-                var write = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"echo x > {mountPoint}/written"), Quick);
+                var write = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"echo x > {mountPoint}/written || (mount -o remount,bind,rw {mountPoint} && echo x > {mountPoint}/written)"), Quick);
 
                 Assert.Equal("from the other file system", read.Output.Trim());
                 Assert.False(write.Succeeded, write.Output);

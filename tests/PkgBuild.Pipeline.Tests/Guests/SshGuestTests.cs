@@ -12,11 +12,31 @@ namespace PkgBuild.Pipeline.Tests.Guests;
 public sealed class SshGuestTests : IDisposable
 {
     private static readonly GuestRunOptions Quick = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly List<string> _guestDirs = [];
+
+    private string GuestDir()
+    {
+        var dir = $"/tmp/pkgbuild-guest-{Guid.NewGuid():N}";
+        lock (_guestDirs)
+        {
+            _guestDirs.Add(dir);
+        }
+        return dir;
+    }
+
     private readonly SshServer _server = SshServer.Start();
     private readonly TempDirectory _dir = new();
 
     public void Dispose()
     {
+        foreach (var dir in _guestDirs)
+        {
+            // Made on the guest (this machine) by the test user; removed here as the tests' own leftovers.
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
         _server.Dispose();
         _dir.Dispose();
     }
@@ -31,7 +51,7 @@ public sealed class SshGuestTests : IDisposable
             ["User"] = _server.User,
             ["IdentityFile"] = _server.ClientKeyPath,
             ["KnownHostsFile"] = _server.KnownHostsPath,
-            ["Dir"] = $"/tmp/pkgbuild-ssh-{Guid.NewGuid():N}",
+            ["Dir"] = GuestDir(),
         };
         foreach (var (key, value) in extra)
         {
@@ -216,7 +236,7 @@ public sealed class SshGuestTests : IDisposable
         {
             ["Kind"] = "Ssh", ["Host"] = server.Host, ["Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["User"] = server.User, ["IdentityFile"] = server.ClientKeyPath, ["KnownHostsFile"] = server.KnownHostsPath,
-            ["Dir"] = $"/tmp/pkgbuild-ssh-{Guid.NewGuid():N}",
+            ["Dir"] = GuestDir(),
         });
         await using var guest = new SshGuestMachine(spec);
         await guest.StartAsync();

@@ -13,12 +13,32 @@ namespace PkgBuild.Pipeline.Tests.Guests;
 /// </summary>
 public sealed class VirtualBoxGuestTests : IDisposable
 {
+    private readonly List<string> _guestDirs = [];
+
+    private string GuestDir()
+    {
+        var dir = $"/tmp/pkgbuild-guest-{Guid.NewGuid():N}";
+        lock (_guestDirs)
+        {
+            _guestDirs.Add(dir);
+        }
+        return dir;
+    }
+
     private readonly SshServer _sshd = SshServer.Start();
     private readonly VBoxManageStandIn _vbox = new("pkg-build vm", "poweroff", "base", "init");
     private readonly List<string> _progress = [];
 
     public void Dispose()
     {
+        foreach (var dir in _guestDirs)
+        {
+            // Made on the guest (this machine) by the test user; removed here as the tests' own leftovers.
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
         _vbox.Dispose();
         _sshd.Dispose();
     }
@@ -28,7 +48,7 @@ public sealed class VirtualBoxGuestTests : IDisposable
         {
             ["Kind"] = "VirtualBox", ["VmName"] = vm, ["Snapshot"] = snapshot,
             ["Host"] = _sshd.Host, ["Port"] = (port ?? _sshd.Port).ToString(CultureInfo.InvariantCulture), ["User"] = _sshd.User,
-            ["IdentityFile"] = _sshd.ClientKeyPath, ["KnownHostsFile"] = _sshd.KnownHostsPath, ["Dir"] = $"/tmp/pkgbuild-vbox-{Guid.NewGuid():N}",
+            ["IdentityFile"] = _sshd.ClientKeyPath, ["KnownHostsFile"] = _sshd.KnownHostsPath, ["Dir"] = GuestDir(),
         }, new SourceLocation("pkgbuild.proj", 9, 5, 0)), _progress.Add, vboxManage ?? _vbox.Executable, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2));
 
     private static async Task<PkgBuildException> Refused(VirtualBoxGuestMachine guest)
