@@ -27,11 +27,13 @@ public sealed class SdkFeed
 
     private static SdkFeed Pack()
     {
+        DeleteFeedsOfEndedRuns();
         var root = Path.Combine(Path.GetTempPath(), $"pkgbuild-feed-{Guid.NewGuid():N}");
         var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
         var feed = new SdkFeed(root, version);
         Directory.CreateDirectory(feed.FeedDir);
         Directory.CreateDirectory(feed.PackagesDir);
+        File.WriteAllText(Path.Combine(root, OwnerFile), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
 
         var result = Dotnet.Run(
@@ -45,6 +47,25 @@ public sealed class SdkFeed
             throw new InvalidOperationException($"dotnet pack of the SDK failed ({result.ExitCode}):\n{result.Output}");
         }
         return feed;
+    }
+
+    private const string OwnerFile = "owner.pid";
+
+    /// <summary>
+    /// `dotnet test` may end the test host before ProcessExit handlers run, so each run also removes the
+    /// feeds of runs whose process is gone.
+    /// </summary>
+    private static void DeleteFeedsOfEndedRuns()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), "pkgbuild-feed-*"))
+        {
+            var owner = Path.Combine(dir, OwnerFile);
+            var alive = File.Exists(owner) && int.TryParse(File.ReadAllText(owner), out var pid) && Directory.Exists($"/proc/{pid}");
+            if (!alive && Directory.GetLastWriteTimeUtc(dir) < DateTime.UtcNow.AddMinutes(-1))
+            {
+                TryDelete(dir);
+            }
+        }
     }
 
     private static void TryDelete(string path)
