@@ -61,7 +61,9 @@ public static class LocalIsolation
         try
         {
             await GiveToGuestAsync(probe, cancellationToken).ConfigureAwait(false);
-            var argv = Wrap(probe, probe, Path.Combine(scratchParent, "hidden-probe"), ["/bin/true"]);
+            // Hide the guest's state directory as a real session does: bwrap mounts over it, so it must exist
+            // (the system is read-only inside, so bwrap cannot make it).
+            var argv = Wrap(probe, probe, scratchParent, ["/bin/true"]);
             var result = await ChildProcess.RunAsync(argv[0], argv.Skip(1), new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken)
                 .ConfigureAwait(false);
             return result.Succeeded ? null : $"a trial run failed: {FirstLine(result.Output)}";

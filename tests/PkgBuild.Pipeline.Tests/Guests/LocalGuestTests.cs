@@ -228,4 +228,26 @@ public sealed class LocalGuestTests : IAsyncLifetime
             Directory.Delete(mountPoint);
         }
     }
+
+    [Fact]
+    public async Task A_guest_whose_state_is_outside_tmp_is_isolated_too()
+    {
+        // Projects keep guest state under obj/, on the read-only system inside the sandbox, not under the
+        // fresh /tmp these tests otherwise use; bwrap must not need to create anything there.
+        var state = $"/var/tmp/pkgbuild-test-{Guid.NewGuid():N}";
+        try
+        {
+            var warnings = new List<PkgBuildException>();
+            await using var guest = new LocalGuestMachine(GuestSpec.Parse("var", new Dictionary<string, string>()), Path.Combine(state, "guests", "var"), warnings.Add);
+            await guest.PreflightAsync();
+            Assert.True(guest.Isolated, string.Join("\n", warnings.Select(w => w.Message)));
+            await using var session = await guest.OpenSessionAsync("pkg");
+            var ran = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo x > here && cat here && id -un"), Quick);
+            Assert.Equal("x\nnobody", ran.Output.Trim());
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
 }
