@@ -20,6 +20,13 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         Directory.CreateDirectory(SessionsDirectory);
         var why = await LocalIsolation.ProbeAsync(stateDirectory, cancellationToken).ConfigureAwait(false);
         Isolated = why == null;
+        if (why != null && LocalIsolation.RunningAsRoot)
+        {
+            // Untrusted packages would run on this machine as root: refuse rather than warn.
+            throw new PkgBuildException(ErrorCodes.GuestRootWithoutIsolation,
+                $"PkgBuildGuest '{Spec.Name}': Local guests cannot be isolated here ({why}), and this build runs as root, so packages would run on this machine as root. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and allow user namespaces, or run the build as an ordinary user.",
+                Spec.Location);
+        }
         if (why != null)
         {
             warn(new PkgBuildException(ErrorCodes.GuestIsolationUnavailable,
@@ -43,18 +50,13 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     public async Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
     {
         var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
-        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, stateDirectory, cancellationToken).ConfigureAwait(false);
+        // Hide every guest's state, not only this one's: other guests' sessions are not this package's to read.
+        var hidden = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory))) ?? stateDirectory;
+        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, hidden, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sessions are discarded one by one; anything a killed build left is removed here.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        if (Directory.Exists(SessionsDirectory))
-        {
-            Directory.Delete(SessionsDirectory, recursive: true);
-        }
-        return Task.CompletedTask;
-    }
+    public Task StopAsync(CancellationToken cancellationToken = default) => SessionDirectory.DeleteAsync(SessionsDirectory, cancellationToken);
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 

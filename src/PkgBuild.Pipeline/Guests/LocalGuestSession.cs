@@ -73,18 +73,11 @@ public sealed class LocalGuestSession : IGuestSession
     public Task CopyOutAsync(string relativePath, string localFile, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
-        File.Copy(SessionDirectory.Inside(Root, relativePath), localFile, overwrite: true);
+        File.Copy(SessionDirectory.RegularFile(SessionDirectory.Inside(Root, relativePath)), localFile, overwrite: true);
         return Task.CompletedTask;
     }
 
-    public ValueTask DisposeAsync()
-    {
-        if (Directory.Exists(Root))
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask DisposeAsync() => await SessionDirectory.DeleteAsync(Root).ConfigureAwait(false);
 
     private IEnumerable<KeyValuePair<string, string>> Environment(GuestCommand command)
     {

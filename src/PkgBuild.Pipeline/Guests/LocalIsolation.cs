@@ -16,30 +16,37 @@ public static class LocalIsolation
     /// <summary>The unprivileged identity packages run as when the build runs as root.</summary>
     public const int NobodyId = 65534;
 
-    public static bool RunningAsRoot => Environment.UserName == "root";
+    /// <summary>Whether the build has uid 0 (by id, not by name: uid 0 can be called anything).</summary>
+    public static bool RunningAsRoot => Environment.IsPrivilegedProcess;
+
+    /// <summary>Processes of the sandbox user at once: stops a fork bomb long before it hurts the machine.</summary>
+    public const int MaxProcesses = 4096;
+
+    /// <summary>Each tmpfs inside the sandbox (/tmp, /dev/shm...): RAM, so bounded.</summary>
+    public const long TmpfsBytes = 1L << 30;
 
     /// <summary>The argv that runs <paramref name="command"/> isolated, working in <paramref name="workDirectory"/>.</summary>
     public static IReadOnlyList<string> Wrap(string session, string workDirectory, string hiddenState, IEnumerable<string> command)
     {
-        var argv = new List<string>();
+        // env -i first: bwrap's own init (PID 1 in the sandbox, readable as /proc/1/environ by the package)
+        // must not carry the build's environment, which may hold tokens.
+        var argv = new List<string> { "/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "prlimit", $"--nproc={MaxProcesses}", "--" };
         if (RunningAsRoot)
         {
             argv.AddRange(["setpriv", $"--reuid={NobodyId}", $"--regid={NobodyId}", "--clear-groups", "--"]);
         }
+        var size = TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        argv.AddRange(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]);
+        foreach (var hidden in new[] { "/tmp", "/dev/shm", "/run", "/root", "/home", hiddenState }.Concat(BuildTemp()))
+        {
+            argv.AddRange(["--size", size, "--tmpfs", hidden]);
+        }
         argv.AddRange(
         [
-            "bwrap",
-            "--ro-bind", "/", "/",
-            "--dev", "/dev",
-            "--proc", "/proc",
-            "--tmpfs", "/tmp",
-            "--tmpfs", "/dev/shm",
-            "--tmpfs", "/run",
-            "--tmpfs", "/root",
-            "--tmpfs", "/home",
-            "--tmpfs", hiddenState,
             "--bind", session, session,
             "--unshare-all",
+            "--unshare-user", // --unshare-all only tries; the user namespace is required, and --disable-userns needs it
+            "--disable-userns",
             "--die-with-parent",
             "--new-session",
             "--chdir", workDirectory,
@@ -47,6 +54,13 @@ public static class LocalIsolation
         ]);
         argv.AddRange(command);
         return argv;
+    }
+
+    /// <summary>The build's own temporary directory when it is not /tmp: its sockets and files are not the package's.</summary>
+    private static IEnumerable<string> BuildTemp()
+    {
+        var temp = Path.TrimEndingDirectorySeparator(Path.GetTempPath());
+        return temp is "/tmp" or "/dev/shm" or "" ? [] : [temp];
     }
 
     /// <summary>Null when isolation works here (checked by running it once), else why not.</summary>

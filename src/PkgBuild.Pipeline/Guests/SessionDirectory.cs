@@ -27,4 +27,33 @@ public static class SessionDirectory
         }
         return full;
     }
+
+    /// <summary>
+    /// <paramref name="path"/> when it is a regular file; a FIFO or device the guest made there would block or
+    /// feed the copy forever, so anything else is refused.
+    /// </summary>
+    public static string RegularFile(string path)
+    {
+        var check = Processes.ChildProcess.RunAsync("test", ["-f", path], new Processes.ChildProcessOptions { Timeout = TimeSpan.FromSeconds(10) })
+            .GetAwaiter().GetResult();
+        return check.Succeeded ? path : throw new ArgumentException($"'{path}' is not a regular file; refused.", nameof(path));
+    }
+
+    /// <summary>
+    /// Deletes a tree the guest wrote, which .NET's recursive delete can fail on (names that are not UTF-8,
+    /// very deep trees): <c>rm -rf --one-file-system</c>, which never follows links out of it.
+    /// </summary>
+    public static async Task DeleteAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+        var result = await Processes.ChildProcess.RunAsync("rm", ["-rf", "--one-file-system", "--", directory],
+            new Processes.ChildProcessOptions { Timeout = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new IOException($"Cannot delete {directory}: {result.Output.Trim()}");
+        }
+    }
 }

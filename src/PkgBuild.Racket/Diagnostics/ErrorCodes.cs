@@ -151,4 +151,7 @@ public static class ErrorCodes
 
     /// <summary>The VM is in a transitional state (saving, restoring, snapshotting...): wait, do not interfere.</summary>
     public const string VmBusy = "PKB0618";
+
+    /// <summary>Local guests cannot be isolated and the build runs as root: packages are not run on the machine as root.</summary>
+    public const string GuestRootWithoutIsolation = "PKB0619";
 }

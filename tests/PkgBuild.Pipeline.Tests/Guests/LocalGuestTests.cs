@@ -17,6 +17,9 @@ public sealed class LocalGuestTests : IAsyncLifetime
     {
         _guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guests", "local"), _warnings.Add);
         await _guest.PreflightAsync();
+        // These tests run hostile commands; unisolated, they would run them on this machine as the build's
+        // user (root here). So nothing runs unless the sandbox is in force.
+        Assert.True(_guest.Isolated, "Local guests are not isolated here: " + string.Join("\n", _warnings.Select(w => w.Message)));
         await _guest.StartAsync();
     }
 
@@ -249,5 +252,37 @@ public sealed class LocalGuestTests : IAsyncLifetime
         {
             Directory.Delete(state, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_builds_environment_is_nowhere_in_the_sandbox()
+    {
+        // The build's environment may hold tokens; bwrap's own init is visible to the package as /proc/1.
+        Environment.SetEnvironmentVariable("PKGBUILD_TEST_SECRET", "hunter2");
+        try
+        {
+            await using var session = await _guest.OpenSessionAsync("env");
+            var seen = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "cat /proc/*/environ 2>/dev/null | tr '\\0' '\\n'; env"), Quick);
+            Assert.DoesNotContain("hunter2", seen.Output);
+            Assert.Contains("PLTUSERHOME=", seen.Output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PKGBUILD_TEST_SECRET", null);
+        }
+    }
+
+    [Fact]
+    public async Task A_fork_bomb_meets_a_process_limit_and_a_fifo_is_not_copied_out()
+    {
+        await using var session = await _guest.OpenSessionAsync("bomb");
+        // Spawning past the limit would load the machine running the tests; that the limit is in force is what counts.
+        var limits = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "grep 'Max processes' /proc/self/limits; df -B1 /tmp | tail -1"), Quick);
+        Assert.Matches($@"Max processes\s+{LocalIsolation.MaxProcesses}\s+{LocalIsolation.MaxProcesses}", limits.Output);
+        Assert.Contains($" {LocalIsolation.TmpfsBytes} ", limits.Output);
+
+        var fifo = await session.RunAsync(new GuestCommand("mkfifo", "pipe"), Quick);
+        Assert.True(fifo.Succeeded, fifo.Output);
+        await Assert.ThrowsAsync<ArgumentException>(() => session.CopyOutAsync("work/pipe", _dir.Combine("pipe-copy")));
     }
 }
