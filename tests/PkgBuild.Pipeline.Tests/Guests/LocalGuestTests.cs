@@ -16,11 +16,19 @@ public sealed class LocalGuestTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guests", "local"), _warnings.Add);
-        await _guest.PreflightAsync();
-        // These tests run hostile commands; unisolated, they would run them on this machine as the build's
-        // user (root here). So nothing runs unless the sandbox is in force.
-        Assert.True(_guest.Isolated, "Local guests are not isolated here: " + string.Join("\n", _warnings.Select(w => w.Message)));
-        await _guest.StartAsync();
+        try
+        {
+            await _guest.PreflightAsync();
+            // These tests run hostile commands; unisolated, they would run them on this machine as the build's
+            // user (root here). So nothing runs unless the sandbox is in force.
+            Assert.True(_guest.Isolated, "Local guests are not isolated here: " + string.Join("\n", _warnings.Select(w => w.Message)));
+            await _guest.StartAsync();
+        }
+        catch
+        {
+            _dir.Dispose(); // xunit does not dispose a class whose initialisation failed
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
