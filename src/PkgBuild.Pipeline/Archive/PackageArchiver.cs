@@ -1,0 +1,110 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using PkgBuild.Pipeline.IO;
+using PkgBuild.Racket.Catalogs;
+using PkgBuild.Racket.Data;
+using PkgBuild.Racket.Sources;
+
+namespace PkgBuild.Pipeline.Archive;
+
+/// <summary>
+/// Fetches every package source once and writes the site's offline form of it, as pkg-build's archive
+/// step does: <c>pkgs/&lt;name&gt;.zip</c> and a catalog entry in <c>catalog/</c> whose source is relative
+/// (<c>../pkgs/&lt;name&gt;.zip</c>) and whose checksum is the zip's SHA-1, so a guest with no network
+/// installs exactly the archived state. Incremental per package (keyed by source and checksum); a package
+/// that cannot be fetched is recorded in <c>archive-fail/&lt;name&gt;.txt</c> and the others go on.
+/// </summary>
+public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
+{
+    public int MaxParallel { get; init; } = 4;
+
+    private string PkgsDirectory => Path.Combine(siteDirectory, "pkgs");
+
+    private string FailDirectory => Path.Combine(siteDirectory, "archive-fail");
+
+    public async Task<IReadOnlyList<ArchiveOutcome>> ArchiveAsync(PackageCatalog catalog, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(PkgsDirectory);
+        Directory.CreateDirectory(FailDirectory);
+        var git = new GitArchiver(Path.Combine(stateDirectory, "git"));
+        var entries = catalog.Entries.ToList();
+        var outcomes = new ArchiveOutcome[entries.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, entries.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = MaxParallel, CancellationToken = cancellationToken },
+            async (i, token) => outcomes[i] = await ArchiveOneAsync(entries[i], git, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var archived = outcomes.Where(o => o.Succeeded).ToDictionary(o => o.Package, StringComparer.Ordinal);
+        var siteCatalog = new PackageCatalog(entries.Where(e => archived.ContainsKey(e.Name)).Select(e => SiteEntry(e, archived[e.Name].Checksum!)));
+        AtomicDirectory.Replace(Path.Combine(siteDirectory, "catalog"), staging => DirectoryCatalog.Write(siteCatalog, staging));
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The entry guests see: the archived zip, by relative path and SHA-1. Its <c>versions</c> are dropped,
+    /// since an entry there would lay the original source back over the archived one.
+    /// </summary>
+    private static CatalogEntry SiteEntry(CatalogEntry entry, string checksum) =>
+        entry.Without("versions").WithSource($"../pkgs/{entry.Name}.zip").WithChecksum(checksum);
+
+    private async Task<ArchiveOutcome> ArchiveOneAsync(CatalogEntry entry, GitArchiver git, CancellationToken cancellationToken)
+    {
+        var zip = Path.Combine(PkgsDirectory, entry.Name + ".zip");
+        var keyFile = Path.Combine(stateDirectory, "keys", entry.Name);
+        var key = $"{entry.Source}\n{entry.Checksum}";
+        if (File.Exists(zip) && File.Exists(keyFile) && File.ReadAllText(keyFile) == key)
+        {
+            return new ArchiveOutcome(entry.Name, zip, Sha1(zip), null, Reused: true);
+        }
+
+        var staging = Path.Combine(stateDirectory, "staging", $"{entry.Name}.{Guid.NewGuid():N}.zip");
+        Directory.CreateDirectory(Path.GetDirectoryName(staging)!);
+        var source = entry.Source == null ? null : PackageSource.Parse(entry.Source);
+        string? failure;
+        try
+        {
+            failure = source switch
+            {
+                null => "the entry has no source",
+                { Git: { } repository } => await git.ArchiveAsync(repository, entry.Checksum ?? "", staging, cancellationToken).ConfigureAwait(false),
+                { Kind: PackageSourceKind.Directory } => ZipDirectory(LocalPath(source.Text), staging),
+                _ => $"archiving a {source.Kind} source ({source.Text}) is not supported yet",
+            };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            failure = e.Message;
+        }
+
+        var failLog = Path.Combine(FailDirectory, entry.Name + ".txt");
+        if (failure != null)
+        {
+            File.Delete(staging);
+            AtomicFile.WriteAllText(failLog, $"archive-fail {entry.Name}\nsource: {entry.Source}\nchecksum: {entry.Checksum}\n{failure}\n");
+            return new ArchiveOutcome(entry.Name, null, null, failure, Reused: false);
+        }
+        File.Move(staging, zip, overwrite: true);
+        AtomicFile.WriteAllText(keyFile, key);
+        File.Delete(failLog);
+        return new ArchiveOutcome(entry.Name, zip, Sha1(zip), null, Reused: false);
+    }
+
+    private static string LocalPath(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.IsFile ? uri.LocalPath : Path.GetFullPath(source);
+
+    private static string? ZipDirectory(string directory, string zip)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return $"the directory {directory} does not exist";
+        }
+        ZipFile.CreateFromDirectory(directory, zip, CompressionLevel.Optimal, includeBaseDirectory: false);
+        return null;
+    }
+
+    /// <summary>Racket checks a zip source against the catalog checksum, its SHA-1 in hex.</summary>
+    private static string Sha1(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexString(SHA1.HashData(stream)).ToLowerInvariant();
+    }
+}
