@@ -40,6 +40,7 @@ public sealed class StartVmTests
         var port = sshd.Port.ToString(CultureInfo.InvariantCulture);
         using var workspace = SdkWorkspace.FromProjectText($"""
             <Project Sdk="PkgBuild.Sdk">
+              <PropertyGroup><PkgBuildRacket>Preinstalled</PkgBuildRacket></PropertyGroup>
               <ItemGroup>
                 <PkgBuildSourceCatalog Include="{QuickstartCatalog}" />
                 <PkgBuildGuest Include="good" Kind="Ssh" Host="{sshd.Host}" Port="{port}" User="{sshd.User}" IdentityFile="{sshd.ClientKeyPath}" KnownHostsFile="{sshd.KnownHostsPath}" Dir="/tmp/pkgbuild-sdk-{Guid.NewGuid():N}" />
@@ -53,7 +54,7 @@ public sealed class StartVmTests
         var build = workspace.Build("pkgbuild.proj", "-t:StartVm");
 
         var guestErrors = build.Errors.Where(e => e.Code != "PKB0001").OrderBy(e => e.Line).ToList();
-        Assert.Equal([("PKB0603", 5), ("PKB0606", 6), ("PKB0601", 7)], guestErrors.Select(e => (e.Code!, e.Line)));
+        Assert.Equal([("PKB0603", 6), ("PKB0606", 7), ("PKB0601", 8)], guestErrors.Select(e => (e.Code!, e.Line)));
         Assert.All(guestErrors, e => Assert.Equal(workspace.PathOf("pkgbuild.proj"), e.File));
         Assert.Contains(sshd.KnownHostsLine, guestErrors[1].Message);
         Assert.DoesNotContain(build.Messages, m => m.Contains("is ready", StringComparison.Ordinal));

@@ -66,7 +66,8 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
             {
                 null => "the entry has no source",
                 { Git: { } repository } => await git.ArchiveAsync(repository, entry.Checksum ?? "", staging, cancellationToken).ConfigureAwait(false),
-                { Kind: PackageSourceKind.Directory } => ZipDirectory(LocalPath(source.Text), staging),
+                // A copied catalog's directory sources are file:// URLs (catalog-copy makes relative paths absolute).
+                _ when LocalDirectory(source.Text) is { } directory => ZipDirectory(directory, staging),
                 _ => $"archiving a {source.Kind} source ({source.Text}) is not supported yet",
             };
         }
@@ -88,8 +89,15 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         return new ArchiveOutcome(entry.Name, zip, Sha1(zip), null, Reused: false);
     }
 
-    private static string LocalPath(string source) =>
-        Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.IsFile ? uri.LocalPath : Path.GetFullPath(source);
+    /// <summary>The directory a <c>file://</c> URL or an absolute path names, when the source is a directory source.</summary>
+    private static string? LocalDirectory(string source)
+    {
+        if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.IsFile)
+        {
+            return Path.HasExtension(uri.LocalPath) && PackageSource.Parse(uri.LocalPath).Kind == PackageSourceKind.File ? null : uri.LocalPath;
+        }
+        return Path.IsPathRooted(source) && PackageSource.Parse(source).Kind == PackageSourceKind.Directory ? source : null;
+    }
 
     private static string? ZipDirectory(string directory, string zip)
     {

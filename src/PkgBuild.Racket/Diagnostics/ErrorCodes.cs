@@ -98,7 +98,16 @@ public static class ErrorCodes
     /// <summary>Two overrides that both change the same package.</summary>
     public const string OverrideConflict = "PKB0309";
 
-    /// <summary>A PkgBuildGuest with an unknown Kind or metadata its kind cannot use.</summary>
+    /// <summary>The project does not say which Racket the guests use (PkgBuildRacket and friends).</summary>
+    public const string RacketNotChosen = "PKB0401";
+
+    /// <summary>Warning: a package's source could not be archived; it is recorded in archive-fail/ and the others go on.</summary>
+    public const string ArchiveFailed = "PKB0402";
+
+    /// <summary>The site server's own check failed: it could not fetch the catalog through its URL as a guest would.</summary>
+    public const string SiteCheckFailed = "PKB0501";
+
+        /// <summary>A PkgBuildGuest with an unknown Kind or metadata its kind cannot use.</summary>
     public const string GuestInvalid = "PKB0601";
 
     /// <summary>A guest's host name does not resolve.</summary>
