@@ -21,6 +21,9 @@ public sealed class ServeSite : PkgBuildTask
 
     public int Port { get; set; }
 
+    /// <summary>The installer in the site, when there is one: the check fetches it too.</summary>
+    public string? InstallerFile { get; set; }
+
     [Output]
     public string SiteUrl { get; set; } = "";
 
@@ -60,14 +63,21 @@ public sealed class ServeSite : PkgBuildTask
     private async Task<bool> CheckAsync(Uri url)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var catalog = new Uri(url, "catalog/pkgs-all");
+        var wanted = new List<Uri> { new(url, "catalog/pkgs-all") };
+        if (!string.IsNullOrEmpty(InstallerFile))
+        {
+            wanted.Add(new Uri(url, "installers/" + Uri.EscapeDataString(Path.GetFileName(InstallerFile))));
+        }
         try
         {
-            using var response = await http.GetAsync(catalog, CancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            foreach (var resource in wanted)
             {
-                throw new PkgBuildException(ErrorCodes.SiteCheckFailed,
-                    $"The site server answered {(int)response.StatusCode} for {catalog}; the site has no catalog (did BuildInstallers run?).", SourceLocation.InFile(SiteDirectory));
+                using var response = await http.GetAsync(resource, HttpCompletionOption.ResponseHeadersRead, CancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new PkgBuildException(ErrorCodes.SiteCheckFailed,
+                        $"The site server answered {(int)response.StatusCode} for {resource}, which a guest will fetch (did BuildInstallers run?).", SourceLocation.InFile(SiteDirectory));
+                }
             }
             return true;
         }

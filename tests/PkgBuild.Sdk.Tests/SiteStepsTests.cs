@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using PkgBuild.Testing;
+using PkgBuild.Testing.Http;
 using PkgBuild.Testing.Sdk;
 
 namespace PkgBuild.Sdk.Tests;
@@ -45,5 +47,42 @@ public sealed class SiteStepsTests
         Assert.Equal("PKB0401", error.Code);
         Assert.Contains("PkgBuildRacket=Preinstalled", error.Message);
         Assert.DoesNotContain("ArchivePackages", build.TasksRun);
+    }
+
+    [Theory]
+    [InlineData("{1} Racket | {3} Linux | {1} 64-bit x86_64; built on Debian 10", null)]
+    [InlineData("{1} Racket | {3} Linux | {1} 64-bit x86_64", "PKB0403")]
+    public void An_installer_from_a_snapshot_site_is_put_in_the_site_and_served(string platform, string? code)
+    {
+        // The snapshot site's table is in table.rktd's real format; the installer is a STAND-IN of a few bytes.
+        using var snapshot = new LoopbackHttpServer(request => request.PathAndQuery.Split('?')[0] switch
+        {
+            "/installers/table.rktd" => TestHttpResponse.Ok("#hash((\"{1} Racket | {3} Linux | {1} 64-bit x86_64; built on Debian 10\" . \"racket-8.7-x86_64-linux-cs.sh\"))"),
+            "/installers/racket-8.7-x86_64-linux-cs.sh" => TestHttpResponse.Ok("#!/bin/sh\necho stand-in\n", "\"v1\""),
+            _ => new TestHttpResponse(404),
+        });
+        using var workspace = SdkWorkspace.FromProjectText($"""
+            <Project Sdk="PkgBuild.Sdk">
+              <PropertyGroup>
+                <PkgBuildSnapshotUrl>{snapshot.BaseUrl}</PkgBuildSnapshotUrl>
+                <PkgBuildInstallerPlatformName>{platform}</PkgBuildInstallerPlatformName>
+              </PropertyGroup>
+              <ItemGroup><PkgBuildSourceCatalog Include="{Path.Combine(RepositoryPaths.Samples, "quickstart", "catalog")}" /></ItemGroup>
+            </Project>
+            """);
+
+        var build = workspace.Build("pkgbuild.proj", "-t:ServeSite");
+
+        if (code == null)
+        {
+            Assert.True(build.Succeeded, build.ToString());
+            Assert.True(File.Exists(workspace.PathOf("obj", "pkgbuild", "site", "installers", "racket-8.7-x86_64-linux-cs.sh")));
+            Assert.Contains("FetchInstaller", build.TasksRun);
+            Assert.Contains("ServeSite", build.TasksRun);
+            return;
+        }
+        var error = Assert.Single(build.Errors);
+        Assert.Equal(code, error.Code);
+        Assert.Contains("{1} Racket | {3} Linux | {1} 64-bit x86_64; built on Debian 10", error.Message);
     }
 }

@@ -104,7 +104,13 @@ public static class ErrorCodes
     /// <summary>Warning: a package's source could not be archived; it is recorded in archive-fail/ and the others go on.</summary>
     public const string ArchiveFailed = "PKB0402";
 
-    /// <summary>The site server's own check failed: it could not fetch the catalog through its URL as a guest would.</summary>
+    /// <summary>The installer platform name is not in the snapshot's table.rktd (the message lists the names, closest first).</summary>
+    public const string InstallerPlatformNotFound = "PKB0403";
+
+    /// <summary>An installer table entry or installer source that cannot be used (a file name with a path in it, a missing file).</summary>
+    public const string InstallerInvalid = "PKB0404";
+
+        /// <summary>The site server's own check failed: it could not fetch the catalog through its URL as a guest would.</summary>
     public const string SiteCheckFailed = "PKB0501";
 
         /// <summary>A PkgBuildGuest with an unknown Kind or metadata its kind cannot use.</summary>
