@@ -25,7 +25,7 @@ public sealed class ArchivePackages : PkgBuildTask
     protected override void ExecuteCore()
     {
         var catalog = DirectoryCatalog.Read(CatalogDirectory);
-        var archiver = new PackageArchiver(SiteDirectory, StateDirectory) { MaxParallel = Math.Max(1, Parallelism) };
+        using var archiver = new PackageArchiver(SiteDirectory, StateDirectory) { MaxParallel = Math.Max(1, Parallelism) };
         var outcomes = Wait(archiver.ArchiveAsync(catalog, CancellationToken),
             () => Log.LogMessage(MessageImportance.High, "BuildInstallers: archiving {0} package sources...", catalog.Count));
         foreach (var failed in outcomes.Where(o => !o.Succeeded))

@@ -14,8 +14,12 @@ namespace PkgBuild.Pipeline.Archive;
 /// installs exactly the archived state. Incremental per package (keyed by source and checksum); a package
 /// that cannot be fetched is recorded in <c>archive-fail/&lt;name&gt;.txt</c> and the others go on.
 /// </summary>
-public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
+public sealed class PackageArchiver(string siteDirectory, string stateDirectory) : IDisposable
 {
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
+
+    public void Dispose() => _http.Dispose();
+
     public int MaxParallel { get; init; } = 4;
 
     private string PkgsDirectory => Path.Combine(siteDirectory, "pkgs");
@@ -68,6 +72,7 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
                 { Git: { } repository } => await git.ArchiveAsync(repository, entry.Checksum ?? "", staging, cancellationToken).ConfigureAwait(false),
                 // A copied catalog's directory sources are file:// URLs (catalog-copy makes relative paths absolute).
                 _ when LocalDirectory(source.Text) is { } directory => ZipDirectory(directory, staging),
+                _ when IsPackageFile(source.Text) => await ArchiveFileAsync(source.Text, entry.Checksum, staging, cancellationToken).ConfigureAwait(false),
                 _ => $"archiving a {source.Kind} source ({source.Text}) is not supported yet",
             };
         }
@@ -87,6 +92,72 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         AtomicFile.WriteAllText(keyFile, key);
         File.Delete(failLog);
         return new ArchiveOutcome(entry.Name, zip, Sha1(zip), null, Reused: false);
+    }
+
+    /// <summary>
+    /// A zip or tgz package file (http(s) URL or local), checked against the catalog checksum (its SHA-1,
+    /// as Racket checks it) when the catalog gives one; a tgz is unpacked and zipped again for the site.
+    /// </summary>
+    private async Task<string?> ArchiveFileAsync(string source, string? checksum, string staging, CancellationToken cancellationToken)
+    {
+        var download = staging + ".download";
+        try
+        {
+            if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return $"GET {uri} answered {(int)response.StatusCode}";
+                }
+                await using var output = File.Create(download);
+                await response.Content.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                File.Copy(uri is { IsFile: true } ? uri.LocalPath : source, download, overwrite: true);
+            }
+            if (!string.IsNullOrEmpty(checksum) && !string.Equals(Sha1(download), checksum, StringComparison.OrdinalIgnoreCase))
+            {
+                return $"the file's SHA-1 is {Sha1(download)}, not the catalog's checksum {checksum}";
+            }
+            var path = uri?.IsAbsoluteUri == true ? uri.AbsolutePath : source;
+            if (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+            {
+                File.Move(download, staging, overwrite: true);
+                return null;
+            }
+            if (path.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase))
+            {
+                var unpacked = staging + ".d";
+                Directory.CreateDirectory(unpacked);
+                await using (var gz = new GZipStream(File.OpenRead(download), CompressionMode.Decompress))
+                {
+                    await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(gz, unpacked, overwriteFiles: false, cancellationToken).ConfigureAwait(false);
+                }
+                var failure = ZipDirectory(unpacked, staging);
+                Directory.Delete(unpacked, recursive: true);
+                return failure;
+            }
+            return $"the package file {source} is neither .zip nor .tgz";
+        }
+        catch (HttpRequestException e)
+        {
+            return $"GET {source} failed: {e.Message}";
+        }
+        finally
+        {
+            File.Delete(download);
+        }
+    }
+
+    /// <summary>A zip or tgz package file: an http(s) or file URL, or an absolute path.</summary>
+    private static bool IsPackageFile(string source)
+    {
+        var path = Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "file" ? uri.AbsolutePath : source;
+        return (uri?.Scheme is "http" or "https" or "file" || Path.IsPathRooted(source))
+            && (path.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)
+                || path.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The directory a <c>file://</c> URL or an absolute path names, when the source is a directory source.</summary>
