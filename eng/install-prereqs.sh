@@ -11,6 +11,7 @@ declare -A provides=(
   [ssh-keygen]=openssh-client
   [ip]=iproute2            # network namespaces for guests
   [curl]=curl              # HTTP checks against the site server
+  [make]=make              # make installers in a racket/racket checkout (BuildInstallers)
   [unshare]=util-linux     # setpriv: Local guests run as nobody when the build runs as root
   [bwrap]=bubblewrap       # Local guests' sandbox: namespaces, read-only system, no network
   [podman]=podman          # Container guests are tested with the real podman

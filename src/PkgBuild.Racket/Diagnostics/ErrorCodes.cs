@@ -110,6 +110,12 @@ public static class ErrorCodes
     /// <summary>An installer table entry or installer source that cannot be used (a file name with a path in it, a missing file).</summary>
     public const string InstallerInvalid = "PKB0404";
 
+        /// <summary>The racket/racket checkout has uncommitted changes (its build fails on them, late and obscurely).</summary>
+    public const string RacketRepoDirty = "PKB0405";
+
+    /// <summary>PkgBuildRacketRepo is not a git checkout of racket/racket (no Makefile with the installers target).</summary>
+    public const string RacketRepoInvalid = "PKB0406";
+
         /// <summary>The site server's own check failed: it could not fetch the catalog through its URL as a guest would.</summary>
     public const string SiteCheckFailed = "PKB0501";
 
