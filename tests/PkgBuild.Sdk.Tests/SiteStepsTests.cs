@@ -85,4 +85,24 @@ public sealed class SiteStepsTests
         Assert.Equal(code, error.Code);
         Assert.Contains("{1} Racket | {3} Linux | {1} 64-bit x86_64; built on Debian 10", error.Message);
     }
+
+    [Fact]
+    public void The_site_is_live_for_the_targets_after_ServeSite()
+    {
+        using var workspace = SdkWorkspace.FromProjectText($"""
+            <Project Sdk="PkgBuild.Sdk">
+              <PropertyGroup><PkgBuildRacket>Preinstalled</PkgBuildRacket></PropertyGroup>
+              <ItemGroup><PkgBuildSourceCatalog Include="{Path.Combine(RepositoryPaths.Samples, "quickstart", "catalog")}" /></ItemGroup>
+              <!-- A target of the project's own, after ServeSite, fetching what a guest would. -->
+              <Target Name="FetchLikeAGuest" AfterTargets="ServeSite">
+                <Exec Command="curl -sSf -o /dev/null $(PkgBuildSiteUrl)pkgs/qs-base.zip &amp;&amp; curl -sSf -o /dev/null $(PkgBuildSiteUrl)catalog/pkg/qs-app" />
+              </Target>
+            </Project>
+            """);
+
+        var build = workspace.Build("pkgbuild.proj", "-t:ServeSite");
+
+        Assert.True(build.Succeeded, build.ToString());
+        Assert.Contains("FetchLikeAGuest", build.TargetsRun);
+    }
 }
