@@ -21,8 +21,8 @@ public sealed class ServeSite : PkgBuildTask
 
     public int Port { get; set; }
 
-    /// <summary>The installer in the site, when there is one: the check fetches it too.</summary>
-    public string? InstallerFile { get; set; }
+    /// <summary>The installers in the site, when there are any: the check fetches them too.</summary>
+    public string[] InstallerFiles { get; set; } = [];
 
     [Output]
     public string SiteUrl { get; set; } = "";
@@ -64,9 +64,9 @@ public sealed class ServeSite : PkgBuildTask
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var wanted = new List<Uri> { new(url, "catalog/pkgs-all") };
-        if (!string.IsNullOrEmpty(InstallerFile))
+        foreach (var installer in InstallerFiles.Where(f => !string.IsNullOrWhiteSpace(f)).Distinct())
         {
-            wanted.Add(new Uri(url, "installers/" + Uri.EscapeDataString(Path.GetFileName(InstallerFile))));
+            wanted.Add(new Uri(url, "installers/" + Uri.EscapeDataString(Path.GetFileName(installer))));
         }
         try
         {

@@ -26,13 +26,14 @@ public sealed class MakeInstallersTests
         using var racket = new RacketRepoStandIn();
         using var workspace = SdkWorkspace.FromProjectText(Project(racket.Path));
 
-        var first = workspace.Build("pkgbuild.proj", "-t:BuildInstallers");
+        var first = workspace.Build("pkgbuild.proj", "-t:ServeSite");
         Assert.True(first.Succeeded, first.ToString());
         Assert.Contains("MakeInstallers", first.TasksRun);
         Assert.True(File.Exists(workspace.PathOf("obj", "pkgbuild", "site", "installers", "table.rktd")));
         Assert.True(File.Exists(workspace.PathOf("obj", "pkgbuild", "site", "installers", "racket-standin-x86_64-linux.sh")));
         Assert.Equal("typed-racket", File.ReadAllText(Path.Combine(racket.Path, "build", "installers", "pkgs.txt")).Trim());
         Assert.Contains(first.Messages, m => m.Contains("mkdir -p build/installers", StringComparison.Ordinal)); // make's output streamed
+        Assert.Contains("ServeSite", first.TasksRun); // its check fetched the built installer through the site
 
         var second = workspace.Build("pkgbuild.proj", "-t:BuildInstallers");
         Assert.True(second.Succeeded, second.ToString());
