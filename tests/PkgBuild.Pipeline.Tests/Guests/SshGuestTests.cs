@@ -12,31 +12,14 @@ namespace PkgBuild.Pipeline.Tests.Guests;
 public sealed class SshGuestTests : IDisposable
 {
     private static readonly GuestRunOptions Quick = new() { Timeout = TimeSpan.FromSeconds(60) };
-    private readonly List<string> _guestDirs = [];
-
-    private string GuestDir()
-    {
-        var dir = $"/tmp/pkgbuild-guest-{Guid.NewGuid():N}";
-        lock (_guestDirs)
-        {
-            _guestDirs.Add(dir);
-        }
-        return dir;
-    }
+    private readonly GuestDirectories _guestDirs = new();
 
     private readonly SshServer _server = SshServer.Start();
     private readonly TempDirectory _dir = new();
 
     public void Dispose()
     {
-        foreach (var dir in _guestDirs)
-        {
-            // Made on the guest (this machine) by the test user; removed here as the tests' own leftovers.
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
+        _guestDirs.Dispose();
         _server.Dispose();
         _dir.Dispose();
     }
@@ -51,7 +34,7 @@ public sealed class SshGuestTests : IDisposable
             ["User"] = _server.User,
             ["IdentityFile"] = _server.ClientKeyPath,
             ["KnownHostsFile"] = _server.KnownHostsPath,
-            ["Dir"] = GuestDir(),
+            ["Dir"] = _guestDirs.Next(),
         };
         foreach (var (key, value) in extra)
         {
@@ -236,7 +219,7 @@ public sealed class SshGuestTests : IDisposable
         {
             ["Kind"] = "Ssh", ["Host"] = server.Host, ["Port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["User"] = server.User, ["IdentityFile"] = server.ClientKeyPath, ["KnownHostsFile"] = server.KnownHostsPath,
-            ["Dir"] = GuestDir(),
+            ["Dir"] = _guestDirs.Next(),
         });
         await using var guest = new SshGuestMachine(spec);
         await guest.StartAsync();

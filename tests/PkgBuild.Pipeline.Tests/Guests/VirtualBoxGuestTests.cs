@@ -13,17 +13,7 @@ namespace PkgBuild.Pipeline.Tests.Guests;
 /// </summary>
 public sealed class VirtualBoxGuestTests : IDisposable
 {
-    private readonly List<string> _guestDirs = [];
-
-    private string GuestDir()
-    {
-        var dir = $"/tmp/pkgbuild-guest-{Guid.NewGuid():N}";
-        lock (_guestDirs)
-        {
-            _guestDirs.Add(dir);
-        }
-        return dir;
-    }
+    private readonly GuestDirectories _guestDirs = new();
 
     private readonly SshServer _sshd = SshServer.Start();
     private readonly VBoxManageStandIn _vbox = new("pkg-build vm", "poweroff", "base", "init");
@@ -31,14 +21,7 @@ public sealed class VirtualBoxGuestTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var dir in _guestDirs)
-        {
-            // Made on the guest (this machine) by the test user; removed here as the tests' own leftovers.
-            if (Directory.Exists(dir))
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        }
+        _guestDirs.Dispose();
         _vbox.Dispose();
         _sshd.Dispose();
     }
@@ -48,7 +31,7 @@ public sealed class VirtualBoxGuestTests : IDisposable
         {
             ["Kind"] = "VirtualBox", ["VmName"] = vm, ["Snapshot"] = snapshot,
             ["Host"] = _sshd.Host, ["Port"] = (port ?? _sshd.Port).ToString(CultureInfo.InvariantCulture), ["User"] = _sshd.User,
-            ["IdentityFile"] = _sshd.ClientKeyPath, ["KnownHostsFile"] = _sshd.KnownHostsPath, ["Dir"] = GuestDir(),
+            ["IdentityFile"] = _sshd.ClientKeyPath, ["KnownHostsFile"] = _sshd.KnownHostsPath, ["Dir"] = _guestDirs.Next(),
         }, new SourceLocation("pkgbuild.proj", 9, 5, 0)), _progress.Add, vboxManage ?? _vbox.Executable, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2));
 
     private static async Task<PkgBuildException> Refused(VirtualBoxGuestMachine guest)
