@@ -1,3 +1,4 @@
+using PkgBuild.Pipeline.Git;
 using PkgBuild.Pipeline.Processes;
 using PkgBuild.Racket.Sources;
 
@@ -10,9 +11,6 @@ namespace PkgBuild.Pipeline.Archive;
 /// </summary>
 public sealed class GitArchiver(string cacheDirectory)
 {
-    private static readonly IReadOnlyDictionary<string, string?> NoPrompt =
-        new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["GIT_ASKPASS"] = "true" };
-
     private readonly SemaphoreSlim _perRepository = new(1, 1);
 
     /// <summary>Writes the zip to <paramref name="zip"/>; returns null on success, else git's words.</summary>
@@ -61,5 +59,5 @@ public sealed class GitArchiver(string cacheDirectory)
     }
 
     private static Task<ChildProcessResult> Git(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
-        ChildProcess.RunAsync("git", arguments, new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(10), Environment = NoPrompt }, cancellationToken);
+        ChildProcess.RunAsync("git", arguments, new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(10), Environment = GitEnvironment.NoPrompt }, cancellationToken);
 }

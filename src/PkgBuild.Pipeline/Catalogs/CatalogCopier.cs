@@ -58,28 +58,20 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
 
     private PackageCatalog Read(CatalogSourceSnapshot source, string stateDirectory)
     {
-        var catalogBase = new Uri(source.Base);
+        Action<string, SourceLocation> skipped = (name, where) => warn(InvalidName(name, where));
+        PackageCatalog catalog;
         if (source.Form == CatalogSourceForm.Directory)
         {
-            var catalog = DirectoryCatalog.Read(source.Origin, (name, where) => warn(InvalidName(name, where)));
-            _progress.AddEntries(catalog.Count);
-            return new PackageCatalog(catalog.Entries.Select(e => e.WithRelativeSourceResolved(catalogBase)));
+            catalog = DirectoryCatalog.Read(source.Origin, skipped);
         }
-
-        // Errors point at the URL the snapshot came from: its bytes are the server's, so lines and columns match.
-        using var stream = File.OpenRead(Path.Combine(stateDirectory, source.File!));
-        using var reader = new DatumReader(stream, source.Origin);
-        var entries = new List<CatalogEntry>();
-        foreach (var (key, value) in reader.ReadHashEntries())
+        else
         {
-            if (key is not RacketString { Value: var name } || !PackageName.IsValid(name))
-            {
-                warn(InvalidName(key.ToString(), key.Location));
-                continue;
-            }
-            entries.Add(CatalogEntry.FromDatum(name, value).WithRelativeSourceResolved(catalogBase));
-            _progress.AddEntries(1);
+            // Errors point at the URL the snapshot came from: its bytes are the server's, so lines and columns match.
+            using var stream = File.OpenRead(Path.Combine(stateDirectory, source.File!));
+            catalog = DirectoryCatalog.ReadPkgsAll(stream, source.Origin, skipped);
         }
-        return new PackageCatalog(entries);
+        _progress.AddEntries(catalog.Count);
+        var catalogBase = new Uri(source.Base);
+        return new PackageCatalog(catalog.Entries.Select(e => e.WithRelativeSourceResolved(catalogBase)));
     }
 }

@@ -44,8 +44,7 @@ public sealed class GitRevResolver
                 new ChildProcessOptions
                 {
                     Timeout = _timeout,
-                    // Never wait on a password prompt: a private repository is an error, not a hang.
-                    Environment = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["GIT_ASKPASS"] = "true" },
+                    Environment = GitEnvironment.NoPrompt,
                 },
                 cancellationToken).ConfigureAwait(false);
         }

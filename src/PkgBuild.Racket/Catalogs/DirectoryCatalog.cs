@@ -56,7 +56,17 @@ public static class DirectoryCatalog
 
     private static PackageCatalog ReadAll(string path, Action<string, SourceLocation>? skipped)
     {
-        using var reader = new DatumReader(File.OpenRead(path), path);
+        using var stream = File.OpenRead(path);
+        return ReadPkgsAll(stream, path, skipped);
+    }
+
+    /// <summary>
+    /// A <c>pkgs-all</c> (a hash of names to entries), read entry by entry; <paramref name="origin"/> (a path
+    /// or the URL it came from) names the file in errors. Invalid names are skipped and reported.
+    /// </summary>
+    public static PackageCatalog ReadPkgsAll(Stream stream, string origin, Action<string, SourceLocation>? skipped)
+    {
+        using var reader = new DatumReader(stream, origin, leaveOpen: true);
         var entries = new List<CatalogEntry>();
         foreach (var (key, value) in reader.ReadHashEntries())
         {
