@@ -35,6 +35,19 @@ public static class EditReport
         AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(document, Json) + "\n");
     }
 
+    /// <summary>The packages an earlier <see cref="Write"/> recorded as changed (none when there is no report).</summary>
+    public static IReadOnlyList<string> EditedPackages(string jsonPath)
+    {
+        if (!File.Exists(jsonPath))
+        {
+            return [];
+        }
+        using var document = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        return document.RootElement.TryGetProperty("edits", out var edits) && edits.ValueKind == JsonValueKind.Array
+            ? edits.EnumerateArray().Select(e => e.TryGetProperty("package", out var p) ? p.GetString() : null).OfType<string>().Distinct().ToList()
+            : [];
+    }
+
     private static string Markdown(string editedCatalog, IReadOnlyList<OverrideSpec> overrides, IReadOnlyList<CatalogEdit> edits)
     {
         var md = new StringBuilder();

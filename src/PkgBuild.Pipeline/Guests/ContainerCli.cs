@@ -59,12 +59,18 @@ public sealed class ContainerCli
     }
 
     public Task<ChildProcessResult> RunAsync(IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default, Action<string>? onOutputLine = null) =>
+        RunAsync(arguments, new GuestRunOptions { Timeout = timeout, OnOutputLine = onOutputLine, MaxOutputChars = 16 << 20 }, cancellationToken);
+
+    /// <summary>Runs the tool with a command's limits: deadline, silence watchdog, output cap.</summary>
+    public Task<ChildProcessResult> RunAsync(IEnumerable<string> arguments, GuestRunOptions options, CancellationToken cancellationToken) =>
         ChildProcess.RunAsync(Path, arguments, new ChildProcessOptions
         {
             Environment = Environment,
             WorkingDirectory = WorkingDirectory,
-            Timeout = timeout,
-            OnOutputLine = onOutputLine,
+            Timeout = options.Timeout,
+            SilenceTimeout = options.SilenceTimeout,
+            MaxOutputChars = options.MaxOutputChars,
+            OnOutputLine = options.OnOutputLine,
         }, cancellationToken);
 
     /// <summary>The first lines of a tool's output, for an error message.</summary>

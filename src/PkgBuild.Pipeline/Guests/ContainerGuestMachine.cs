@@ -50,6 +50,47 @@ public sealed class ContainerGuestMachine : IGuestMachine
     /// <summary>Directories of this machine (key) bound read-only into every container (at the value), such as the served archive.</summary>
     public IReadOnlyDictionary<string, string> ReadOnlyMounts { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Where every container sees the served site (read-only): containers have no network.</summary>
+    public const string SiteMount = "/pkgbuild/site";
+
+    private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+
+    /// <summary><see cref="ReadOnlyMounts"/> plus what the run shared: the site and an installed Racket.</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> Mounts
+    {
+        get
+        {
+            lock (_shared)
+            {
+                return ReadOnlyMounts.Concat(_shared).ToList();
+            }
+        }
+    }
+
+    public Task<Uri> ShareSiteAsync(string siteDirectory, Uri siteUrl, CancellationToken cancellationToken = default)
+    {
+        Share(Path.GetFullPath(siteDirectory), SiteMount);
+        return Task.FromResult(new Uri("file://" + SiteMount + "/"));
+    }
+
+    /// <summary>Installed once on this machine, beside the guests' state, and mounted read-only at the same path.</summary>
+    public async Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default)
+    {
+        var racket = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(_stateDirectory)))!, "..", "racket");
+        var directory = await RacketInstall.OnThisMachineAsync(installerFile, racket, Spec, cancellationToken).ConfigureAwait(false);
+        Share(directory, directory);
+        return Path.Combine(directory, "bin", "raco");
+    }
+
+    private void Share(string host, string inGuest)
+    {
+        CheckMountablePath(host, "a directory bound into the containers");
+        lock (_shared)
+        {
+            _shared[host] = inGuest;
+        }
+    }
+
     /// <summary>The image's full ID, resolved by the preflight: every package of the build runs the same image even if its tag moves.</summary>
     public string? ImageId => _imageId;
 

@@ -60,7 +60,7 @@ public sealed class ContainerGuestSession : IGuestSession
             arguments.AddRange(["--memory", $"{memory}m", "--memory-swap", $"{memory}m"]);
         }
         arguments.AddRange(["--pids-limit", PidsLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "-v", $"{root}:{root}"]);
-        foreach (var (host, inGuest) in guest.ReadOnlyMounts)
+        foreach (var (host, inGuest) in guest.Mounts)
         {
             arguments.AddRange(["-v", $"{Path.GetFullPath(host)}:{inGuest}:ro"]);
         }
@@ -89,13 +89,13 @@ public sealed class ContainerGuestSession : IGuestSession
         }
 
         var clock = Stopwatch.StartNew();
-        var result = await Cli.RunAsync(arguments, options.Timeout, cancellationToken, options.OnOutputLine).ConfigureAwait(false);
+        var result = await Cli.RunAsync(arguments, options, cancellationToken).ConfigureAwait(false);
         if (result.TimedOut)
         {
             // Killing the tool's client leaves the command running in the container. kill(-1) from inside
             // reaches every process there but PID 1 (the keep-alive, which then reaps them) and the caller.
             await Cli.RunAsync(["exec", Name, "/bin/sh", "-c", "kill -KILL -1"], TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
-            return new GuestRunResult(-1, true, result.Output, clock.Elapsed);
+            return new GuestRunResult(-1, true, result.Output, clock.Elapsed) { Silent = result.Silent };
         }
         if (result.ExitCode != 0 && !await IsRunningAsync(cancellationToken).ConfigureAwait(false))
         {

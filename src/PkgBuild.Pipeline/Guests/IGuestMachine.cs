@@ -17,6 +17,18 @@ public interface IGuestMachine : IAsyncDisposable
     /// <summary>A fresh guest for one package; <paramref name="label"/> (a package name) names its directory.</summary>
     Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes the served site (<paramref name="siteDirectory"/>, served at <paramref name="siteUrl"/>)
+    /// reachable from this guest's sessions, read-only; returns its root URL as a package sees it.
+    /// </summary>
+    Task<Uri> ShareSiteAsync(string siteDirectory, Uri siteUrl, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes Racket from <paramref name="installerFile"/> available to every session (installed once, kept
+    /// for later builds where the kind can); returns the path of its <c>raco</c> as the guest sees it.
+    /// </summary>
+    Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default);
+
     /// <summary>Stops the guest (idempotent).</summary>
     Task StopAsync(CancellationToken cancellationToken = default);
 }

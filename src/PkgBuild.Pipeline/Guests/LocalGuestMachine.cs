@@ -8,6 +8,8 @@ namespace PkgBuild.Pipeline.Guests;
 /// </summary>
 public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Action<PkgBuildException> warn) : IGuestMachine
 {
+    private readonly List<string> _shared = [];
+
     private string SessionsDirectory => Path.Combine(stateDirectory, "sessions");
 
     public GuestSpec Spec { get; } = spec;
@@ -52,7 +54,35 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
         // Hide every guest's state, not only this one's: other guests' sessions are not this package's to read.
         var hidden = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory))) ?? stateDirectory;
-        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, hidden, cancellationToken).ConfigureAwait(false);
+        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, hidden, _shared, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sessions see the site's directory read-only at its own path and read it as a <c>file://</c> catalog: they have no network.</summary>
+    public Task<Uri> ShareSiteAsync(string siteDirectory, Uri siteUrl, CancellationToken cancellationToken = default)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(siteDirectory));
+        Share(full);
+        return Task.FromResult(new Uri(full + "/"));
+    }
+
+    /// <summary>Installed once on this machine, next to the guests' state, and seen read-only by every session.</summary>
+    public async Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default)
+    {
+        var racket = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory)))!, "..", "racket");
+        var directory = await RacketInstall.OnThisMachineAsync(installerFile, racket, Spec, cancellationToken).ConfigureAwait(false);
+        Share(directory);
+        return Path.Combine(directory, "bin", "raco");
+    }
+
+    private void Share(string directory)
+    {
+        lock (_shared)
+        {
+            if (!_shared.Contains(directory))
+            {
+                _shared.Add(directory);
+            }
+        }
     }
 
     /// <summary>Sessions are discarded one by one; anything a killed build left is removed here.</summary>

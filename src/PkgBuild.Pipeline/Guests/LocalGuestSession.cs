@@ -14,9 +14,11 @@ public sealed class LocalGuestSession : IGuestSession
     private readonly bool _isolated;
     private readonly IReadOnlyDictionary<string, string> _env;
     private readonly string _hiddenState;
+    private readonly IReadOnlyList<string> _shared;
 
-    private LocalGuestSession(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState)
+    private LocalGuestSession(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState, IReadOnlyList<string> shared)
     {
+        _shared = shared;
         Root = root;
         _isolated = isolated;
         _env = env;
@@ -30,10 +32,16 @@ public sealed class LocalGuestSession : IGuestSession
     public string UserHome => Path.Combine(Root, "home");
 
     /// <param name="hiddenState">The guest's state directory: hidden from the package, except this session.</param>
+    /// <param name="shared">Directories of this machine the session reads (the site, an installed Racket), bound read-only.</param>
     internal static async Task<LocalGuestSession> CreateAsync(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState,
-        CancellationToken cancellationToken)
+        IReadOnlyList<string> shared, CancellationToken cancellationToken)
     {
-        var session = new LocalGuestSession(root, isolated, env, hiddenState);
+        IReadOnlyList<string> snapshot;
+        lock (shared)
+        {
+            snapshot = shared.ToList();
+        }
+        var session = new LocalGuestSession(root, isolated, env, hiddenState, snapshot);
         Directory.CreateDirectory(session.WorkDirectory);
         Directory.CreateDirectory(session.UserHome);
         Directory.CreateDirectory(Path.Combine(root, "tmp"));
@@ -56,10 +64,17 @@ public sealed class LocalGuestSession : IGuestSession
         }
 
         var clock = Stopwatch.StartNew();
-        var processOptions = new ChildProcessOptions { Timeout = options.Timeout, OnOutputLine = options.OnOutputLine, WorkingDirectory = WorkDirectory };
-        var full = _isolated ? LocalIsolation.Wrap(Root, WorkDirectory, _hiddenState, argv) : argv;
+        var processOptions = new ChildProcessOptions
+        {
+            Timeout = options.Timeout,
+            SilenceTimeout = options.SilenceTimeout,
+            MaxOutputChars = options.MaxOutputChars,
+            OnOutputLine = options.OnOutputLine,
+            WorkingDirectory = WorkDirectory,
+        };
+        var full = _isolated ? LocalIsolation.Wrap(Root, WorkDirectory, _hiddenState, argv, _shared) : argv;
         var result = await ChildProcess.RunAsync(full[0], full.Skip(1), processOptions, cancellationToken).ConfigureAwait(false);
-        return new GuestRunResult(result.ExitCode, result.TimedOut, result.Output, clock.Elapsed);
+        return new GuestRunResult(result.ExitCode, result.TimedOut, result.Output, clock.Elapsed) { Silent = result.Silent };
     }
 
     public Task CopyInAsync(string localFile, string relativePath, CancellationToken cancellationToken = default)

@@ -26,7 +26,9 @@ public static class LocalIsolation
     public const long TmpfsBytes = 1L << 30;
 
     /// <summary>The argv that runs <paramref name="command"/> isolated, working in <paramref name="workDirectory"/>.</summary>
-    public static IReadOnlyList<string> Wrap(string session, string workDirectory, string hiddenState, IEnumerable<string> command)
+    /// <param name="readOnly">Directories of this machine bound read-only at their own paths, above the hidden ones (the site, an installed Racket).</param>
+    public static IReadOnlyList<string> Wrap(string session, string workDirectory, string hiddenState, IEnumerable<string> command,
+        IEnumerable<string>? readOnly = null)
     {
         // env -i first: bwrap's own init (PID 1 in the sandbox, readable as /proc/1/environ by the package)
         // must not carry the build's environment, which may hold tokens.
@@ -40,6 +42,10 @@ public static class LocalIsolation
         foreach (var hidden in new[] { "/tmp", "/dev/shm", "/run", "/root", "/home", hiddenState }.Concat(BuildTemp()))
         {
             argv.AddRange(["--size", size, "--tmpfs", hidden]);
+        }
+        foreach (var shared in readOnly ?? [])
+        {
+            argv.AddRange(["--ro-bind", shared, shared]);
         }
         argv.AddRange(
         [

@@ -76,6 +76,51 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
         return forward;
     }
 
+    /// <summary>The port on the guest's loopback that reaches the site, as pkg-build's <c>ssh -R 18333:...</c>.</summary>
+    public const uint SitePort = 18333;
+
+    /// <summary>A reverse port forward: the guest's <c>http://localhost:18333/</c> is the site.</summary>
+    public Task<Uri> ShareSiteAsync(string siteDirectory, Uri siteUrl, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            ForwardToGuest(SitePort, siteUrl.Host, (uint)siteUrl.Port);
+        }
+        catch (Exception e) when (e is Renci.SshNet.Common.SshException or InvalidOperationException)
+        {
+            throw new PkgBuildException(ErrorCodes.GuestCannotReachSite,
+                $"PkgBuildGuest '{Spec.Name}': the guest's sshd refused to forward its port {SitePort} to the site ({e.Message}); allow it with `AllowTcpForwarding remote` (or yes) in sshd_config, and make sure nothing else listens on port {SitePort} there.",
+                Spec.Location, e);
+        }
+        return Task.FromResult(new Uri($"http://localhost:{SitePort}/"));
+    }
+
+    /// <summary>Installed once under <c>Dir</c>, in a directory named by the installer's checksum, and kept for later builds.</summary>
+    public async Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default)
+    {
+        var directory = $"{Dir}/{RacketInstall.DirectoryName(installerFile)}";
+        var marker = ShellQuote.Quote($"{directory}/{RacketInstall.CompleteMarker}");
+        var have = await SshGuestSession.RunRawAsync(Ssh, $"test -f {marker}", TimeSpan.FromSeconds(30), null, cancellationToken).ConfigureAwait(false);
+        if (have.ExitCode != 0)
+        {
+            var remote = $"{Dir}/installer-{Guid.NewGuid():N}.sh";
+            await using (var input = File.OpenRead(installerFile))
+            {
+                await Sftp.UploadFileAsync(input, remote, cancellationToken).ConfigureAwait(false);
+            }
+            var dir = ShellQuote.Quote(directory);
+            var installed = await SshGuestSession.RunRawAsync(Ssh,
+                $"rm -rf {dir} && sh {ShellQuote.Quote(remote)} --in-place --dest {dir} && test -x {dir}/bin/raco && echo ok > {marker}; status=$?; rm -f {ShellQuote.Quote(remote)}; exit $status",
+                TimeSpan.FromMinutes(20), null, cancellationToken).ConfigureAwait(false);
+            if (!installed.Succeeded)
+            {
+                throw new PkgBuildException(ErrorCodes.RacketInstallFailed,
+                    $"PkgBuildGuest '{Spec.Name}': installing Racket in {directory} on the guest failed{(installed.TimedOut ? " (timed out)" : "")}: {RacketInstall.Tail(installed.Output)}", Spec.Location);
+            }
+        }
+        return $"{directory}/bin/raco";
+    }
+
     public Task StopAsync(CancellationToken cancellationToken = default)
     {
         foreach (var client in new BaseClient?[] { _sftp, _ssh })

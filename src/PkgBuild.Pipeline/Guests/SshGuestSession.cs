@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using PkgBuild.Pipeline.Processes;
 using PkgBuild.Racket.Diagnostics;
 using Renci.SshNet;
 using Renci.SshNet.Common;
@@ -90,19 +91,25 @@ public sealed class SshGuestSession : IGuestSession
     /// Runs one shell line, handing each output line to <paramref name="onLine"/> as it arrives; connection
     /// loss becomes PKB0611.
     /// </summary>
-    internal static async Task<GuestRunResult> RunRawAsync(SshClient ssh, string line, TimeSpan timeout, Action<string>? onLine, CancellationToken cancellationToken)
+    internal static Task<GuestRunResult> RunRawAsync(SshClient ssh, string line, TimeSpan timeout, Action<string>? onLine, CancellationToken cancellationToken) =>
+        RunRawAsync(ssh, line, new GuestRunOptions { Timeout = timeout, OnOutputLine = onLine }, cancellationToken);
+
+    /// <summary>
+    /// Runs one shell line within <paramref name="options"/>' limits, handing each output line to its
+    /// listener as it arrives; connection loss becomes PKB0611.
+    /// </summary>
+    internal static async Task<GuestRunResult> RunRawAsync(SshClient ssh, string line, GuestRunOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var command = ssh.CreateCommand(line);
-        var output = new StringBuilder();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
+        var output = new OutputBuffer(options.MaxOutputChars);
+        using var limit = new RunLimit(options.Timeout, options.SilenceTimeout, cancellationToken);
         var timedOut = false;
         try
         {
             var execution = Lost(() => command.ExecuteAsync(limit.Token)); // also what it throws before it runs
             // The output stream is a pipe SSH.NET fills as data arrives; it ends when the channel closes.
-            var reading = Task.Run(() => ReadLines(command.OutputStream, output, onLine), CancellationToken.None);
+            var reading = Task.Run(() => ReadLines(command.OutputStream, output, limit, options.OnOutputLine), CancellationToken.None);
             try
             {
                 await execution.ConfigureAwait(false);
@@ -119,11 +126,8 @@ public sealed class SshGuestSession : IGuestSession
                 }
                 await reading.ConfigureAwait(false);
             }
-            lock (output)
-            {
-                output.Append(command.Error);
-                return new GuestRunResult(timedOut ? -1 : command.ExitStatus ?? -1, timedOut, output.ToString(), clock.Elapsed);
-            }
+            output.Append(command.Error);
+            return new GuestRunResult(timedOut ? -1 : command.ExitStatus ?? -1, timedOut, output.ToString(), clock.Elapsed) { Silent = timedOut && limit.Silent };
         }
         finally
         {
@@ -131,8 +135,8 @@ public sealed class SshGuestSession : IGuestSession
         }
     }
 
-    /// <summary>Keeps the output exactly as sent, and hands each complete line to <paramref name="onLine"/> as it arrives.</summary>
-    private static void ReadLines(Stream stream, StringBuilder output, Action<string>? onLine)
+    /// <summary>Keeps the output as sent (up to the cap), and hands each complete line to <paramref name="onLine"/> as it arrives.</summary>
+    private static void ReadLines(Stream stream, OutputBuffer output, RunLimit limit, Action<string>? onLine)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
         var buffer = new char[4096];
@@ -140,10 +144,8 @@ public sealed class SshGuestSession : IGuestSession
         int read;
         while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
         {
-            lock (output)
-            {
-                output.Append(buffer, 0, read);
-            }
+            limit.Heard();
+            output.Append(buffer, read);
             for (var i = 0; i < read; i++)
             {
                 if (buffer[i] == '\n')
@@ -151,7 +153,7 @@ public sealed class SshGuestSession : IGuestSession
                     onLine?.Invoke(pending.ToString());
                     pending.Clear();
                 }
-                else
+                else if (pending.Length < MaxLineChars)
                 {
                     pending.Append(buffer[i]);
                 }
@@ -163,9 +165,12 @@ public sealed class SshGuestSession : IGuestSession
         }
     }
 
+    /// <summary>One line without a newline is cut here: a package printing one endless line must not fill memory.</summary>
+    private const int MaxLineChars = 64 << 10;
+
     private async Task<GuestRunResult> RunAndKillOnTimeoutAsync(string line, GuestRunOptions options, CancellationToken cancellationToken)
     {
-        var result = await RunRawAsync(_guest.Ssh, line, options.Timeout, options.OnOutputLine, cancellationToken).ConfigureAwait(false);
+        var result = await RunRawAsync(_guest.Ssh, line, options, cancellationToken).ConfigureAwait(false);
         if (result.TimedOut)
         {
             // Everything the command started shares its session id (sshd made it a session leader).

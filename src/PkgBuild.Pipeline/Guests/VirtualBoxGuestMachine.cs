@@ -84,6 +84,13 @@ public sealed class VirtualBoxGuestMachine(GuestSpec spec, Action<string> progre
     public Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default) =>
         (_ssh ?? throw new InvalidOperationException("The guest is not started.")).OpenSessionAsync(label, cancellationToken);
 
+    public Task<Uri> ShareSiteAsync(string siteDirectory, Uri siteUrl, CancellationToken cancellationToken = default) =>
+        (_ssh ?? throw new InvalidOperationException("The guest is not started.")).ShareSiteAsync(siteDirectory, siteUrl, cancellationToken);
+
+    /// <summary>Installed over SSH after the snapshot was restored; a snapshot taken with Racket installed skips this (PkgBuildRacket=Preinstalled).</summary>
+    public Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default) =>
+        (_ssh ?? throw new InvalidOperationException("The guest is not started.")).InstallRacketAsync(installerFile, cancellationToken);
+
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         if (_ssh != null)

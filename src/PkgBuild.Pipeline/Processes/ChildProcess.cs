@@ -1,11 +1,13 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace PkgBuild.Pipeline.Processes;
 
 /// <summary>What a finished child process left: its exit code and its output, stdout and stderr interleaved.</summary>
 public sealed record ChildProcessResult(int ExitCode, string Output, bool TimedOut)
 {
+    /// <summary>Whether the time out came from the silence watchdog (no output for too long).</summary>
+    public bool Silent { get; init; }
+
     public bool Succeeded => ExitCode == 0 && !TimedOut;
 }
 
@@ -47,17 +49,16 @@ public static class ChildProcess
             }
         }
 
-        var output = new StringBuilder();
+        using var limit = new RunLimit(options.Timeout, options.SilenceTimeout, cancellationToken);
+        var output = new OutputBuffer(options.MaxOutputChars);
         void OnLine(string? line)
         {
             if (line == null)
             {
                 return;
             }
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
+            limit.Heard();
+            output.AppendLine(line);
             options.OnOutputLine?.Invoke(line);
         }
 
@@ -76,8 +77,6 @@ public static class ChildProcess
         process.BeginErrorReadLine();
         process.StandardInput.Close();
 
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(options.Timeout);
         var timedOut = false;
         try
         {
@@ -93,9 +92,6 @@ public static class ChildProcess
         // The asynchronous readers may still hold the last lines; this wait drains them, but not forever: a
         // descendant that escaped the kill (setsid) may hold the output open, and the result must not wait on it.
         process.WaitForExit(TimeSpan.FromSeconds(5));
-        lock (output)
-        {
-            return new ChildProcessResult(timedOut ? -1 : process.ExitCode, output.ToString(), timedOut);
-        }
+        return new ChildProcessResult(timedOut ? -1 : process.ExitCode, output.ToString(), timedOut) { Silent = timedOut && limit.Silent };
     }
 }

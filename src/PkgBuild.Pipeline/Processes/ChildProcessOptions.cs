@@ -10,6 +10,12 @@ public sealed record ChildProcessOptions
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Kill the process when it prints nothing for this long (null: no watchdog).</summary>
+    public TimeSpan? SilenceTimeout { get; init; }
+
+    /// <summary>Output kept in <see cref="ChildProcessResult.Output"/>; the rest is cut with a marker (the listener still hears it).</summary>
+    public int MaxOutputChars { get; init; } = 16 << 20;
+
     /// <summary>Called for each line of stdout or stderr as it arrives, for progress.</summary>
     public Action<string>? OnOutputLine { get; init; }
 }

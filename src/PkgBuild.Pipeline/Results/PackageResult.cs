@@ -2,7 +2,8 @@ namespace PkgBuild.Pipeline.Results;
 
 /// <summary>
 /// One package's result: its outcome and the logs (paths relative to the results directory) that
-/// pkg-build's summary names, plus what our report adds (times, the dependency that blocked it).
+/// pkg-build's summary names, plus what our report adds (times, the step that ended it, the dependency
+/// that blocked it, the guest that ran it).
 /// </summary>
 public sealed record PackageResult
 {
@@ -12,7 +13,7 @@ public sealed record PackageResult
 
     public string? Author { get; init; }
 
-    /// <summary>The install log when the install succeeded (pkg-build's success-log).</summary>
+    /// <summary>The install log (pkg-build's success-log, or failure-log when the install failed).</summary>
     public string? InstallLog { get; init; }
 
     /// <summary>The test log, when tests ran.</summary>
@@ -21,8 +22,32 @@ public sealed record PackageResult
     /// <summary>The dependency-check log, when <c>raco setup --check-pkg-deps</c> reported problems.</summary>
     public string? DependencyLog { get; init; }
 
-    /// <summary>For <see cref="PackageOutcome.BlockedByDependency"/>: the failed dependency.</summary>
+    /// <summary>For <see cref="PackageOutcome.BlockedByDependency"/>: the failed dependency at the root.</summary>
     public string? BlockedBy { get; init; }
 
+    /// <summary>The step that decided the outcome: install, check-deps or test (null when blocked).</summary>
+    public string? Step { get; init; }
+
+    /// <summary>The guest that ran it.</summary>
+    public string? Guest { get; init; }
+
+    /// <summary>What went wrong, in a line, for outcomes that have no log of their own (infrastructure, blocked).</summary>
+    public string? Message { get; init; }
+
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>When it finished (UTC).</summary>
+    public DateTimeOffset Finished { get; init; }
+
+    /// <summary>Whether the package got installed, so its dependents can be: what decides whether they are blocked.</summary>
+    public bool Installed => Outcome is PackageOutcome.Success or PackageOutcome.TestFailure or PackageOutcome.DependencyProblem
+        || Outcome == PackageOutcome.Timeout && Step != RunSteps.Install;
+}
+
+/// <summary>The names of a package's steps, as logs, results and the journal spell them.</summary>
+public static class RunSteps
+{
+    public const string Install = "install";
+    public const string CheckDeps = "check-deps";
+    public const string Test = "test";
 }

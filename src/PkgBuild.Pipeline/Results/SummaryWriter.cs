@@ -40,15 +40,15 @@ public static class SummaryWriter
     /// <summary>The keys pkg-build writes, each a path or <c>#f</c>.</summary>
     private static RacketHash Entry(PackageResult r)
     {
-        var installed = r.Outcome is PackageOutcome.Success or PackageOutcome.TestFailure or PackageOutcome.DependencyProblem;
+        var installed = r.Installed;
         Datum Log(bool when, string? path) => when && path != null ? new RacketString(path) : new RacketBoolean(false);
         return new RacketHash(HashKind.Equal,
         [
             Pair("success-log", Log(installed, r.InstallLog)),
-            Pair("failure-log", Log(r.Outcome is PackageOutcome.InstallFailure or PackageOutcome.Timeout or PackageOutcome.InfrastructureFailure, r.InstallLog)),
-            Pair("dep-failure-log", Log(r.Outcome == PackageOutcome.DependencyProblem, r.DependencyLog)),
+            Pair("failure-log", Log(!installed, r.InstallLog)),
+            Pair("dep-failure-log", Log(true, r.DependencyLog)),
             Pair("test-success-log", Log(r.Outcome is PackageOutcome.Success or PackageOutcome.DependencyProblem, r.TestLog)),
-            Pair("test-failure-log", Log(r.Outcome == PackageOutcome.TestFailure, r.TestLog)),
+            Pair("test-failure-log", Log(r.Outcome is PackageOutcome.TestFailure || r.Outcome == PackageOutcome.Timeout && r.Step == RunSteps.Test, r.TestLog)),
             Pair("min-failure-log", new RacketBoolean(false)),
             Pair("arch-failure-log", new RacketBoolean(false)),
             Pair("docs", RacketList.Empty),

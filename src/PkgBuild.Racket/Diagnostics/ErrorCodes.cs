@@ -175,4 +175,22 @@ public static class ErrorCodes
 
     /// <summary>Local guests cannot be isolated and the build runs as root: packages are not run on the machine as root.</summary>
     public const string GuestRootWithoutIsolation = "PKB0619";
+
+    /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
+    public const string UnknownPackage = "PKB0701";
+
+    /// <summary>Packages failed and PkgBuildFailOnPackageFailure asks for the build to fail.</summary>
+    public const string PackagesFailed = "PKB0702";
+
+    /// <summary>Warning: packages could not be built because a guest or its connection failed, even after retries.</summary>
+    public const string InfrastructureFailures = "PKB0703";
+
+    /// <summary>A guest cannot reach the served site (a reverse port forward refused, say).</summary>
+    public const string GuestCannotReachSite = "PKB0704";
+
+    /// <summary>Racket could not be installed in a guest from the installer.</summary>
+    public const string RacketInstallFailed = "PKB0705";
+
+    /// <summary>Warning: the run journal had a line that could not be read (a build killed mid-write); that package is redone.</summary>
+    public const string JournalDamaged = "PKB0706";
 }

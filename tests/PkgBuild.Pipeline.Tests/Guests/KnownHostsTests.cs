@@ -61,6 +61,10 @@ public sealed class KnownHostsTests
 
         public Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<Uri> ShareSiteAsync(string siteDirectory, Uri siteUrl, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task StopAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -1,0 +1,9 @@
+using PkgBuild.Pipeline.Guests;
+
+namespace PkgBuild.Pipeline.Runs;
+
+/// <summary>A started guest as the run uses it: where its packages find the site, and which raco they run.</summary>
+public sealed record RunGuest(IGuestMachine Machine, Uri Site, string Raco)
+{
+    public string Name => Machine.Spec.Name;
+}

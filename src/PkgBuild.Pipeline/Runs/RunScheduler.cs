@@ -1,0 +1,205 @@
+using PkgBuild.Pipeline.Results;
+
+namespace PkgBuild.Pipeline.Runs;
+
+/// <summary>
+/// Runs packages dependencies first on a set of worker slots (each guest's <c>Parallelism</c>), every slot
+/// taking the next ready package as soon as it is free. A package is ready once each of its dependencies
+/// in the run has a result; when one of them did not get installed, the package is blocked (naming the
+/// failure at the root) without taking a slot. Infrastructure failures are retried, up to
+/// <see cref="InfrastructureRetries"/> times, possibly on another guest. Among ready packages those with
+/// the longest chain of dependents waiting go first, so the run does not end on one long tail.
+/// </summary>
+public sealed class RunScheduler
+{
+    private readonly PackageGraph _graph;
+    private readonly HashSet<string> _toRun;
+    private readonly IReadOnlyDictionary<string, PackageResult> _known;
+    private readonly Dictionary<string, int> _waitingOn = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _priority;
+    private readonly Dictionary<string, int> _component;
+    private readonly Dictionary<string, PackageResult> _results = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, (int, string)> _ready = new(Comparer<(int, string)>.Create((a, b) =>
+        a.Item1 != b.Item1 ? b.Item1.CompareTo(a.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
+    private readonly object _gate = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private int _unfinished;
+
+    /// <param name="toRun">The packages to build now.</param>
+    /// <param name="known">Results kept from earlier builds: dependencies that count as done (and may block).</param>
+    public RunScheduler(PackageGraph graph, IEnumerable<string> toRun, IReadOnlyDictionary<string, PackageResult> known)
+    {
+        _graph = graph;
+        _toRun = toRun.ToHashSet(StringComparer.Ordinal);
+        _known = known;
+        _component = StronglyConnected.Components(graph, out var order);
+        _priority = Heights(order);
+    }
+
+    public int InfrastructureRetries { get; init; } = 2;
+
+    /// <summary>
+    /// Builds every package with <paramref name="build"/> on one of <paramref name="slots"/>, calling
+    /// <paramref name="finished"/> (serialised) with each final result, blocked ones included, and
+    /// returns them all. Cancellation stops handing out packages and cancels the running ones.
+    /// </summary>
+    public async Task<IReadOnlyList<PackageResult>> RunAsync<TSlot>(IReadOnlyList<TSlot> slots,
+        Func<string, TSlot, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished, CancellationToken cancellationToken)
+    {
+        if (slots.Count == 0)
+        {
+            throw new ArgumentException("There must be at least one slot to run packages on.", nameof(slots));
+        }
+        var blocked = new List<PackageResult>();
+        lock (_gate)
+        {
+            _unfinished = _toRun.Count;
+            foreach (var package in _toRun)
+            {
+                // Cycles: a dependency that waits on this package (directly or not) is not waited for, or
+                // neither would start; each then installs the other from the archive.
+                _waitingOn[package] = _graph.DependenciesOf(package).Count(d => _toRun.Contains(d) && !SameCycle(d, package));
+            }
+            foreach (var package in _toRun.Where(p => _waitingOn[p] == 0).ToList())
+            {
+                MakeReady(package, blocked);
+            }
+        }
+        Report(blocked, finished);
+        if (_unfinished == 0)
+        {
+            return [];
+        }
+        var workers = slots.Select(slot => Task.Run(() => WorkAsync(slot, build, finished, cancellationToken), CancellationToken.None)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return _results.Values.ToList();
+        }
+    }
+
+    private async Task WorkAsync<TSlot>(TSlot slot, Func<string, TSlot, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            string package;
+            lock (_gate)
+            {
+                if (_unfinished == 0 || !_ready.TryDequeue(out package!, out _))
+                {
+                    _signal.Release(); // wake the next worker so it sees the end too
+                    return;
+                }
+                _attempts[package] = _attempts.GetValueOrDefault(package) + 1;
+            }
+            PackageResult result;
+            try
+            {
+                result = await build(package, slot, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            var done = new List<PackageResult>();
+            lock (_gate)
+            {
+                if (result.Outcome == PackageOutcome.InfrastructureFailure && _attempts[package] <= InfrastructureRetries)
+                {
+                    _ready.Enqueue(package, (_priority[package], package));
+                    _signal.Release();
+                    continue;
+                }
+                Complete(result, done);
+            }
+            Report(done, finished);
+        }
+    }
+
+    /// <summary>Records a result and readies (or blocks) the dependents that waited only on it. Under the gate.</summary>
+    private void Complete(PackageResult result, List<PackageResult> done)
+    {
+        _results[result.Package] = result;
+        done.Add(result);
+        _unfinished--;
+        foreach (var dependent in _graph.DirectDependentsOf(result.Package))
+        {
+            if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(result.Package, dependent) && --_waitingOn[dependent] == 0)
+            {
+                MakeReady(dependent, done);
+            }
+        }
+        if (_unfinished == 0)
+        {
+            _signal.Release(); // every worker wakes in turn and sees the end
+        }
+    }
+
+    private void MakeReady(string package, List<PackageResult> done)
+    {
+        var failed = _graph.DependenciesOf(package).Select(ResultOf).FirstOrDefault(r => r is { Installed: false });
+        if (failed != null)
+        {
+            var root = failed.BlockedBy ?? failed.Package;
+            Complete(new PackageResult
+            {
+                Package = package,
+                Outcome = PackageOutcome.BlockedByDependency,
+                BlockedBy = root,
+                Message = root == failed.Package
+                    ? $"its dependency {failed.Package} did not install ({Describe(failed)})"
+                    : $"its dependency {failed.Package} is blocked by {root}",
+                Finished = DateTimeOffset.UtcNow,
+            }, done);
+            return;
+        }
+        _ready.Enqueue(package, (_priority[package], package));
+        _signal.Release();
+    }
+
+    private PackageResult? ResultOf(string package) =>
+        _results.TryGetValue(package, out var r) ? r : _toRun.Contains(package) ? null : _known.GetValueOrDefault(package);
+
+    private static string Describe(PackageResult r) => r.Outcome switch
+    {
+        PackageOutcome.InstallFailure => "install failure",
+        PackageOutcome.Timeout => "timed out installing",
+        PackageOutcome.InfrastructureFailure => "infrastructure failure",
+        _ => r.Outcome.ToString(),
+    };
+
+    private static void Report(List<PackageResult> results, Action<PackageResult> finished)
+    {
+        lock (finished)
+        {
+            results.ForEach(finished);
+        }
+    }
+
+    /// <summary>Whether two packages depend on each other, directly or not.</summary>
+    private bool SameCycle(string a, string b) => _component[a] == _component[b];
+
+    /// <summary>For each package: how long the longest chain of packages in the run that wait on it is.</summary>
+    private Dictionary<string, int> Heights(IReadOnlyList<string> order)
+    {
+        var height = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Dependents come after their dependencies in topological order: walk it backwards.
+        for (var i = order.Count - 1; i >= 0; i--)
+        {
+            var p = order[i];
+            height[p] = _graph.DirectDependentsOf(p).Where(height.ContainsKey).Select(d => height[d] + 1).DefaultIfEmpty(0).Max();
+        }
+        return height;
+    }
+}

@@ -1,0 +1,41 @@
+namespace PkgBuild.Pipeline.Runs;
+
+/// <summary>What RunPkgBuild was asked to do, and within which limits (each a PkgBuild* property).</summary>
+public sealed record RunSettings
+{
+    /// <summary><c>$(PkgBuildResultsDir)</c>: summary, logs and report.</summary>
+    public required string ResultsDirectory { get; init; }
+
+    /// <summary>The run's own state (the journal) under the work directory.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The served site: the archive (<c>catalog/</c>, <c>pkgs/</c>) and the built packages (<c>built/</c>).</summary>
+    public required string SiteDirectory { get; init; }
+
+    /// <summary>Which Racket the guests run (a version, or an installer's checksum): part of every package's key.</summary>
+    public required string RacketIdentity { get; init; }
+
+    /// <summary><c>PkgBuildRunTests</c>.</summary>
+    public bool RunTests { get; init; } = true;
+
+    /// <summary><c>PkgBuildInstallTimeout</c>: the install of one package, dependencies included.</summary>
+    public TimeSpan InstallTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>PkgBuildTestTimeout</c>: all of one package's tests.</summary>
+    public TimeSpan TestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>PkgBuildSilenceTimeout</c>: a step that prints nothing for this long is taken as hung.</summary>
+    public TimeSpan? SilenceTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>PkgBuildMaxLogSize</c>: each step's log is cut here.</summary>
+    public long MaxLogBytes { get; init; } = 10L << 20;
+
+    /// <summary><c>PkgBuildInfraRetries</c>.</summary>
+    public int InfrastructureRetries { get; init; } = 2;
+
+    /// <summary>
+    /// What goes into every package's key: the Racket and what the steps run. Limits do not: raising a
+    /// timeout should not redo every package, only the ones that hit it (<c>PkgBuildRetryFailed</c>).
+    /// </summary>
+    public string Fingerprint => $"racket={RacketIdentity};tests={RunTests};commands={PackageRunner.CommandsVersion}";
+}
