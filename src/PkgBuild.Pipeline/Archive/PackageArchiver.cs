@@ -55,6 +55,19 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         var zip = Path.Combine(PkgsDirectory, entry.Name + ".zip");
         var keyFile = Path.Combine(stateDirectory, "keys", entry.Name);
         var key = $"{entry.Source}\n{entry.Checksum}";
+        var parsed = entry.Source == null ? null : PackageSource.Parse(entry.Source);
+        if (parsed is { Git: null } && LocalDirectory(parsed.Text) is { } local && Directory.Exists(local))
+        {
+            // A directory has no checksum in the catalog: its content is the key, or an edit would never be archived.
+            try
+            {
+                key += "\n" + DirectoryZip.Fingerprint(local);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                key += "\nunreadable";
+            }
+        }
         if (File.Exists(zip) && File.Exists(keyFile) && File.ReadAllText(keyFile) == key)
         {
             return new ArchiveOutcome(entry.Name, zip, Sha1(zip), null, Reused: true);
@@ -62,7 +75,7 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
 
         var staging = Path.Combine(stateDirectory, "staging", $"{entry.Name}.{Guid.NewGuid():N}.zip");
         Directory.CreateDirectory(Path.GetDirectoryName(staging)!);
-        var source = entry.Source == null ? null : PackageSource.Parse(entry.Source);
+        var source = parsed;
         string? failure;
         try
         {
@@ -176,7 +189,7 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         {
             return $"the directory {directory} does not exist";
         }
-        ZipFile.CreateFromDirectory(directory, zip, CompressionLevel.Optimal, includeBaseDirectory: false);
+        DirectoryZip.Create(directory, zip);
         return null;
     }
 

@@ -15,7 +15,7 @@ namespace PkgBuild.Pipeline.Runs;
 /// --package</c>), each step within its limits and with its own log under <c>logs/&lt;pkg&gt;/</c>. A
 /// successful install is published to the built catalog for the package's dependents.
 /// </summary>
-public sealed class PackageRunner(RunSettings settings, PackageCatalog archive, BuiltCatalog built)
+public sealed partial class PackageRunner(RunSettings settings, PackageCatalog archive, BuiltCatalog built)
 {
     /// <summary>Changes when the commands below change, so results of the old commands are redone.</summary>
     public const string CommandsVersion = "1";
@@ -91,12 +91,21 @@ public sealed class PackageRunner(RunSettings settings, PackageCatalog archive, 
 
             if (settings.RunTests)
             {
+                // raco test stops a test file itself after its own limit (90 s in --drdr mode): a timeout too, not a failure.
+                string? racoTimeout = null;
                 var test = await StepAsync(session, guest, package, RunSteps.Test, settings.TestTimeout,
-                    Raco(guest, "test", "--drdr", "--package", package), cancellationToken).ConfigureAwait(false);
+                    Raco(guest, "test", "--drdr", "--package", package), cancellationToken,
+                    line => racoTimeout ??= RacoTestTimeout().IsMatch(line) ? line.Trim() : null).ConfigureAwait(false);
                 result = result with { TestLog = Log(RunSteps.Test) };
-                if (test.TimedOut)
+                if (test.TimedOut || racoTimeout != null && test.ExitCode != 0)
                 {
-                    return result with { Outcome = PackageOutcome.Timeout, Step = RunSteps.Test, Message = TimeoutMessage(test, settings.TestTimeout), Elapsed = clock.Elapsed };
+                    return result with
+                    {
+                        Outcome = PackageOutcome.Timeout,
+                        Step = RunSteps.Test,
+                        Message = test.TimedOut ? TimeoutMessage(test, settings.TestTimeout) : $"raco test's own limit: {racoTimeout}",
+                        Elapsed = clock.Elapsed,
+                    };
                 }
                 if (test.ExitCode != 0)
                 {
@@ -117,7 +126,7 @@ public sealed class PackageRunner(RunSettings settings, PackageCatalog archive, 
     }
 
     private async Task<GuestRunResult> StepAsync(IGuestSession session, RunGuest guest, string package, string step, TimeSpan timeout,
-        GuestCommand command, CancellationToken cancellationToken)
+        GuestCommand command, CancellationToken cancellationToken, Action<string>? watch = null)
     {
         var path = Path.Combine(settings.ResultsDirectory, "logs", package, step + ".txt");
         using var log = new StepLog(path, settings.MaxLogBytes, $"$ {command}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}]");
@@ -126,7 +135,11 @@ public sealed class PackageRunner(RunSettings settings, PackageCatalog archive, 
             Timeout = timeout,
             SilenceTimeout = settings.SilenceTimeout,
             MaxOutputChars = 64 << 10, // the log keeps the output; the result needs only its end for messages
-            OnOutputLine = log.Line,
+            OnOutputLine = watch == null ? log.Line : line =>
+            {
+                log.Line(line);
+                watch(line);
+            },
         }, cancellationToken).ConfigureAwait(false);
         var seconds = result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
         log.Complete(result.TimedOut
@@ -157,6 +170,9 @@ public sealed class PackageRunner(RunSettings settings, PackageCatalog archive, 
             File.Delete(local);
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\btimeout after \d+ seconds?\b")]
+    private static partial System.Text.RegularExpressions.Regex RacoTestTimeout();
 
     private static GuestCommand Raco(RunGuest guest, params string[] arguments) =>
         new(guest.Raco, arguments) { Environment = ServiceEnvironment };

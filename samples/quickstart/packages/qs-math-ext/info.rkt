@@ -1,0 +1,4 @@
+#lang info
+(define collection "qs-math-ext")
+(define deps '("base" "qs-base" "rackunit-lib"))
+(define pkg-desc "Quickstart fixture: number helpers on top of qs-base.")
