@@ -68,6 +68,13 @@ public sealed class BuildResult
     public IReadOnlyList<string> Messages =>
         Events.OfType<BuildMessageEventArgs>().Select(e => e.Message ?? "").ToList();
 
+    /// <summary>The items a task returned as <paramref name="itemType"/> (its output items, as the binlog records them).</summary>
+    public IReadOnlyList<ITaskItem> OutputItems(string itemType) =>
+        Events.OfType<TaskParameterEventArgs>()
+            .Where(e => e.Kind == TaskParameterMessageKind.TaskOutput && e.ItemType == itemType)
+            .SelectMany(e => e.Items.OfType<ITaskItem>())
+            .ToList();
+
     /// <summary>For assertion messages: the exit code and the tail of the console output.</summary>
     public override string ToString()
     {

@@ -49,7 +49,7 @@ public static class RacketRunner
         return Run(program, arguments, new Dictionary<string, string?> { ["PLTUSERHOME"] = userHome });
     }
 
-    private static string Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    public static string Run(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var list = arguments.ToList();
         var result = ProcessRunner.Run(program, list, environment: environment, timeout: Limit);

@@ -6,7 +6,44 @@ namespace PkgBuild.Testing.Sdk;
 /// </summary>
 public static class Dotnet
 {
-    public static ProcessResult Run(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages, TimeSpan timeout)
+    public static ProcessResult Run(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages, TimeSpan timeout) =>
+        ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, Environment(nugetPackages), timeout);
+
+    /// <summary>Starts <c>dotnet</c> the same way without waiting (output discarded), for tests that stop it themselves.</summary>
+    public static System.Diagnostics.Process Start(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var argument in arguments.Append("-nodeReuse:false"))
+        {
+            info.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in Environment(nugetPackages))
+        {
+            if (value == null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+        var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static Dictionary<string, string?> Environment(string nugetPackages)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -21,14 +58,13 @@ public static class Dotnet
 
         // `dotnet test` exports MSBuild's own locations to the test process; a child build that inherits
         // them resolves SDKs from the wrong place.
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+        foreach (var name in System.Environment.GetEnvironmentVariables().Keys.Cast<string>())
         {
             if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && !environment.ContainsKey(name))
             {
                 environment[name] = null;
             }
         }
-
-        return ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, environment, timeout);
+        return environment;
     }
 }

@@ -54,6 +54,10 @@ public sealed class SdkWorkspace : IDisposable
         return new BuildResult(result.ExitCode, result.Output, binlog);
     }
 
+    /// <summary>Starts <c>dotnet build</c> on <paramref name="project"/> and returns at once, for a test that kills it.</summary>
+    public System.Diagnostics.Process StartBuild(string project, params string[] extraArguments) =>
+        Dotnet.Start(["build", project, "-tl:off", "-v:n", .. extraArguments], Root, _feed.PackagesDir);
+
     /// <summary>
     /// Evaluates <paramref name="project"/> without building (<c>dotnet msbuild -getItem/-getProperty</c>)
     /// and returns MSBuild's JSON answer.

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using PkgBuild.Testing;
+using PkgBuild.Testing.Git;
+using PkgBuild.Testing.MSBuild;
+using PkgBuild.Testing.Racket;
+using PkgBuild.Testing.Sdk;
+
+namespace PkgBuild.Sdk.Tests;
+
+/// <summary>
+/// RunPkgBuild through `dotnet build -bl` on the quickstart sample, with the real racket in isolated
+/// Local guests and the fork served by a real git daemon: results package by package, nothing redone
+/// when nothing changed, exactly the dependents redone when the override changes, and a killed build
+/// resumed without losing or redoing a finished package.
+/// </summary>
+public sealed partial class RunPkgBuildTests
+{
+    /// <summary>samples/quickstart/README.md's table, the fork column.</summary>
+    private static readonly Dictionary<string, string> WithTheFork = new()
+    {
+        ["qs-base"] = "success",
+        ["qs-app"] = "test failure",
+        ["qs-cli"] = "success",
+        ["qs-text"] = "install failure",
+        ["qs-report"] = "blocked",
+        ["qs-math-ext"] = "success",
+        ["qs-stats"] = "success",
+        ["qs-standalone"] = "success",
+        ["qs-hang"] = "timeout",
+        ["qs-undeclared"] = "dependency problem",
+        ["qs-broken"] = "install failure",
+        ["qs-needs-broken"] = "blocked",
+    };
+
+    /// <summary>qs-base and what depends on it, transitively: what a change to the override must redo.</summary>
+    private static readonly string[] QsBaseAndDependents = ["qs-app", "qs-base", "qs-cli", "qs-math-ext", "qs-report", "qs-stats", "qs-text"];
+
+    [Fact]
+    public void The_quickstart_gives_each_package_its_result_then_redoes_nothing_then_only_the_library_and_its_dependents()
+    {
+        using var daemon = new GitDaemon();
+        MakeFork(daemon);
+        using var workspace = SdkWorkspace.FromSample("quickstart");
+        var fork = $"-p:QuickstartFork={daemon.UrlOf("qs-base.git")}";
+
+        var first = workspace.Build("pkgbuild.proj", fork, "-p:PkgBuildTestTimeout=15");
+
+        Assert.True(first.Succeeded, first.ToString());
+        var results = first.OutputItems("PkgBuildPackageResult").ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Result"));
+        Assert.Equal(WithTheFork.OrderBy(p => p.Key), results.OrderBy(p => p.Key));
+        var items = first.OutputItems("PkgBuildPackageResult").ToDictionary(i => i.ItemSpec);
+        Assert.Equal("qs-text", items["qs-report"].GetMetadata("BlockedBy"));
+        Assert.Equal("qs-broken", items["qs-needs-broken"].GetMetadata("BlockedBy"));
+        Assert.Equal("test", items["qs-hang"].GetMetadata("Step"));
+        Assert.Equal(12, ProgressLines(first).Count);
+        Assert.Contains(first.Messages, m => m.StartsWith("RunPkgBuild: report: ", StringComparison.Ordinal) && m.EndsWith("report.html", StringComparison.Ordinal));
+
+        // The summary is pkg-build's shape, read by Racket's own reader.
+        var summary = workspace.PathOf("results", "summary.rktd");
+        var read = RacketRunner.Run("racket", ["-e",
+            "(define s (call-with-input-file (vector-ref (current-command-line-arguments) 0) read))"
+            + "(printf \"~a ~a ~a ~a\" (hash-count s) (hash-ref (hash-ref s \"qs-app\") 'test-failure-log)"
+            + " (hash-ref (hash-ref s \"qs-text\") 'failure-log) (hash-ref (hash-ref s \"qs-undeclared\") 'dep-failure-log))", summary]);
+        Assert.Equal("12 logs/qs-app/test.txt logs/qs-text/install.txt logs/qs-undeclared/check-deps.txt", read.Trim());
+        Assert.Contains("undeclared dependency", File.ReadAllText(workspace.PathOf("results", "logs", "qs-undeclared", "check-deps.txt")));
+        Assert.Contains("join-words", File.ReadAllText(workspace.PathOf("results", "logs", "qs-text", "install.txt")));
+        Assert.True(File.Exists(workspace.PathOf("results", "report.html")));
+
+        var second = workspace.Build("pkgbuild.proj", fork, "-p:PkgBuildTestTimeout=15");
+
+        Assert.True(second.Succeeded, second.ToString());
+        Assert.Empty(ProgressLines(second));
+        Assert.Contains(second.Messages, m => m.Contains("are unchanged since they were built: nothing to do", StringComparison.Ordinal));
+        Assert.Equal(12, second.OutputItems("PkgBuildPackageResult").Count);
+
+        // Back to the original library: exactly it and its dependents are built again.
+        var third = workspace.Build("pkgbuild.proj", "-p:PkgBuildTestTimeout=15");
+
+        Assert.True(third.Succeeded, third.ToString());
+        Assert.Equal(QsBaseAndDependents, ProgressLines(third).Select(l => l.Package).Order(StringComparer.Ordinal));
+        var after = third.OutputItems("PkgBuildPackageResult").ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Result"));
+        Assert.All(QsBaseAndDependents, p => Assert.Equal("success", after[p]));
+        Assert.Equal("timeout", after["qs-hang"]); // kept from the first build
+    }
+
+    [Fact]
+    public void A_build_killed_in_the_middle_of_RunPkgBuild_loses_no_finished_package_and_redoes_none()
+    {
+        using var workspace = SdkWorkspace.FromSample("quickstart");
+        var journal = workspace.PathOf("obj", "pkgbuild", "runs", "journal.jsonl");
+        string[] arguments = ["-p:PkgBuildTestTimeout=15", "-p:QuickstartParallelism=1"];
+
+        // Started as a user would, killed with SIGKILL (the whole process tree) once three packages are done.
+        using (var build = workspace.StartBuild("pkgbuild.proj", arguments))
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (FinishedIn(journal).Count < 3)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "three packages did not finish within 5 minutes");
+                Assert.False(build.HasExited, "the build ended before it could be killed");
+                Thread.Sleep(100);
+            }
+            build.Kill(entireProcessTree: true);
+            build.WaitForExit();
+        }
+        var finished = FinishedIn(journal);
+        Assert.InRange(finished.Count, 3, 11);
+        Assert.Empty(LeftoverSandboxes(workspace.Root));
+
+        var resumed = workspace.Build("pkgbuild.proj", arguments);
+
+        Assert.True(resumed.Succeeded, resumed.ToString());
+        var redone = ProgressLines(resumed).Select(l => l.Package).ToList();
+        Assert.Empty(redone.Intersect(finished));
+        Assert.Equal(12, resumed.OutputItems("PkgBuildPackageResult").Count);
+        Assert.Equal(12, FinishedIn(journal).Count);
+        Assert.Empty(LeftoverSandboxes(workspace.Root));
+    }
+
+    private static void MakeFork(GitDaemon daemon)
+    {
+        var script = Path.Combine(RepositoryPaths.Samples, "quickstart", "make-fork-repo.sh");
+        var made = ProcessRunner.Run(script, [Path.Combine(daemon.BaseDir, "qs-base.git")], RepositoryPaths.Root, null, TimeSpan.FromMinutes(1));
+        Assert.True(made.ExitCode == 0, made.Output);
+    }
+
+    private static List<(string Package, string Result)> ProgressLines(BuildResult build) =>
+        build.Messages.Select(m => Progress().Match(m)).Where(m => m.Success).Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+
+    /// <summary>The packages the journal has a complete line for.</summary>
+    private static List<string> FinishedIn(string journal)
+    {
+        if (!File.Exists(journal))
+        {
+            return [];
+        }
+        using var stream = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var text = new StreamReader(stream).ReadToEnd();
+        var complete = text[..(text.LastIndexOf('\n') + 1)];
+        return JournalPackage().Matches(complete).Select(m => m.Groups[1].Value).Distinct().ToList();
+    }
+
+    /// <summary>bwrap processes whose command line names this workspace: guests a killed build left running.</summary>
+    private static List<int> LeftoverSandboxes(string root)
+    {
+        // --die-with-parent ends a sandbox when its parent dies; give the kernel a moment to deliver it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var left = Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d)).Where(n => n.All(char.IsAsciiDigit))
+                .Where(pid => CommandLine(pid) is { } line && line.Contains("bwrap", StringComparison.Ordinal) && line.Contains(root, StringComparison.Ordinal))
+                .Select(int.Parse).ToList();
+            if (left.Count == 0 || DateTime.UtcNow > deadline)
+            {
+                return left;
+            }
+            Thread.Sleep(200);
+        }
+    }
+
+    private static string? CommandLine(string pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^RunPkgBuild: \[\d+/\d+\] ([A-Za-z0-9_-]+): ([^(]+?) \(")]
+    private static partial Regex Progress();
+
+    [GeneratedRegex("\"package\":\"([A-Za-z0-9_-]+)\"")]
+    private static partial Regex JournalPackage();
+}
