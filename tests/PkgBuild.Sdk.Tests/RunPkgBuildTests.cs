@@ -5,6 +5,7 @@ using PkgBuild.Testing.Git;
 using PkgBuild.Testing.MSBuild;
 using PkgBuild.Testing.Racket;
 using PkgBuild.Testing.Sdk;
+using PkgBuild.Testing.Ssh;
 
 namespace PkgBuild.Sdk.Tests;
 
@@ -74,6 +75,14 @@ public sealed partial class RunPkgBuildTests
         Assert.Contains(second.Messages, m => m.Contains("are unchanged since they were built: nothing to do", StringComparison.Ordinal));
         Assert.Equal(12, second.OutputItems("PkgBuildPackageResult").Count);
 
+        // Failures are results, not a broken build, unless the project asks (CI).
+        var strict = workspace.Build("pkgbuild.proj", fork, "-p:PkgBuildTestTimeout=15", "-p:PkgBuildFailOnPackageFailure=true");
+        Assert.False(strict.Succeeded);
+        var failed = Assert.Single(strict.Errors);
+        Assert.Equal("PKB0702", failed.Code);
+        Assert.StartsWith("7 of 12 package(s) failed", failed.Message);
+        Assert.Empty(ProgressLines(strict));
+
         // Back to the original library: exactly it and its dependents are built again.
         var third = workspace.Build("pkgbuild.proj", "-p:PkgBuildTestTimeout=15");
 
@@ -116,6 +125,33 @@ public sealed partial class RunPkgBuildTests
         Assert.Equal(12, resumed.OutputItems("PkgBuildPackageResult").Count);
         Assert.Equal(12, FinishedIn(journal).Count);
         Assert.Empty(LeftoverSandboxes(workspace.Root));
+    }
+
+    [Fact]
+    public void An_Ssh_guest_in_a_network_namespace_gives_the_quickstart_the_same_results_as_the_Local_guest()
+    {
+        using var daemon = new GitDaemon();
+        MakeFork(daemon);
+        using var ns = NetworkNamespace.Create();
+        using var sshd = SshServer.Start(SshServerOptions.In(ns));
+        using var guestDirs = new GuestDirectories();
+        using var workspace = SdkWorkspace.FromSample("quickstart");
+        // The sample's Local guest replaced by an SSH guest that reaches the site only through the reverse forward.
+        var project = workspace.PathOf("pkgbuild.proj");
+        var local = """<PkgBuildGuest Include="local" Kind="Local" Parallelism="$(QuickstartParallelism)" />""";
+        var text = File.ReadAllText(project);
+        Assert.Contains(local, text);
+        File.WriteAllText(project, text.Replace(local,
+            $"""<PkgBuildGuest Include="ns" Kind="Ssh" Host="{sshd.Host}" Port="{sshd.Port}" User="{sshd.User}" IdentityFile="{sshd.ClientKeyPath}" KnownHostsFile="{sshd.KnownHostsPath}" Dir="{guestDirs.Next()}" Parallelism="2" />"""));
+
+        var build = workspace.Build("pkgbuild.proj", $"-p:QuickstartFork={daemon.UrlOf("qs-base.git")}", "-p:PkgBuildTestTimeout=15");
+
+        Assert.True(build.Succeeded, build.ToString());
+        var results = build.OutputItems("PkgBuildPackageResult").ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Result"));
+        Assert.Equal(WithTheFork.OrderBy(p => p.Key), results.OrderBy(p => p.Key));
+        Assert.All(build.OutputItems("PkgBuildPackageResult").Where(i => i.GetMetadata("Result") != "blocked"), i => Assert.Equal("ns", i.GetMetadata("Guest")));
+        var install = File.ReadAllText(workspace.PathOf("results", "logs", "qs-app", "install.txt"));
+        Assert.True(install.Contains(" via http://localhost:18333/", StringComparison.Ordinal), install);
     }
 
     private static void MakeFork(GitDaemon daemon)

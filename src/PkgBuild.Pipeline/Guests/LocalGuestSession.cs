@@ -54,8 +54,9 @@ public sealed class LocalGuestSession : IGuestSession
 
     public async Task<GuestRunResult> RunAsync(GuestCommand command, GuestRunOptions options, CancellationToken cancellationToken = default)
     {
-        // env -i: the command sees only what a guest should, not the build's own environment.
-        var argv = new List<string> { "/usr/bin/env", "-i" };
+        // env -i: the command sees only what a guest should, not the build's own environment. SIGPIPE back to
+        // its default: .NET starts children with it ignored, and a package's `yes | head` would never end.
+        var argv = new List<string> { "/usr/bin/env", "--default-signal=PIPE", "-i" };
         argv.AddRange(Environment(command).Select(e => $"{e.Key}={e.Value}"));
         argv.AddRange(command.Argv);
         foreach (var argument in argv)

@@ -67,23 +67,23 @@ public sealed class RunScheduler
             }
         }
         Report(blocked, finished);
-        if (_unfinished == 0)
+        if (_unfinished > 0)
         {
-            return [];
+            var workers = slots.Select(slot => Task.Run(() => WorkAsync(slot, slots.Count, build, finished, cancellationToken), CancellationToken.None)).ToList();
+            await Task.WhenAll(workers).ConfigureAwait(false);
+            _fault?.Throw();
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        var workers = slots.Select(slot => Task.Run(() => WorkAsync(slot, build, finished, cancellationToken), CancellationToken.None)).ToList();
-        await Task.WhenAll(workers).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             return _results.Values.ToList();
         }
     }
 
-    private async Task WorkAsync<TSlot>(TSlot slot, Func<string, TSlot, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished,
+    private async Task WorkAsync<TSlot>(TSlot slot, int slots, Func<string, TSlot, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished,
         CancellationToken cancellationToken)
     {
-        while (true)
+        while (_fault == null)
         {
             try
             {
@@ -112,6 +112,17 @@ public sealed class RunScheduler
             {
                 return;
             }
+            catch (Exception e)
+            {
+                // Whatever went wrong is not the package's: an infrastructure failure, retried like one.
+                result = new PackageResult
+                {
+                    Package = package,
+                    Outcome = PackageOutcome.InfrastructureFailure,
+                    Message = $"{e.GetType().Name}: {e.Message}",
+                    Finished = DateTimeOffset.UtcNow,
+                };
+            }
             var done = new List<PackageResult>();
             lock (_gate)
             {
@@ -123,21 +134,42 @@ public sealed class RunScheduler
                 }
                 Complete(result, done);
             }
-            Report(done, finished);
+            try
+            {
+                Report(done, finished);
+            }
+            catch (Exception e)
+            {
+                // The listener failed (the journal's disk is full, say): end the run, every worker, and say why.
+                Interlocked.CompareExchange(ref _fault, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null);
+                _signal.Release(slots);
+                return;
+            }
         }
     }
 
-    /// <summary>Records a result and readies (or blocks) the dependents that waited only on it. Under the gate.</summary>
-    private void Complete(PackageResult result, List<PackageResult> done)
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _fault;
+
+    /// <summary>
+    /// Records a result and readies (or blocks) the dependents that waited only on it, and theirs in turn
+    /// when they are blocked: a worklist, not recursion, since a blocked chain can be long. Under the gate.
+    /// </summary>
+    private void Complete(PackageResult first, List<PackageResult> done)
     {
-        _results[result.Package] = result;
-        done.Add(result);
-        _unfinished--;
-        foreach (var dependent in _graph.DirectDependentsOf(result.Package))
+        var pending = new Stack<PackageResult>([first]);
+        while (pending.Count > 0)
         {
-            if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(result.Package, dependent) && --_waitingOn[dependent] == 0)
+            var result = pending.Pop();
+            _results[result.Package] = result;
+            done.Add(result);
+            _unfinished--;
+            foreach (var dependent in _graph.DirectDependentsOf(result.Package))
             {
-                MakeReady(dependent, done);
+                if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(result.Package, dependent) && --_waitingOn[dependent] == 0
+                    && Ready(dependent) is { } blocked)
+                {
+                    pending.Push(blocked);
+                }
             }
         }
         if (_unfinished == 0)
@@ -148,11 +180,20 @@ public sealed class RunScheduler
 
     private void MakeReady(string package, List<PackageResult> done)
     {
+        if (Ready(package) is { } blocked)
+        {
+            Complete(blocked, done);
+        }
+    }
+
+    /// <summary>Queues a package whose dependencies all have results, or returns its blocked result when one did not install.</summary>
+    private PackageResult? Ready(string package)
+    {
         var failed = _graph.DependenciesOf(package).Select(ResultOf).FirstOrDefault(r => r is { Installed: false });
         if (failed != null)
         {
             var root = failed.BlockedBy ?? failed.Package;
-            Complete(new PackageResult
+            return new PackageResult
             {
                 Package = package,
                 Outcome = PackageOutcome.BlockedByDependency,
@@ -161,11 +202,11 @@ public sealed class RunScheduler
                     ? $"its dependency {failed.Package} did not install ({Describe(failed)})"
                     : $"its dependency {failed.Package} is blocked by {root}",
                 Finished = DateTimeOffset.UtcNow,
-            }, done);
-            return;
+            };
         }
         _ready.Enqueue(package, (_priority[package], package));
         _signal.Release();
+        return null;
     }
 
     private PackageResult? ResultOf(string package) =>

@@ -32,7 +32,7 @@ public sealed class StepLog : IDisposable
         lock (_writer)
         {
             var bytes = Encoding.UTF8.GetByteCount(line) + 1;
-            if (_written + bytes > _maxBytes)
+            if (_dropped > 0 || _written + bytes > _maxBytes)
             {
                 _dropped += bytes;
                 return;

@@ -69,6 +69,19 @@ public sealed class LocalGuestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pipe_closed_early_ends_the_writer_as_it_would_outside_dotnet()
+    {
+        // .NET starts children with SIGPIPE ignored; `yes | head -n 1` must end by SIGPIPE, not loop writing errors.
+        await using var session = await _guest.OpenSessionAsync("pipe");
+
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "yes | head -n 1; grep SigIgn /proc/self/status"), Quick with { Timeout = TimeSpan.FromSeconds(20) });
+
+        Assert.True(result.Succeeded, result.Output);
+        Assert.DoesNotContain("Broken pipe", result.Output);
+        Assert.Contains("SigIgn:\t0000000000000000", result.Output);
+    }
+
+    [Fact]
     public async Task A_guest_cannot_reach_the_network_not_even_this_machines_loopback()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,0 +1,76 @@
+using PkgBuild.Pipeline.Results;
+
+namespace PkgBuild.Pipeline.Tests.Runs;
+
+public sealed class HtmlReportTests
+{
+    [Fact]
+    public void Names_messages_and_authors_from_a_catalog_are_escaped()
+    {
+        var html = HtmlReport.Render(
+        [
+            new PackageResult
+            {
+                Package = "<script>alert(1)</script>",
+                Outcome = PackageOutcome.InfrastructureFailure,
+                Message = "guest said \"<img src=x onerror=alert(2)>\" & 'left'",
+                Author = "<b>mallory</b>",
+                Guest = "g\"1",
+            },
+            new PackageResult
+            {
+                Package = "victim",
+                Outcome = PackageOutcome.BlockedByDependency,
+                BlockedBy = "x\" onmouseover=\"alert(3)",
+                Message = "its dependency </td></tr><script>alert(4)</script> did not install",
+            },
+        ]);
+
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("\" onmouseover=\"", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.Contains("guest said &quot;&lt;img src=x onerror=alert(2)&gt;&quot; &amp; &#39;left&#39;", html);
+        Assert.Contains("href=\"#x&quot; onmouseover=&quot;alert(3)\"", html);
+        Assert.Contains("&lt;b&gt;mallory&lt;/b&gt;", html);
+    }
+
+    [Fact]
+    public void Failures_are_listed_before_successes()
+    {
+        var html = HtmlReport.Render(
+        [
+            new PackageResult { Package = "aaa-ok", Outcome = PackageOutcome.Success },
+            new PackageResult { Package = "mmm-tests", Outcome = PackageOutcome.TestFailure },
+            new PackageResult { Package = "zzz-broken", Outcome = PackageOutcome.InstallFailure },
+            new PackageResult { Package = "bbb-ok", Outcome = PackageOutcome.Success },
+            new PackageResult { Package = "ccc-blocked", Outcome = PackageOutcome.BlockedByDependency, BlockedBy = "zzz-broken" },
+        ]);
+
+        int Row(string package) => html.IndexOf($"id=\"{package}\"", StringComparison.Ordinal);
+        Assert.All(new[] { "aaa-ok", "mmm-tests", "zzz-broken", "bbb-ok", "ccc-blocked" }, p => Assert.True(Row(p) > 0, p));
+        Assert.True(Row("zzz-broken") < Row("mmm-tests"));
+        Assert.True(Row("mmm-tests") < Row("ccc-blocked"));
+        Assert.True(Row("ccc-blocked") < Row("aaa-ok"));
+        Assert.True(Row("aaa-ok") < Row("bbb-ok"));
+        Assert.Contains("2 success", html);
+        Assert.Contains("5 package(s)", html);
+    }
+
+    [Fact]
+    public void Each_log_is_linked_and_a_package_without_logs_has_no_link()
+    {
+        var html = HtmlReport.Render(
+        [
+            new PackageResult { Package = "qs-app", Outcome = PackageOutcome.TestFailure, InstallLog = "logs/qs-app/install.txt", TestLog = "logs/qs-app/test.txt" },
+            new PackageResult { Package = "qs-blocked", Outcome = PackageOutcome.BlockedByDependency, BlockedBy = "qs-app" },
+        ]);
+
+        Assert.Contains("<a href=\"logs/qs-app/install.txt\">install</a> <a href=\"logs/qs-app/test.txt\">tests</a>", html);
+        var blockedRow = html[html.IndexOf("id=\"qs-blocked\"", StringComparison.Ordinal)..];
+        blockedRow = blockedRow[..blockedRow.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.DoesNotContain("logs/", blockedRow);
+        Assert.Contains("by <a href=\"#qs-app\">qs-app</a>", blockedRow);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text;
+using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Runs;
+using PkgBuild.Testing;
+
+namespace PkgBuild.Pipeline.Tests.Runs;
+
+public sealed class RunJournalTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string JournalPath => _dir.Combine("state", RunJournal.FileName);
+
+    private static PackageResult Result(string package, PackageOutcome outcome = PackageOutcome.Success) => new()
+    {
+        Package = package,
+        Outcome = outcome,
+        Step = RunSteps.Install,
+        InstallLog = $"logs/{package}/install.txt",
+        Author = "ann@example.org",
+        Guest = "local",
+        Message = "a \"quoted\" message\nwith a newline",
+        Elapsed = TimeSpan.FromSeconds(12.5),
+        Finished = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero),
+    };
+
+    [Fact]
+    public void Recorded_entries_are_read_back_by_the_next_open()
+    {
+        using (var journal = RunJournal.Open(_dir.Combine("state")))
+        {
+            Assert.Empty(journal.Entries);
+            journal.Record("key-a", Result("qs-a"));
+            journal.Record("key-b", Result("qs-b", PackageOutcome.TestFailure));
+            journal.Record("key-a2", Result("qs-a", PackageOutcome.InstallFailure));
+        }
+
+        using var reopened = RunJournal.Open(_dir.Combine("state"));
+
+        Assert.Equal(0, reopened.DamagedLines);
+        Assert.Equal(["qs-a", "qs-b"], reopened.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("key-a2", reopened.Entries["qs-a"].Key);
+        Assert.Equal(Result("qs-a", PackageOutcome.InstallFailure), reopened.Entries["qs-a"].Result);
+        Assert.Equal(Result("qs-b", PackageOutcome.TestFailure), reopened.Entries["qs-b"].Result);
+    }
+
+    [Fact]
+    public void Each_record_is_on_disk_when_Record_returns()
+    {
+        using var journal = RunJournal.Open(_dir.Combine("state"));
+        journal.Record("key-a", Result("qs-a"));
+
+        // Read by another opener while the first is still open (a build killed right now).
+        using var other = RunJournal.Open(_dir.Combine("state"));
+
+        Assert.Equal("key-a", other.Entries["qs-a"].Key);
+    }
+
+    [Fact]
+    public void A_torn_last_line_is_counted_and_skipped_and_later_records_stay_readable()
+    {
+        using (var journal = RunJournal.Open(_dir.Combine("state")))
+        {
+            journal.Record("key-a", Result("qs-a"));
+        }
+        var whole = File.ReadAllText(JournalPath);
+        File.AppendAllText(JournalPath, whole[..(whole.Length / 2)].Replace("qs-a", "qs-t", StringComparison.Ordinal)); // killed mid-write: no newline
+
+        using (var torn = RunJournal.Open(_dir.Combine("state")))
+        {
+            Assert.Equal(1, torn.DamagedLines);
+            Assert.Equal(["qs-a"], torn.Entries.Keys);
+            torn.Record("key-b", Result("qs-b"));
+        }
+
+        using var reopened = RunJournal.Open(_dir.Combine("state"));
+        Assert.Equal(1, reopened.DamagedLines);
+        Assert.Equal(["qs-a", "qs-b"], reopened.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("key-b", reopened.Entries["qs-b"].Key);
+        Assert.EndsWith("\n", File.ReadAllText(JournalPath));
+    }
+
+    [Theory]
+    [InlineData("not json at all\n")]
+    [InlineData("{\"key\":\"k\"}\n")]
+    [InlineData("{\"key\":\"\",\"result\":{\"package\":\"qs-x\",\"outcome\":\"success\"}}\n")]
+    [InlineData("{\"key\":\"k\",\"result\":{\"package\":\"../etc\",\"outcome\":\"success\"}}\n")]
+    [InlineData("{\"key\":\"k\",\"result\":{\"package\":\"qs-x\",\"outcome\":\"no-such-outcome\"}}\n")]
+    public void A_line_that_is_not_an_entry_is_damaged(string line)
+    {
+        Directory.CreateDirectory(_dir.Combine("state"));
+        File.WriteAllText(JournalPath, line + "{\"key\":\"k\",\"result\":{\"package\":\"qs-ok\",\"outcome\":\"test-failure\"}}\n");
+
+        using var journal = RunJournal.Open(_dir.Combine("state"));
+
+        Assert.Equal(1, journal.DamagedLines);
+        Assert.Equal(["qs-ok"], journal.Entries.Keys);
+        Assert.Equal(PackageOutcome.TestFailure, journal.Entries["qs-ok"].Result.Outcome);
+    }
+
+    [Fact]
+    public void Compact_keeps_only_the_given_packages_one_line_each()
+    {
+        using (var journal = RunJournal.Open(_dir.Combine("state")))
+        {
+            journal.Record("key-a1", Result("qs-a", PackageOutcome.InstallFailure));
+            journal.Record("key-b", Result("qs-b"));
+            journal.Record("key-a2", Result("qs-a"));
+            journal.Record("key-gone", Result("qs-gone"));
+            journal.Record("key-a3", Result("qs-a", PackageOutcome.TestFailure));
+            journal.Compact(p => p != "qs-gone");
+            Assert.Equal(["qs-a", "qs-b"], journal.Entries.Keys.Order(StringComparer.Ordinal));
+        }
+
+        var lines = File.ReadAllLines(JournalPath, Encoding.UTF8);
+        Assert.Equal(2, lines.Length);
+        Assert.Single(lines, l => l.Contains("\"qs-a\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("qs-gone", StringComparison.Ordinal));
+        using var reopened = RunJournal.Open(_dir.Combine("state"));
+        Assert.Equal(0, reopened.DamagedLines);
+        Assert.Equal("key-a3", reopened.Entries["qs-a"].Key);
+        Assert.Equal(PackageOutcome.TestFailure, reopened.Entries["qs-a"].Result.Outcome);
+        Assert.Equal("key-b", reopened.Entries["qs-b"].Key);
+    }
+
+    [Fact]
+    public void Records_after_a_compaction_are_appended_to_the_compacted_journal()
+    {
+        using (var journal = RunJournal.Open(_dir.Combine("state")))
+        {
+            journal.Record("key-a", Result("qs-a"));
+            journal.Record("key-a", Result("qs-a"));
+            journal.Compact(_ => true);
+            journal.Record("key-b", Result("qs-b"));
+        }
+
+        Assert.Equal(2, File.ReadAllLines(JournalPath).Length);
+        using var reopened = RunJournal.Open(_dir.Combine("state"));
+        Assert.Equal(["qs-a", "qs-b"], reopened.Entries.Keys.Order(StringComparer.Ordinal));
+    }
+}
