@@ -9,6 +9,7 @@ using PkgBuild.Testing.Racket;
 // dotnet run --project bench/PkgBuild.Bench -c Release -- catalog [entries] [--rounds K]   ours vs raco pkg catalog-copy over HTTP
 // dotnet run --project bench/PkgBuild.Bench -c Release -- guests [--rounds K]   per-package guest overhead per kind
 // dotnet run --project bench/PkgBuild.Bench -c Release -- scheduler [packages]   scheduling overhead and memory on a catalog-sized graph
+// dotnet run --project bench/PkgBuild.Bench -c Release -- run [packages]   RunPkgBuild on 2 slots vs the ideal (bare install + test, / 2)
 var command = args.Length > 0 ? args[0] : "data";
 var size = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 var rounds = Option(args, "--rounds") ?? 5;
@@ -19,12 +20,13 @@ return command switch
     "catalog" when rounds > 0 => await CatalogBenchmark.RunAsync(size > 0 ? size : 3000, rounds),
     "guests" => await GuestBenchmark.RunAsync(Option(args, "--rounds") ?? 20),
     "scheduler" => await SchedulerBenchmark.RunAsync(size > 0 ? size : 3000),
+    "run" => await RunBenchmark.RunAsync(size > 0 ? size : 40),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs] | catalog [entries] [--rounds K] | guests [--rounds K] | scheduler [packages]");
+    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs] | catalog [entries] [--rounds K] | guests [--rounds K] | scheduler [packages] | run [packages]");
     return 2;
 }
 

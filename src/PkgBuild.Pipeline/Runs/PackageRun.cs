@@ -71,15 +71,8 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
 
         // A built package stays published only while it is exactly what its dependents would get now.
         var built = new BuiltCatalog(settings.SiteDirectory);
-        foreach (var package in built.Packages.ToList())
-        {
-            var current = graph.Contains(package) && !redo.Contains(package) && journal.Entries.TryGetValue(package, out var e)
-                && e.Key == keys[package] && e.Result.Installed;
-            if (!current)
-            {
-                built.Remove(package);
-            }
-        }
+        built.Reset(archive, package => !redo.Contains(package) && journal.Entries.TryGetValue(package, out var e)
+            && e.Key == keys[package] && e.Result.Installed);
 
         progress(redo.Count == 0
             ? $"all {selected.Count} selected package(s) are unchanged since they were built: nothing to do"
@@ -89,7 +82,8 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         var results = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
         if (redo.Count > 0)
         {
-            var runner = new PackageRunner(settings, archive, built);
+            // Only a package something depends on is worth packing compiled for its dependents.
+            var runner = new PackageRunner(settings, archive, built, package => graph.DirectDependentsOf(package).Count > 0);
             var scheduler = new RunScheduler(graph, redo, kept) { InfrastructureRetries = settings.InfrastructureRetries };
             var slots = guests.SelectMany(g => Enumerable.Repeat(g, g.Machine.Spec.Parallelism)).ToList();
             var done = 0;

@@ -9,16 +9,17 @@ using PkgBuild.Racket.Diagnostics;
 namespace PkgBuild.Pipeline.Runs;
 
 /// <summary>
-/// One package in one fresh guest session, as pkg-build does it: point <c>raco pkg</c> at the built
-/// packages and the archive only, install the package (<c>raco pkg install -u --auto --batch</c>), check
+/// One package in one fresh guest session, as pkg-build does it: install the package from the run's
+/// catalog only (<c>raco pkg install -u --auto --batch --catalog</c>, <see cref="BuiltCatalog"/>), check
 /// its dependency declarations (<c>raco setup --check-pkg-deps</c>), run its tests (<c>raco test --drdr
 /// --package</c>), each step within its limits and with its own log under <c>logs/&lt;pkg&gt;/</c>. A
 /// successful install is published to the built catalog for the package's dependents.
 /// </summary>
-public sealed partial class PackageRunner(RunSettings settings, PackageCatalog archive, BuiltCatalog built)
+/// <param name="packForDependents">Whether a package is worth packing compiled (something depends on it).</param>
+public sealed partial class PackageRunner(RunSettings settings, PackageCatalog archive, BuiltCatalog built, Func<string, bool> packForDependents)
 {
     /// <summary>Changes when the commands below change, so results of the old commands are redone.</summary>
-    public const string CommandsVersion = "1";
+    public const string CommandsVersion = "2";
 
     /// <summary>Named in the guest's environment as pkg-build names it, so packages can tell they are being built by a service.</summary>
     private static readonly Dictionary<string, string> ServiceEnvironment = new(StringComparer.Ordinal)
@@ -52,20 +53,9 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
         try
         {
             await using var session = await guest.Machine.OpenSessionAsync(package, cancellationToken).ConfigureAwait(false);
-            var site = guest.Site.AbsoluteUri.TrimEnd('/');
-            var configured = await session.RunAsync(
-                Raco(guest, "pkg", "config", "-u", "--set", "catalogs", $"{site}/{BuiltCatalog.Directory}/catalog/", $"{site}/catalog/"),
-                new GuestRunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken).ConfigureAwait(false);
-            if (!configured.Succeeded)
-            {
-                return Result(PackageOutcome.InfrastructureFailure, RunSteps.Install) with
-                {
-                    Message = $"`raco pkg config` failed in guest {guest.Name}: {Brief(configured.Output)}",
-                };
-            }
-
+            var catalog = $"{guest.Site.AbsoluteUri.TrimEnd('/')}/{BuiltCatalog.Directory}/catalog/";
             var install = await StepAsync(session, guest, package, RunSteps.Install, settings.InstallTimeout,
-                Raco(guest, "pkg", "install", "-u", "--auto", "--batch", package), cancellationToken).ConfigureAwait(false);
+                Raco(guest, "pkg", "install", "-u", "--auto", "--batch", "--catalog", catalog, package), cancellationToken).ConfigureAwait(false);
             var result = Result(PackageOutcome.Success, RunSteps.Install) with { InstallLog = Log(RunSteps.Install) };
             if (install.TimedOut)
             {
@@ -75,7 +65,10 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
             {
                 return result with { Outcome = PackageOutcome.InstallFailure, Elapsed = clock.Elapsed };
             }
-            await PublishBuiltAsync(session, guest, package, cancellationToken).ConfigureAwait(false);
+            if (packForDependents(package))
+            {
+                await PublishBuiltAsync(session, guest, package, cancellationToken).ConfigureAwait(false);
+            }
 
             var check = await StepAsync(session, guest, package, RunSteps.CheckDeps, settings.InstallTimeout,
                 Raco(guest, "setup", "-nxiID", "--check-pkg-deps", "--pkgs", package), cancellationToken).ConfigureAwait(false);
@@ -180,10 +173,4 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
     private static string TimeoutMessage(GuestRunResult result, TimeSpan timeout) => result.Silent
         ? "no output for too long (PkgBuildSilenceTimeout)"
         : $"over its time limit of {timeout.TotalSeconds:0} s";
-
-    private static string Brief(string output)
-    {
-        var text = output.Trim().ReplaceLineEndings(" / ");
-        return text.Length > 300 ? text[..300] + "…" : text;
-    }
 }

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using PkgBuild.Pipeline.Archive;
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Processes;
+using PkgBuild.Pipeline.Runs;
+using PkgBuild.Racket.Catalogs;
+using PkgBuild.Testing;
+
+/// <summary>
+/// RunPkgBuild against the ideal, in the same run: generated packages (core libraries, mid-level
+/// libraries on them, leaves on those) built and tested by <see cref="PackageRun"/> on an isolated Local
+/// guest with 2 slots, against the sum of bare <c>raco pkg install</c> + <c>raco test</c> of each package
+/// in a fresh user scope from the same archive, divided by 2. The dependency check (<c>raco setup
+/// --check-pkg-deps</c>), which pkg-build runs and the issue's ideal leaves out, is timed too and shown.
+/// </summary>
+static class RunBenchmark
+{
+    private const double Goal = 1.15;
+
+    public static async Task<int> RunAsync(int count)
+    {
+        using var dir = new TempDirectory("pkgbuild-bench-run");
+        var names = Generate(dir, count);
+        var site = dir.Combine("site");
+        using (var archiver = new PackageArchiver(site, dir.Combine("archive")))
+        {
+            var archived = await archiver.ArchiveAsync(DirectoryCatalog.Read(dir.Combine("catalog")));
+            if (archived.Any(a => !a.Succeeded))
+            {
+                Console.Error.WriteLine("archive failed: " + string.Join("; ", archived.Where(a => !a.Succeeded).Select(a => a.Failure)));
+                return 1;
+            }
+        }
+        Console.WriteLine($"{count} generated packages, archived in {site}");
+
+        // The ideal: each package alone, bare, in a fresh user scope, one after another.
+        double install = 0, test = 0, check = 0;
+        var catalog = new Uri(Path.Combine(site, "catalog") + "/").AbsoluteUri;
+        foreach (var name in names)
+        {
+            var home = dir.Combine("ideal", name);
+            Directory.CreateDirectory(home);
+            install += await TimeAsync(home, "pkg", "install", "-u", "--auto", "--batch", "--catalog", catalog, name);
+            check += await TimeAsync(home, "setup", "-nxiID", "--check-pkg-deps", "--pkgs", name);
+            test += await TimeAsync(home, "test", "--drdr", "--package", name);
+        }
+        var ideal = (install + test) / 2;
+        var idealWithCheck = (install + check + test) / 2;
+
+        // Ours: the whole run, as RunPkgBuild does it, on an isolated Local guest with 2 slots.
+        var spec = GuestSpec.Parse("local", new Dictionary<string, string> { ["Parallelism"] = "2" });
+        await using var local = new LocalGuestMachine(spec, dir.Combine("work", "guests", "local"), _ => { });
+        await local.PreflightAsync();
+        await local.StartAsync();
+        var guest = new RunGuest(local, await local.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/")), "raco");
+        var settings = new RunSettings
+        {
+            ResultsDirectory = dir.Combine("results"),
+            StateDirectory = dir.Combine("work", "runs"),
+            SiteDirectory = site,
+            RacketIdentity = "bench",
+        };
+        var clock = Stopwatch.StartNew();
+        var summary = await new PackageRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        var ours = clock.Elapsed.TotalSeconds;
+        var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
+
+        Console.WriteLine($"ideal: install {install:F1} s + test {test:F1} s = {install + test:F1} s over 2 workers = {ideal:F1} s (with the dependency check {check:F1} s: {idealWithCheck:F1} s)");
+        Console.WriteLine($"ours:  {ours:F1} s for {summary.Results.Count} packages on 2 slots ({(local.Isolated ? "isolated" : "NOT isolated")}), {failed.Count} not successful");
+        Console.WriteLine($"ratio  {ours / ideal:F2} to the ideal (goal <= {Goal}); {ours / idealWithCheck:F2} to the ideal with the dependency check");
+        foreach (var f in failed)
+        {
+            Console.WriteLine($"  {f.Package}: {f.Outcome} {f.Message}");
+        }
+        return failed.Count == 0 && ours / ideal <= Goal ? 0 : 1;
+    }
+
+    private static async Task<double> TimeAsync(string home, params string[] arguments)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await ChildProcess.RunAsync("raco", arguments, new ChildProcessOptions
+        {
+            Environment = new Dictionary<string, string?> { ["PLTUSERHOME"] = home, ["PLT_PKG_BUILD_SERVICE"] = "1", ["CI"] = "true" },
+            WorkingDirectory = home,
+        });
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"raco {string.Join(' ', arguments)} failed: {result.Output}");
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// A catalog with a realistic shape: a few core libraries (one on another), mid-level libraries on one
+    /// or two of them, and leaves on one to three mid-level ones; each a real module with a rackunit test.
+    /// </summary>
+    private static List<string> Generate(TempDirectory dir, int count)
+    {
+        var random = new Random(8);
+        var cores = Math.Max(1, count / 12);
+        var mids = Math.Max(1, count * 3 / 10);
+        var names = new List<string>();
+        var deps = new Dictionary<string, List<string>>();
+        for (var i = 0; i < count; i++)
+        {
+            var (name, pool, take) = i < cores ? ($"core{i}", names.Take(i).ToList(), Math.Min(i, 1))
+                : i < cores + mids ? ($"mid{i - cores}", names.Take(cores).ToList(), 1 + random.Next(2))
+                : ($"leaf{i - cores - mids}", names.Skip(cores).Take(mids).ToList(), 1 + random.Next(3));
+            deps[name] = pool.OrderBy(_ => random.Next()).Take(Math.Min(take, pool.Count)).ToList();
+            names.Add(name);
+        }
+        foreach (var name in names)
+        {
+            var package = dir.Combine("packages", name);
+            Directory.CreateDirectory(package);
+            var all = new[] { "base", "rackunit-lib" }.Concat(deps[name]).ToList();
+            File.WriteAllText(Path.Combine(package, "info.rkt"),
+                $"#lang info\n(define collection \"{name}\")\n(define deps '({string.Join(' ', all.Select(d => $"\"{d}\""))}))\n");
+            var main = new StringBuilder("#lang racket/base\n");
+            main.Append($"(require {string.Join(' ', deps[name])})\n(provide {name}-value {name}-table)\n");
+            main.Append($"(define ({name}-value x) (+ x 1 {string.Join(' ', deps[name].Select(d => $"({d}-value x)"))}))\n");
+            // Some bulk to compile, as real packages have.
+            for (var f = 0; f < 40; f++)
+            {
+                main.Append($"(define ({name}-f{f} n) (for/fold ([acc 0]) ([i (in-range n)]) (+ acc (* i {f}))))\n");
+            }
+            main.Append($"(define {name}-table (for/hash ([i 10]) (values i ({name}-f3 i))))\n");
+            main.Append($"(module+ test (require rackunit) (check-true (exact-integer? ({name}-value 1))) (check-equal? ({name}-f1 4) 6))\n");
+            File.WriteAllText(Path.Combine(package, "main.rkt"), main.ToString());
+            var entry = $"#hash((checksum . \"\") (dependencies . ({string.Join(' ', all.Select(d => $"\"{d}\""))})) (name . \"{name}\") (source . \"{new Uri(package).AbsoluteUri}\") (author . \"bench@example.org\"))";
+            Directory.CreateDirectory(dir.Combine("catalog", "pkg"));
+            File.WriteAllText(dir.Combine("catalog", "pkg", name), entry);
+        }
+        return names;
+    }
+}
