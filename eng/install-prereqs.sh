@@ -16,6 +16,7 @@ declare -A provides=(
   [bwrap]=bubblewrap       # Local guests' sandbox: namespaces, read-only system, no network
   [podman]=podman          # Container guests are tested with the real podman
   [runc]=runc              # podman's runtime here: crun cannot set rlimits without CAP_SYS_RESOURCE
+  [chromium]=chromium      # the regression report is tested in the real headless Chromium
 )
 
 as_root() {

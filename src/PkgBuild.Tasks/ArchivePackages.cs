@@ -22,19 +22,33 @@ public sealed class ArchivePackages : PkgBuildTask
 
     public int Parallelism { get; set; } = 4;
 
+    /// <summary>
+    /// For the baseline's archive: catalog-edits.json, whose packages alone are archived (from the copy
+    /// before the edit); every other package is the same on both sides.
+    /// </summary>
+    public string OnlyEditedIn { get; set; } = "";
+
+    /// <summary>Names the step in messages: BuildInstallers, or the baseline's archive.</summary>
+    public string Label { get; set; } = "BuildInstallers";
+
     protected override void ExecuteCore()
     {
         var catalog = DirectoryCatalog.Read(CatalogDirectory);
+        if (!string.IsNullOrEmpty(OnlyEditedIn))
+        {
+            var edited = Pipeline.Catalogs.EditReport.EditedPackages(OnlyEditedIn).ToHashSet(StringComparer.Ordinal);
+            catalog = new PackageCatalog(catalog.Entries.Where(e => edited.Contains(e.Name)));
+        }
         using var archiver = new PackageArchiver(SiteDirectory, StateDirectory) { MaxParallel = Math.Max(1, Parallelism) };
         var outcomes = Wait(archiver.ArchiveAsync(catalog, CancellationToken),
-            () => Log.LogMessage(MessageImportance.High, "BuildInstallers: archiving {0} package sources...", catalog.Count));
+            () => Log.LogMessage(MessageImportance.High, "{0}: archiving {1} package sources...", Label, catalog.Count));
         foreach (var failed in outcomes.Where(o => !o.Succeeded))
         {
             LogWarning(new PkgBuildException(ErrorCodes.ArchiveFailed,
                 $"The source of '{failed.Package}' could not be archived: {failed.Failure} (log: {Path.Combine(SiteDirectory, "archive-fail", failed.Package + ".txt")}).",
                 SourceLocation.InFile(Path.Combine(CatalogDirectory, DirectoryCatalog.PackagesDirectory, failed.Package))));
         }
-        Log.LogMessage(MessageImportance.High, "BuildInstallers: {0} packages archived ({1} reused, {2} failed) -> {3}",
+        Log.LogMessage(MessageImportance.High, "{0}: {1} packages archived ({2} reused, {3} failed) -> {4}", Label,
             outcomes.Count(o => o.Succeeded), outcomes.Count(o => o.Reused), outcomes.Count(o => !o.Succeeded), SiteDirectory);
     }
 }

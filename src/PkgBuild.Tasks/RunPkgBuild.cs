@@ -6,6 +6,7 @@ using PkgBuild.Pipeline.Catalogs;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
@@ -32,9 +33,6 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     /// <summary><c>Preinstalled</c>, or empty when the guests get Racket from <see cref="InstallerFiles"/>.</summary>
     public string Racket { get; set; } = "";
-
-    /// <summary>The Racket version on this machine, which Preinstalled guests are taken to have.</summary>
-    public string RacketVersion { get; set; } = "";
 
     public string[] InstallerFiles { get; set; } = [];
 
@@ -63,11 +61,27 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     public string InfraRetries { get; set; } = "";
 
+    public string Jobs { get; set; } = "";
+
     public bool FailOnPackageFailure { get; set; }
+
+    /// <summary>The edited catalog: every package, those the archive could not fetch included.</summary>
+    public string EditedCatalogDirectory { get; set; } = "";
+
+    /// <summary><c>PkgBuildBaseline</c>: empty, <c>Run</c>, or a summary.rktd's path or URL.</summary>
+    public string Baseline { get; set; } = "";
+
+    public string ConfirmRuns { get; set; } = "";
+
+    public bool FailOnRegression { get; set; } = true;
 
     /// <summary>Every selected package's result, with its outcome and logs as metadata.</summary>
     [Output]
     public ITaskItem[] Results { get; set; } = [];
+
+    /// <summary>With a baseline: every selected package's verdict, with both sides' results as metadata.</summary>
+    [Output]
+    public ITaskItem[] Verdicts { get; set; } = [];
 
     private readonly ConcurrentQueue<string> _progress = new();
 
@@ -78,7 +92,8 @@ public sealed class RunPkgBuild : PkgBuildTask
         {
             throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no started guests: StartVm must run first in the same build.", SourceLocation.InFile(ProjectFile));
         }
-        var installer = InstallerFiles.FirstOrDefault(f => !string.IsNullOrWhiteSpace(f) && File.Exists(f));
+        // The newest: a site keeps the installers of earlier builds beside the one just made.
+        var installer = InstallerFiles.Where(f => !string.IsNullOrWhiteSpace(f) && File.Exists(f)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
         var preinstalled = string.Equals(Racket, "Preinstalled", StringComparison.OrdinalIgnoreCase);
         if (!preinstalled && installer == null)
         {
@@ -90,13 +105,17 @@ public sealed class RunPkgBuild : PkgBuildTask
             ResultsDirectory = Path.GetFullPath(ResultsDirectory),
             StateDirectory = Path.GetFullPath(StateDirectory),
             SiteDirectory = Path.GetFullPath(SiteDirectory),
-            RacketIdentity = preinstalled ? $"preinstalled {RacketVersion}" : RacketInstall.DirectoryName(installer!),
+            RacketIdentity = "", // asked of the guests below
+            EditedCatalogDirectory = string.IsNullOrEmpty(EditedCatalogDirectory) ? null : Path.GetFullPath(EditedCatalogDirectory),
+            Baseline = string.IsNullOrWhiteSpace(Baseline) ? null : Baseline.Trim(),
+            ConfirmRuns = (int)(Number(ConfirmRuns, "PkgBuildConfirmRuns", 0, 20) ?? 2),
             RunTests = RunTests,
             InstallTimeout = Seconds(InstallTimeout, "PkgBuildInstallTimeout") ?? TimeSpan.FromMinutes(10),
             TestTimeout = Seconds(TestTimeout, "PkgBuildTestTimeout") ?? TimeSpan.FromMinutes(10),
             SilenceTimeout = SilenceTimeout.Trim() == "0" ? null : Seconds(SilenceTimeout, "PkgBuildSilenceTimeout") ?? TimeSpan.FromMinutes(5),
             MaxLogBytes = Number(MaxLogSize, "PkgBuildMaxLogSize", 1024, long.MaxValue) ?? 10L << 20,
             InfrastructureRetries = (int)(Number(InfraRetries, "PkgBuildInfraRetries", 0, 10) ?? 2),
+            Jobs = (int)(Number(Jobs, "PkgBuildJobs", 1, 256) ?? 1),
         };
         var scope = Scope.Trim() switch
         {
@@ -120,7 +139,12 @@ public sealed class RunPkgBuild : PkgBuildTask
 
         var summary = WaitWithProgress(RunAsync(pool, settings, installer, preinstalled, selection));
         Results = summary.Results.Select(ToItem).ToArray();
+        Verdicts = summary.Verdicts.Select(ToItem).ToArray();
         Report(summary);
+        if (summary.Verdicts.Count > 0)
+        {
+            ReportVerdicts(summary.Verdicts);
+        }
     }
 
     private async Task<RunSummary> RunAsync(GuestPool pool, RunSettings settings, string? installer, bool preinstalled, RunSelection selection)
@@ -137,6 +161,13 @@ public sealed class RunPkgBuild : PkgBuildTask
             }
             guests.Add(new RunGuest(machine, site, raco));
         }
+        // Which Racket each guest runs (and that it runs at all) goes into every package's key.
+        var identities = new List<string>();
+        foreach (var guest in guests)
+        {
+            identities.Add(await RacketProbe.IdentifyAsync(guest, CancellationToken).ConfigureAwait(false));
+        }
+        settings = settings with { RacketIdentity = string.Join(" | ", identities.Distinct()) + (preinstalled ? "" : " installer " + RacketInstall.DirectoryName(installer!)) };
         var run = new PackageRun(settings, guests, _progress.Enqueue);
         return await run.RunAsync(selection, CancellationToken).ConfigureAwait(false);
     }
@@ -179,7 +210,10 @@ public sealed class RunPkgBuild : PkgBuildTask
         {
             Log.LogMessage(MessageImportance.High, "  {0}  {1}", r.Package.PadRight(width), PackageRun.Describe(r));
         }
-        Log.LogMessage(MessageImportance.High, "RunPkgBuild: report: {0}", Path.Combine(ResultsDirectory, "report.html"));
+        if (summary.Verdicts.Count == 0)
+        {
+            Log.LogMessage(MessageImportance.High, "RunPkgBuild: report: {0}", Path.Combine(ResultsDirectory, "report.html"));
+        }
 
         var infrastructure = results.Where(r => r.Outcome == PackageOutcome.InfrastructureFailure).ToList();
         if (infrastructure.Count > 0)
@@ -194,6 +228,48 @@ public sealed class RunPkgBuild : PkgBuildTask
             Log.LogError(null, ErrorCodes.PackagesFailed, null, ProjectFile, 0, 0, 0, 0,
                 $"{failed.Count} of {results.Count} package(s) failed (PkgBuildFailOnPackageFailure is true): {string.Join(", ", failed.Select(r => r.Package))}. See {Path.Combine(ResultsDirectory, "report.html")}.");
         }
+    }
+
+    private void ReportVerdicts(IReadOnlyList<PackageVerdict> verdicts)
+    {
+        Log.LogMessage(MessageImportance.High, "RunPkgBuild: verdicts against {0}: {1}",
+            string.Equals(Baseline.Trim(), "Run", StringComparison.OrdinalIgnoreCase) ? "the packages without the overrides" : Baseline,
+            string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
+                .Select(x => $"{x.n} {VerdictReport.Label(x.v)}")));
+        var width = verdicts.Select(v => v.Package.Length).DefaultIfEmpty(7).Max();
+        foreach (var v in verdicts.Where(v => v.Verdict != Verdict.StillPassing))
+        {
+            Log.LogMessage(MessageImportance.High, "  {0}  {1}{2}", v.Package.PadRight(width), VerdictReport.Label(v.Verdict),
+                v.RootCause != null ? $" ({v.RootCause})" : v.Verdict == Verdict.Regressed ? $" (impact {v.Impact})" : "");
+        }
+        Log.LogMessage(MessageImportance.High, "RunPkgBuild: regression report: {0} (summary for a pull request: {1})",
+            Path.Combine(ResultsDirectory, "report.html"), Path.Combine(ResultsDirectory, "report.md"));
+        foreach (var flaky in verdicts.Where(v => v.Verdict == Verdict.Flaky))
+        {
+            Log.LogWarning(null, ErrorCodes.FlakyPackage, null, ProjectFile, 0, 0, 0, 0,
+                $"{flaky.Package} looked like a regression but did not fail every time it was run again ({string.Join("; ", flaky.Confirmations.Select(c => $"{HtmlReport.Label(c.Modified)} with the change, {HtmlReport.Label(c.Baseline)} without"))}): flaky, not counted.");
+        }
+        var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).ToList();
+        if (FailOnRegression && regressed.Count > 0)
+        {
+            Log.LogError(null, ErrorCodes.Regressions, null, ProjectFile, 0, 0, 0, 0,
+                $"{regressed.Count} package(s) regressed: {string.Join(", ", regressed.Select(r => $"{r.Package} ({HtmlReport.Label(r.Modified.Outcome)}, {r.Impact} depend on it)"))}"
+                + $"{(verdicts.Any(v => v.Verdict == Verdict.BlockedByRegression) ? $", blocking {verdicts.Count(v => v.Verdict == Verdict.BlockedByRegression)} more" : "")}. See {Path.Combine(ResultsDirectory, "report.md")}; set PkgBuildFailOnRegression=false to report without failing.");
+        }
+    }
+
+    private static ITaskItem ToItem(PackageVerdict v)
+    {
+        var item = new TaskItem(v.Package);
+        item.SetMetadata("Verdict", VerdictReport.Label(v.Verdict));
+        item.SetMetadata("RootCause", v.RootCause ?? "");
+        item.SetMetadata("Impact", v.Impact.ToString(CultureInfo.InvariantCulture));
+        item.SetMetadata("Modified", HtmlReport.Label(v.Modified.Outcome));
+        item.SetMetadata("Baseline", v.Baseline == null ? "" : HtmlReport.Label(v.Baseline.Outcome));
+        item.SetMetadata("Confirmations", string.Join(";", v.Confirmations.Select(c => $"{HtmlReport.Label(c.Modified)}/{HtmlReport.Label(c.Baseline)}")));
+        item.SetMetadata("DivergenceLine", v.Divergence?.Line.ToString(CultureInfo.InvariantCulture) ?? "");
+        item.SetMetadata("Author", v.Author ?? "");
+        return item;
     }
 
     private static ITaskItem ToItem(PackageResult r)

@@ -33,15 +33,27 @@ public class CatalogCopierTests
     {
         using var dir = new TempDirectory();
         RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), "10");
-        RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("raco"));
+        RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("served"));
+        // A remote catalog's own packages have relative (or remote) sources: the directory copy made them
+        // file:// URLs of this machine, which a remote catalog may not give (PKB0208), so they go back to relative.
+        foreach (var file in Directory.GetFiles(dir.Combine("served"), "*", SearchOption.AllDirectories))
+        {
+            File.WriteAllText(file, File.ReadAllText(file)
+                .Replace(new Uri(dir.Combine("pkgs") + "/").AbsoluteUri, "../pkgs/", StringComparison.Ordinal));
+        }
+        var hidePkgsAll = false; // raco cannot copy an HTTP catalog without pkgs-all: it copies first, with it
         using var server = new LoopbackHttpServer(request =>
         {
             var path = Uri.UnescapeDataString(request.PathAndQuery.Split('?')[0]);
-            var file = path.StartsWith("/catalog/", StringComparison.Ordinal) ? Path.Combine(dir.Combine("raco"), path["/catalog/".Length..]) : "";
-            return (path == "/catalog/pkgs-all" && !servePkgsAll) || !File.Exists(file)
+            var file = path.StartsWith("/catalog/", StringComparison.Ordinal) ? Path.Combine(dir.Combine("served"), path["/catalog/".Length..]) : "";
+            return (path == "/catalog/pkgs-all" && hidePkgsAll) || !File.Exists(file)
                 ? new TestHttpResponse(404)
                 : TestHttpResponse.Ok(File.ReadAllText(file));
         });
+        // The peer: raco pkg catalog-copy of the same served catalog.
+        RacketRunner.Raco("pkg", "catalog-copy", "--version", "8.7", server.BaseUrl + "catalog/", dir.Combine("raco"));
+        var racoRequests = server.Requests.Count;
+        hidePkgsAll = !servePkgsAll;
         var warnings = new List<string>();
         using var http = new CatalogHttpClient(Quick);
         var source = server.BaseUrl + "catalog"; // no trailing '/': fixed, with a warning
@@ -49,8 +61,8 @@ public class CatalogCopierTests
 
         AssertSameCatalogFiles(dir.Combine("raco"), dir.Combine("ours"));
         Assert.Contains(warnings, w => w.Contains("no trailing '/'", StringComparison.Ordinal));
-        Assert.Equal(servePkgsAll ? 1 : 12, server.Requests.Count);
-        Assert.All(server.Requests, r => Assert.Contains("version=8.7", r));
+        Assert.Equal(servePkgsAll ? 1 : 12, server.Requests.Count - racoRequests);
+        Assert.All(server.Requests.Skip(racoRequests), r => Assert.Contains("version=8.7", r));
     }
 
     [Fact]
@@ -85,6 +97,29 @@ public class CatalogCopierTests
         Assert.Contains("bad name!", warning.Message);
         Assert.Equal(["pkg-0", "pkg-1_x"], result.Catalog.Names);
         Assert.False(File.Exists(dir.Combine("ours", "pkg", "bad name!")));
+    }
+
+    [Theory]
+    [InlineData("file:///root/.ssh")]
+    [InlineData("/etc/apt")]
+    [InlineData("file:///etc/passwd.zip")]
+    public async Task A_remote_catalog_may_not_name_a_source_on_this_machine(string local)
+    {
+        // The entry would make the build archive, serve and hand to every guest this machine's own files.
+        var pkgsAll = $"#hash((\"evil\" . #hash((source . \"{local}\") (checksum . \"\"))) (\"fine\" . #hash((source . \"../pkgs/fine.zip\") (checksum . \"abc\"))))";
+        using var server = new LoopbackHttpServer(request => request.PathAndQuery.StartsWith("/pkgs-all", StringComparison.Ordinal)
+            ? TestHttpResponse.Ok(pkgsAll) : new TestHttpResponse(404));
+        using var dir = new TempDirectory();
+        var warnings = new List<PkgBuildException>();
+        using var http = new CatalogHttpClient(Quick);
+
+        var result = await CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", warnings.Add);
+
+        var warning = Assert.Single(warnings);
+        Assert.Equal(ErrorCodes.RemoteCatalogLocalSource, warning.Code);
+        Assert.Contains("'evil'", warning.Message);
+        Assert.Equal(["fine"], result.Catalog.Names);
+        Assert.StartsWith("http://127.0.0.1:", result.Catalog["fine"]!.Source); // relative sources of a remote catalog stay remote
     }
 
     [Fact]

@@ -61,4 +61,23 @@ public sealed class ChildProcessTests
         var stat = $"/proc/{pid}/stat";
         return File.Exists(stat) && !File.ReadAllText(stat).Split(' ')[2].Equals("Z", StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Output_without_newlines_is_heard_by_the_watchdog_and_cut_into_bounded_lines()
+    {
+        // A package printing dots without end: it is not silent, and no line may grow without bound.
+        var longest = 0;
+        var result = await ChildProcess.RunAsync("timeout", ["3", "sh", "-c", "while :; do printf ................................; done"], new ChildProcessOptions
+        {
+            SilenceTimeout = TimeSpan.FromSeconds(1),
+            MaxOutputChars = 100_000,
+            OnOutputLine = line => longest = Math.Max(longest, line.Length),
+        });
+
+        Assert.False(result.TimedOut, "the watchdog took a flood of output for silence");
+        Assert.Equal(124, result.ExitCode); // timeout(1) ended it, not us
+        Assert.InRange(longest, 1, PkgBuild.Pipeline.Processes.StreamLines.MaxLineChars);
+        Assert.InRange(result.Output.Length, 100_000, 101_000);
+        Assert.Contains("output cut here", result.Output);
+    }
 }

@@ -18,6 +18,10 @@ public static class DirectoryZip
     /// <summary>The files that go in the zip, relative with '/' separators; throws for a link.</summary>
     public static IReadOnlyList<string> Files(string directory)
     {
+        if (OperatingSystem.IsLinux() && SpecialFile(directory) is { } special)
+        {
+            throw new IOException($"{special} is not a regular file (a FIFO, socket or device); a package directory is archived only with plain files and directories");
+        }
         var files = new List<string>();
         var pending = new Stack<string>([directory]);
         while (pending.Count > 0)
@@ -53,9 +57,27 @@ public static class DirectoryZip
         foreach (var file in Files(directory))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(file + "\0"));
-            hash.AppendData(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, file))));
+            using var stream = File.OpenRead(Path.Combine(directory, file));
+            hash.AppendData(SHA256.HashData(stream));
         }
         return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// The first entry that is neither a regular file nor a directory (a FIFO, whose reading would wait
+    /// forever, a socket, a device), or null. .NET does not tell these from files, so find(1) is asked.
+    /// </summary>
+    private static string? SpecialFile(string directory)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("find") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.GetFullPath(directory), "(", "-name", "compiled", "-o", "-name", ".git", ")", "-prune", "-o", "!", "-type", "f", "!", "-type", "d", "!", "-type", "l", "-print", "-quit" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var find = System.Diagnostics.Process.Start(info) ?? throw new IOException("find did not start");
+        var first = find.StandardOutput.ReadLine();
+        find.WaitForExit();
+        return string.IsNullOrEmpty(first) ? null : first;
     }
 
     public static void Create(string directory, string zip)

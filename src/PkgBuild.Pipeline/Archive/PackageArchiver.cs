@@ -174,6 +174,32 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
     }
 
     /// <summary>The directory a <c>file://</c> URL or an absolute path names, when the source is a directory source.</summary>
+    /// <summary>
+    /// A hash of the content of every local directory source in <paramref name="catalog"/>: the catalog
+    /// gives such a package no checksum, so this is what says that one of them was edited.
+    /// </summary>
+    public static string LocalSourcesFingerprint(PackageCatalog catalog)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var entry in catalog.Entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (entry.Source is { } source && PackageSource.Parse(source) is { Git: null } parsed && LocalDirectory(parsed.Text) is { } local && Directory.Exists(local))
+            {
+                string content;
+                try
+                {
+                    content = DirectoryZip.Fingerprint(local);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    content = "unreadable: " + e.Message;
+                }
+                text.Append(entry.Name).Append(' ').Append(content).Append('\n');
+            }
+        }
+        return IO.Sha256.Of(text.ToString());
+    }
+
     private static string? LocalDirectory(string source)
     {
         if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.IsFile)

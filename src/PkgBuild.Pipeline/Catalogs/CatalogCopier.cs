@@ -52,6 +52,11 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
         return new CatalogCopyResult(combined, hash, Changed: true);
     }
 
+    /// <summary>A file:// URL or a path: a source this machine would read from its own disk.</summary>
+    internal static bool IsOnThisMachine(string source) =>
+        source.StartsWith("file:", StringComparison.OrdinalIgnoreCase) || Path.IsPathRooted(source)
+        || !source.Contains("://", StringComparison.Ordinal) && PackageSource.Parse(source).Kind is PackageSourceKind.File or PackageSourceKind.Directory;
+
     internal static PkgBuildException InvalidName(string name, SourceLocation where) =>
         new(ErrorCodes.InvalidPackageNameSkipped,
             $"Skipped the catalog entry {name}: package names are ASCII letters, digits, '-' and '_'.", where);
@@ -72,6 +77,23 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
         }
         _progress.AddEntries(catalog.Count);
         var catalogBase = new Uri(source.Base);
-        return new PackageCatalog(catalog.Entries.Select(e => e.WithRelativeSourceResolved(catalogBase)));
+        var resolved = catalog.Entries.Select(e => e.WithRelativeSourceResolved(catalogBase));
+        if (source.Form != CatalogSourceForm.Directory)
+        {
+            // A remote catalog is someone else's: it may not make this machine archive and serve its own
+            // files (file:///root/.ssh). Local sources come only from directory catalogs and overrides.
+            resolved = resolved.Where(e =>
+            {
+                var local = e.AllSources().FirstOrDefault(IsOnThisMachine);
+                if (local != null)
+                {
+                    warn(new PkgBuildException(ErrorCodes.RemoteCatalogLocalSource,
+                        $"The catalog {source.Origin} gives '{e.Name}' a source on this machine ({local}); a remote catalog may name only remote sources, so the entry is left out.",
+                        SourceLocation.InFile(source.Origin)));
+                }
+                return local == null;
+            });
+        }
+        return new PackageCatalog(resolved);
     }
 }

@@ -117,7 +117,7 @@ public sealed class ContainerGuestSession : IGuestSession
     public Task CopyOutAsync(string relativePath, string localFile, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
-        File.Copy(Inside(relativePath), localFile, overwrite: true);
+        File.Copy(SessionDirectory.RegularFile(Inside(relativePath)), localFile, overwrite: true);
         return Task.CompletedTask;
     }
 

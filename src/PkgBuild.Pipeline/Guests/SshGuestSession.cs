@@ -135,50 +135,47 @@ public sealed class SshGuestSession : IGuestSession
         }
     }
 
-    /// <summary>Keeps the output as sent (up to the cap), and hands each complete line to <paramref name="onLine"/> as it arrives.</summary>
-    private static void ReadLines(Stream stream, OutputBuffer output, RunLimit limit, Action<string>? onLine)
-    {
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
-        var buffer = new char[4096];
-        var pending = new StringBuilder();
-        int read;
-        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+    /// <summary>Keeps the output (up to the cap), and hands each line to <paramref name="onLine"/> as it arrives.</summary>
+    private static void ReadLines(Stream stream, OutputBuffer output, RunLimit limit, Action<string>? onLine) =>
+        StreamLines.Read(stream, line =>
         {
-            limit.Heard();
-            output.Append(buffer, read);
-            for (var i = 0; i < read; i++)
-            {
-                if (buffer[i] == '\n')
-                {
-                    onLine?.Invoke(pending.ToString());
-                    pending.Clear();
-                }
-                else if (pending.Length < MaxLineChars)
-                {
-                    pending.Append(buffer[i]);
-                }
-            }
-        }
-        if (pending.Length > 0)
-        {
-            onLine?.Invoke(pending.ToString());
-        }
-    }
-
-    /// <summary>One line without a newline is cut here: a package printing one endless line must not fill memory.</summary>
-    private const int MaxLineChars = 64 << 10;
+            output.AppendLine(line);
+            onLine?.Invoke(line);
+        }, limit.Heard);
 
     private async Task<GuestRunResult> RunAndKillOnTimeoutAsync(string line, GuestRunOptions options, CancellationToken cancellationToken)
     {
-        var result = await RunRawAsync(_guest.Ssh, line, options, cancellationToken).ConfigureAwait(false);
+        GuestRunResult result;
+        try
+        {
+            result = await RunRawAsync(_guest.Ssh, line, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the command must not go on running on the guest after the build stopped.
+            await KillCommandAsync().ConfigureAwait(false);
+            throw;
+        }
         if (result.TimedOut)
         {
-            // Everything the command started shares its session id (sshd made it a session leader).
-            var pidFile = ShellQuote.Quote(Root + "/command.pid");
+            await KillCommandAsync().ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    /// <summary>Kills everything the command started: it shares the command's session id (sshd made it a session leader).</summary>
+    private async Task KillCommandAsync()
+    {
+        var pidFile = ShellQuote.Quote(Root + "/command.pid");
+        try
+        {
             await RunRawAsync(_guest.Ssh, $"pid=$(cat {pidFile}) && pkill -KILL -s \"$pid\"; kill -KILL -- \"-$pid\" 2>/dev/null; true",
                 TimeSpan.FromSeconds(30), null, CancellationToken.None).ConfigureAwait(false);
         }
-        return result;
+        catch (PkgBuildException)
+        {
+            // The connection is gone: so is the command's session, with it.
+        }
     }
 
     private string Inside(string relativePath)

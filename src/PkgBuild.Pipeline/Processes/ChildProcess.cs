@@ -51,20 +51,13 @@ public static class ChildProcess
 
         using var limit = new RunLimit(options.Timeout, options.SilenceTimeout, cancellationToken);
         var output = new OutputBuffer(options.MaxOutputChars);
-        void OnLine(string? line)
+        void OnLine(string line)
         {
-            if (line == null)
-            {
-                return;
-            }
-            limit.Heard();
             output.AppendLine(line);
             options.OnOutputLine?.Invoke(line);
         }
 
         using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         try
         {
             process.Start();
@@ -73,8 +66,9 @@ public static class ChildProcess
         {
             throw new FileNotFoundException($"Cannot start '{program}': {e.Message}. Is it installed and on PATH?", program, e);
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // Our own readers rather than BeginOutputReadLine: that one keeps a line without a newline growing forever.
+        var readers = new[] { process.StandardOutput.BaseStream, process.StandardError.BaseStream }
+            .Select(stream => Task.Run(() => StreamLines.Read(stream, OnLine, limit.Heard), CancellationToken.None)).ToArray();
         process.StandardInput.Close();
 
         var timedOut = false;
@@ -89,9 +83,9 @@ public static class ChildProcess
             cancellationToken.ThrowIfCancellationRequested();
             timedOut = true;
         }
-        // The asynchronous readers may still hold the last lines; this wait drains them, but not forever: a
-        // descendant that escaped the kill (setsid) may hold the output open, and the result must not wait on it.
-        process.WaitForExit(TimeSpan.FromSeconds(5));
+        // The readers may still hold the last lines; this wait drains them, but not forever: a descendant that
+        // escaped the kill (setsid) may hold the output open, and the result must not wait on it.
+        await Task.WhenAny(Task.WhenAll(readers), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
         return new ChildProcessResult(timedOut ? -1 : process.ExitCode, output.ToString(), timedOut) { Silent = timedOut && limit.Silent };
     }
 }

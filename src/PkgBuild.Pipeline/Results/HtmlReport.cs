@@ -38,7 +38,7 @@ public static class HtmlReport
                 .Append(r.Message != null ? $"<br><small>{E(r.Message)}</small>" : "")
                 .Append($"</td><td>{r.Elapsed.TotalSeconds:0.0} s</td><td>{E(r.Guest ?? "")}</td><td>")
                 .Append(string.Join(" ", new[] { ("install", r.InstallLog), ("dependencies", r.DependencyLog), ("tests", r.TestLog) }
-                    .Where(l => l.Item2 != null).Select(l => $"<a href=\"{E(l.Item2!)}\">{l.Item1}</a>")))
+                    .Where(l => l.Item2 != null && Verdicts.VerdictReport.IsPlainRelativePath(l.Item2)).Select(l => $"<a href=\"{E(l.Item2!)}\">{l.Item1}</a>")))
                 .Append($"</td><td>{E(r.Author ?? "")}</td></tr>\n");
         }
         html.Append("</tbody></table>\n</body></html>\n");

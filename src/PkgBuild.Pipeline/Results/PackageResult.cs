@@ -47,6 +47,9 @@ public sealed record PackageResult
 /// <summary>The names of a package's steps, as logs, results and the journal spell them.</summary>
 public static class RunSteps
 {
+    /// <summary>Fetching the source into the archive (before any guest).</summary>
+    public const string Archive = "archive";
+
     public const string Install = "install";
     public const string CheckDeps = "check-deps";
     public const string Test = "test";

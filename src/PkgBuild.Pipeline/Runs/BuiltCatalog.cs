@@ -13,11 +13,15 @@ namespace PkgBuild.Pipeline.Runs;
 /// (<c>raco pkg install --catalog</c>, no configuration step). Sources are relative, so the catalog
 /// works at any URL: a <c>file://</c> path or the served site.
 /// </summary>
-public sealed class BuiltCatalog(string siteDirectory)
+/// <param name="builtDirectory">Relative to the site root: <c>built</c>, or <c>baseline/built</c> for the baseline side.</param>
+public sealed class BuiltCatalog(string siteDirectory, string builtDirectory = BuiltCatalog.Directory)
 {
     public const string Directory = "built";
 
-    private string Root => Path.Combine(siteDirectory, Directory);
+    private string Root => Path.Combine(siteDirectory, builtDirectory);
+
+    /// <summary>From the catalog directory up to the site root, for the sources of entries that are not built here.</summary>
+    private string UpToSite => string.Concat(Enumerable.Repeat("../", builtDirectory.Split('/').Length + 1));
 
     private string EntriesDirectory => Path.Combine(Root, "catalog", DirectoryCatalog.PackagesDirectory);
 
@@ -32,10 +36,11 @@ public sealed class BuiltCatalog(string siteDirectory)
             : [];
 
     /// <summary>
-    /// Makes the catalog the archive's, except for built packages that <paramref name="stillCurrent"/>
-    /// keeps; withdraws the rest. Files are rewritten only when they change.
+    /// Makes the catalog the archive's (sources relative to the site root), except for built packages that
+    /// <paramref name="stillCurrent"/> keeps and packages <paramref name="borrowed"/> gives a built zip of the
+    /// other side for (its inputs are the same here); withdraws the rest. Files are rewritten only when they change.
     /// </summary>
-    public void Reset(PackageCatalog archive, Func<string, bool> stillCurrent)
+    public void Reset(PackageCatalog archive, Func<string, bool> stillCurrent, Func<string, string?>? borrowed = null)
     {
         foreach (var package in Built.ToList())
         {
@@ -50,15 +55,25 @@ public sealed class BuiltCatalog(string siteDirectory)
         {
             if (!kept.Contains(entry.Name))
             {
-                // Relative to built/catalog/: the archive's zip, two levels up.
+                var zip = borrowed?.Invoke(entry.Name) is { } other && File.Exists(Path.Combine(siteDirectory, other)) ? other : entry.Source;
+                var checksum = zip == entry.Source ? entry.Checksum ?? "" : Sha1(Path.Combine(siteDirectory, zip!));
                 AtomicFile.WriteAllTextIfChanged(EntryPath(entry.Name),
-                    DatumWriter.WriteToString(entry.Without("versions").WithSource($"../../pkgs/{entry.Name}.zip").Data));
+                    DatumWriter.WriteToString(entry.Without("versions").WithSource(UpToSite + zip).WithChecksum(checksum).Data));
             }
         }
         foreach (var stale in System.IO.Directory.EnumerateFiles(EntriesDirectory).Where(f => archive[Path.GetFileName(f)] == null).ToList())
         {
             File.Delete(stale);
         }
+    }
+
+    /// <summary>Where a built package's zip is, relative to the site root, when it is built here.</summary>
+    public string? BuiltZip(string package) => File.Exists(ZipPath(package)) ? $"{builtDirectory}/pkgs/{package}.zip" : null;
+
+    private static string Sha1(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexString(SHA1.HashData(stream)).ToLowerInvariant();
     }
 
     /// <summary>Publishes a built zip under the archive's entry for the package (dependencies, author, ... kept).</summary>
@@ -68,11 +83,7 @@ public sealed class BuiltCatalog(string siteDirectory)
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(zip)!);
         var staged = zip + ".partial";
         File.Copy(builtZip, staged, overwrite: true);
-        string checksum;
-        using (var stream = File.OpenRead(staged))
-        {
-            checksum = Convert.ToHexString(SHA1.HashData(stream)).ToLowerInvariant();
-        }
+        var checksum = Sha1(staged);
         File.Move(staged, zip, overwrite: true);
         var entry = archived.Without("versions").WithSource($"../pkgs/{package}.zip").WithChecksum(checksum);
         AtomicFile.WriteAllText(EntryPath(package), DatumWriter.WriteToString(entry.Data));

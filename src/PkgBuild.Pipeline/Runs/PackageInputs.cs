@@ -1,15 +1,15 @@
 using System.Text;
 using PkgBuild.Pipeline.IO;
 using PkgBuild.Racket.Catalogs;
-using PkgBuild.Racket.Data;
 
 namespace PkgBuild.Pipeline.Runs;
 
 /// <summary>
 /// The key of everything a package's result depends on: the run's settings (the Racket the guests use,
-/// the commands and their limits), the package's archived catalog entry (source and checksum: the
-/// archive makes both content addresses) and the entries of its whole dependency closure. A result is
-/// reused only while its key is unchanged.
+/// the commands), and for the package and each package of its dependency closure the archived source,
+/// checksum (the archive makes both content addresses) and dependencies. Nothing else of an entry counts:
+/// the public catalog rewrites fields such as <c>last-checked</c> on every poll, and that must not rebuild
+/// the world. A result is reused only while its key is unchanged.
 /// </summary>
 public sealed class PackageInputs(PackageGraph graph, PackageCatalog archive, string settings)
 {
@@ -29,7 +29,9 @@ public sealed class PackageInputs(PackageGraph graph, PackageCatalog archive, st
     {
         if (!_own.TryGetValue(package, out var own))
         {
-            own = archive[package] is { } entry ? Sha256.Of(DatumWriter.WriteToString(entry.Data)) : "absent";
+            own = archive[package] is { } entry
+                ? Sha256.Of($"{entry.Source}\n{entry.Checksum}\n{string.Join(" ", CatalogDependencies.Of(entry))}")
+                : "absent";
             _own[package] = own;
         }
         return own;

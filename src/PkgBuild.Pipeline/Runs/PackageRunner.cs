@@ -16,28 +16,30 @@ namespace PkgBuild.Pipeline.Runs;
 /// successful install is published to the built catalog for the package's dependents.
 /// </summary>
 /// <param name="packForDependents">Whether a package is worth packing compiled (something depends on it).</param>
-public sealed partial class PackageRunner(RunSettings settings, PackageCatalog archive, BuiltCatalog built, Func<string, bool> packForDependents)
+/// <param name="side">Which side's catalog the package installs from, and where its logs go.</param>
+public sealed partial class PackageRunner(RunSettings settings, RunSide side, BuiltCatalog built, Func<string, bool> packForDependents)
 {
     /// <summary>Changes when the commands below change, so results of the old commands are redone.</summary>
-    public const string CommandsVersion = "2";
+    public const string CommandsVersion = "3";
 
     /// <summary>Named in the guest's environment as pkg-build names it, so packages can tell they are being built by a service.</summary>
-    private static readonly Dictionary<string, string> ServiceEnvironment = new(StringComparer.Ordinal)
+    private Dictionary<string, string> ServiceEnvironment => new(StringComparer.Ordinal)
     {
         ["PLT_PKG_BUILD_SERVICE"] = "1",
         ["CI"] = "true",
         ["PLT_INFO_ALLOW_VARS"] = "PLT_PKG_BUILD_SERVICE",
+        ["PKGBUILD_RUN"] = side.RunLabel,
     };
 
     public async Task<PackageResult> RunAsync(string package, RunGuest guest, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var logs = Path.Combine(settings.ResultsDirectory, "logs", package);
+        var logs = Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package);
         if (Directory.Exists(logs))
         {
             Directory.Delete(logs, recursive: true);
         }
-        var author = archive[package]?.Data["author"] is RacketString a ? a.Value : null;
+        var author = side.Archive[package]?.Data["author"] is RacketString a ? a.Value : null;
         PackageResult Result(PackageOutcome outcome, string? step) => new()
         {
             Package = package,
@@ -48,18 +50,23 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
             Elapsed = clock.Elapsed,
             Finished = DateTimeOffset.UtcNow,
         };
-        string Log(string step) => $"logs/{package}/{step}.txt";
+        string Log(string step) => $"{side.LogsDirectory}/{package}/{step}.txt";
 
         try
         {
             await using var session = await guest.Machine.OpenSessionAsync(package, cancellationToken).ConfigureAwait(false);
-            var catalog = $"{guest.Site.AbsoluteUri.TrimEnd('/')}/{BuiltCatalog.Directory}/catalog/";
+            var catalog = $"{guest.Site.AbsoluteUri.TrimEnd('/')}/{side.BuiltDirectory}/catalog/";
             var install = await StepAsync(session, guest, package, RunSteps.Install, settings.InstallTimeout,
-                Raco(guest, "pkg", "install", "-u", "--auto", "--batch", "--catalog", catalog, package), cancellationToken).ConfigureAwait(false);
+                Raco(guest, "pkg", "install", "-u", "--auto", "--batch", "--jobs", Jobs, "--catalog", catalog, package), cancellationToken).ConfigureAwait(false);
             var result = Result(PackageOutcome.Success, RunSteps.Install) with { InstallLog = Log(RunSteps.Install) };
             if (install.TimedOut)
             {
                 return result with { Outcome = PackageOutcome.Timeout, Message = TimeoutMessage(install, settings.InstallTimeout), Elapsed = clock.Elapsed };
+            }
+            if (install.ExitCode is 125 or 126 or 127)
+            {
+                // env's own codes: the command could not be started (raco missing, the sandbox refused): not the package's doing.
+                return result with { Outcome = PackageOutcome.InfrastructureFailure, Message = $"raco could not be started in guest {guest.Name} (exit {install.ExitCode})", Elapsed = clock.Elapsed };
             }
             if (install.ExitCode != 0)
             {
@@ -71,7 +78,7 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
             }
 
             var check = await StepAsync(session, guest, package, RunSteps.CheckDeps, settings.InstallTimeout,
-                Raco(guest, "setup", "-nxiID", "--check-pkg-deps", "--pkgs", package), cancellationToken).ConfigureAwait(false);
+                Raco(guest, "setup", "-nxiID", "--jobs", Jobs, "--check-pkg-deps", "--pkgs", package), cancellationToken).ConfigureAwait(false);
             if (check.TimedOut)
             {
                 return result with { Outcome = PackageOutcome.Timeout, Step = RunSteps.CheckDeps, DependencyLog = Log(RunSteps.CheckDeps),
@@ -88,7 +95,7 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
                 string? racoTimeout = null;
                 var test = await StepAsync(session, guest, package, RunSteps.Test, settings.TestTimeout,
                     Raco(guest, "test", "--drdr", "--package", package), cancellationToken,
-                    line => racoTimeout ??= RacoTestTimeout().IsMatch(line) ? line.Trim() : null).ConfigureAwait(false);
+                    line => racoTimeout ??= RacoTestTimeout().IsMatch(line.Trim()) ? line.Trim() : null).ConfigureAwait(false);
                 result = result with { TestLog = Log(RunSteps.Test) };
                 if (test.TimedOut || racoTimeout != null && test.ExitCode != 0)
                 {
@@ -121,7 +128,7 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
     private async Task<GuestRunResult> StepAsync(IGuestSession session, RunGuest guest, string package, string step, TimeSpan timeout,
         GuestCommand command, CancellationToken cancellationToken, Action<string>? watch = null)
     {
-        var path = Path.Combine(settings.ResultsDirectory, "logs", package, step + ".txt");
+        var path = Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package, step + ".txt");
         using var log = new StepLog(path, settings.MaxLogBytes, $"$ {command}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}]");
         var result = await session.RunAsync(command, new GuestRunOptions
         {
@@ -147,7 +154,7 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
         // --dest must exist: the work directory does, and it holds nothing named <pkg>.zip.
         var created = await session.RunAsync(Raco(guest, "pkg", "create", "--from-install", "--built", "--dest", session.WorkDirectory, package),
             new GuestRunOptions { Timeout = settings.InstallTimeout, SilenceTimeout = settings.SilenceTimeout }, cancellationToken).ConfigureAwait(false);
-        if (!created.Succeeded || archive[package] is not { } entry)
+        if (!created.Succeeded || side.Archive[package] is not { } entry)
         {
             return; // dependents install it from the archive instead, compiling it again: slower, not wrong
         }
@@ -158,16 +165,23 @@ public sealed partial class PackageRunner(RunSettings settings, PackageCatalog a
             await session.CopyOutAsync($"work/{package}.zip", local, cancellationToken).ConfigureAwait(false);
             built.Publish(package, local, entry);
         }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // The package made its zip something else (a link, a FIFO): it is not packed, which only costs its dependents time.
+        }
         finally
         {
             File.Delete(local);
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\btimeout after \d+ seconds?\b")]
+    /// <summary>What raco test prints (an error from <c>raco test</c>) when a test file runs past its own limit.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^raco test: timeout after \d+ seconds?$")]
     private static partial System.Text.RegularExpressions.Regex RacoTestTimeout();
 
-    private static GuestCommand Raco(RunGuest guest, params string[] arguments) =>
+    private string Jobs => settings.Jobs.ToString(CultureInfo.InvariantCulture);
+
+    private GuestCommand Raco(RunGuest guest, params string[] arguments) =>
         new(guest.Raco, arguments) { Environment = ServiceEnvironment };
 
     private static string TimeoutMessage(GuestRunResult result, TimeSpan timeout) => result.Silent

@@ -96,7 +96,7 @@ public sealed class RunScheduler
             string package;
             lock (_gate)
             {
-                if (_unfinished == 0 || !_ready.TryDequeue(out package!, out _))
+                if (_fault != null || _unfinished == 0 || !_ready.TryDequeue(out package!, out _))
                 {
                     _signal.Release(); // wake the next worker so it sees the end too
                     return;

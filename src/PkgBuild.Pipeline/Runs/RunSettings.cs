@@ -12,6 +12,15 @@ public sealed record RunSettings
     /// <summary>The served site: the archive (<c>catalog/</c>, <c>pkgs/</c>) and the built packages (<c>built/</c>).</summary>
     public required string SiteDirectory { get; init; }
 
+    /// <summary>The edited catalog (<c>catalog-edited/</c>): every package, also those the archive could not fetch. Null: the site's catalog.</summary>
+    public string? EditedCatalogDirectory { get; init; }
+
+    /// <summary><c>PkgBuildBaseline</c>: null for none, <c>Run</c>, or a pkg-build summary.rktd's path or URL.</summary>
+    public string? Baseline { get; init; }
+
+    /// <summary><c>PkgBuildConfirmRuns</c>: how often a candidate regression is run again on both sides.</summary>
+    public int ConfirmRuns { get; init; } = 2;
+
     /// <summary>Which Racket the guests run (a version, or an installer's checksum): part of every package's key.</summary>
     public required string RacketIdentity { get; init; }
 
@@ -29,6 +38,13 @@ public sealed record RunSettings
 
     /// <summary><c>PkgBuildMaxLogSize</c>: each step's log is cut here.</summary>
     public long MaxLogBytes { get; init; } = 10L << 20;
+
+    /// <summary>
+    /// <c>PkgBuildJobs</c>: <c>raco setup</c> jobs within one package's install. One: the run's parallelism
+    /// is across packages (slots), and a parallel setup first starts its worker processes, which costs more
+    /// than it saves on a small package.
+    /// </summary>
+    public int Jobs { get; init; } = 1;
 
     /// <summary><c>PkgBuildInfraRetries</c>.</summary>
     public int InfrastructureRetries { get; init; } = 2;

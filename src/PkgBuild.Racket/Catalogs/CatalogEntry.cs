@@ -107,6 +107,22 @@ public sealed class CatalogEntry
             ? null
             : new Uri(catalogBase, source).AbsoluteUri;
 
+    /// <summary>The top-level source and every <c>versions</c> entry's source.</summary>
+    public IEnumerable<string> AllSources()
+    {
+        if (Source is { } source)
+        {
+            yield return source;
+        }
+        foreach (var (_, value) in Versions?.Entries ?? [])
+        {
+            if (value is RacketHash hash && hash.TryGetValue(SourceKey, out var s) && s is RacketString { Value: var text })
+            {
+                yield return text;
+            }
+        }
+    }
+
     /// <summary>A copy without <paramref name="key"/>.</summary>
     public CatalogEntry Without(string key) => new(Name, Data.Remove(new RacketSymbol(key)));
 

@@ -71,6 +71,9 @@ public static class ErrorCodes
     /// <summary>A PkgBuildSourceCatalog that is neither an http(s) or file URL nor an existing directory.</summary>
     public const string CatalogSourceNotFound = "PKB0207";
 
+    /// <summary>Warning: a remote catalog names a source on this machine (file://, an absolute path); the entry is left out.</summary>
+    public const string RemoteCatalogLocalSource = "PKB0208";
+
     /// <summary>A git rev (branch, tag) that the repository does not have.</summary>
     public const string GitRevNotFound = "PKB0301";
 
@@ -193,4 +196,16 @@ public static class ErrorCodes
 
     /// <summary>Warning: the run journal had a line that could not be read (a build killed mid-write); that package is redone.</summary>
     public const string JournalDamaged = "PKB0706";
+
+    /// <summary>racket or raco does not run in a fresh session of a guest.</summary>
+    public const string GuestRacketUnusable = "PKB0707";
+
+    /// <summary>PkgBuildBaseline names a summary that cannot be fetched or read.</summary>
+    public const string BaselineUnreadable = "PKB0801";
+
+    /// <summary>Packages regressed and PkgBuildFailOnRegression is true.</summary>
+    public const string Regressions = "PKB0802";
+
+    /// <summary>Warning: a package looked like a regression but did not reproduce on every confirmation run.</summary>
+    public const string FlakyPackage = "PKB0803";
 }

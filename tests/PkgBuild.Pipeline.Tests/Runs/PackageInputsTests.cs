@@ -44,7 +44,15 @@ public sealed class PackageInputsTests
     public void The_key_changes_when_the_packages_own_entry_changes()
     {
         Assert.NotEqual(KeyOf("app", Entries), KeyOf("app", Replacing(Entry("app", "c3-new", "mid", "base"))));
-        Assert.NotEqual(KeyOf("app", Entries), KeyOf("app", Replacing(Entry("app", "c3", "mid", "base").With("author", new RacketString("bob@example.org")))));
+        Assert.NotEqual(KeyOf("app", Entries), KeyOf("app", Replacing(Entry("app", "c3", "mid", "base", "low"))));
+    }
+
+    [Fact]
+    public void Fields_that_do_not_change_what_is_installed_do_not_change_the_key()
+    {
+        // The public catalog rewrites last-checked on every poll: that must not rebuild the world.
+        Assert.Equal(KeyOf("app", Entries), KeyOf("app", Replacing(Entry("app", "c3", "mid", "base").With("author", new RacketString("bob@example.org")))));
+        Assert.Equal(KeyOf("app", Entries), KeyOf("app", Replacing(Entry("mid", "c2", "low").With("last-checked", new RacketInteger(1700000000)))));
     }
 
     [Fact]

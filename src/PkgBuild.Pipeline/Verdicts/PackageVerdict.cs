@@ -1,0 +1,33 @@
+using PkgBuild.Pipeline.Results;
+
+namespace PkgBuild.Pipeline.Verdicts;
+
+/// <summary>One package's verdict, with both sides' results and what the report shows about it.</summary>
+public sealed record PackageVerdict
+{
+    public required string Package { get; init; }
+
+    public required Verdict Verdict { get; init; }
+
+    public required PackageResult Modified { get; init; }
+
+    /// <summary>Null when the baseline does not have the package (<see cref="Verdict.New"/>).</summary>
+    public PackageResult? Baseline { get; init; }
+
+    /// <summary>For <see cref="Verdict.BlockedByRegression"/>: the regressed dependency at the root.</summary>
+    public string? RootCause { get; init; }
+
+    /// <summary>How many packages depend on this one, transitively: what a regression here can break.</summary>
+    public int Impact { get; init; }
+
+    /// <summary>The outcomes of the confirmation runs, modified and baseline, in order (empty when none ran).</summary>
+    public IReadOnlyList<ConfirmRun> Confirmations { get; init; } = [];
+
+    /// <summary>The first line where the modified log departs from the baseline log, when both exist.</summary>
+    public LogDivergence? Divergence { get; init; }
+
+    public string? Author => Modified.Author ?? Baseline?.Author;
+}
+
+/// <summary>One confirmation: the package built and tested again on each side.</summary>
+public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline);

@@ -1,0 +1,40 @@
+using PkgBuild.Pipeline.Results;
+
+namespace PkgBuild.Pipeline.Verdicts;
+
+/// <summary>
+/// How two results become a verdict. Only <see cref="PackageOutcome.Success"/> passes; a timeout or an
+/// infrastructure failure on either side is spurious, since it says nothing about the change (crater's
+/// rule). A candidate regression becomes <see cref="Verdict.Regressed"/> only when every confirmation
+/// run fails with the change and passes without it; otherwise it is <see cref="Verdict.Flaky"/>.
+/// </summary>
+public static class VerdictRules
+{
+    public static bool Passed(PackageOutcome outcome) => outcome == PackageOutcome.Success;
+
+    public static bool Spurious(PackageOutcome outcome) => outcome is PackageOutcome.Timeout or PackageOutcome.InfrastructureFailure;
+
+    /// <summary>The verdict before confirmation (a regression here is a candidate).</summary>
+    public static Verdict Compare(PackageResult modified, PackageResult? baseline)
+    {
+        if (baseline == null)
+        {
+            return Verdict.New;
+        }
+        if (Spurious(modified.Outcome) || Spurious(baseline.Outcome))
+        {
+            return Verdict.Spurious;
+        }
+        return (Passed(baseline.Outcome), Passed(modified.Outcome)) switch
+        {
+            (true, true) => Verdict.StillPassing,
+            (true, false) => Verdict.Regressed,
+            (false, true) => Verdict.Fixed,
+            (false, false) => Verdict.StillFailing,
+        };
+    }
+
+    /// <summary>A candidate regression after its confirmation runs: regressed only if it reproduced every time.</summary>
+    public static Verdict Confirm(IReadOnlyList<ConfirmRun> runs) =>
+        runs.All(r => !Passed(r.Modified) && !Spurious(r.Modified) && Passed(r.Baseline)) ? Verdict.Regressed : Verdict.Flaky;
+}

@@ -1,0 +1,111 @@
+using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Verdicts;
+using static PkgBuild.Pipeline.Tests.Verdicts.Outcomes;
+
+namespace PkgBuild.Pipeline.Tests.Verdicts;
+
+public sealed class VerdictRulesTests
+{
+    // Rows: baseline outcome; columns: modified outcome, both in the order
+    // Success, TestFailure, DependencyProblem, InstallFailure, BlockedByDependency, TimedOut, InfrastructureFailure.
+    // P = still passing, R = regressed, F = fixed, X = still failing, S = spurious.
+    private static readonly string[] Table =
+    [
+        "PRRRRSS", // Success
+        "FXXXXSS", // TestFailure
+        "FXXXXSS", // DependencyProblem
+        "FXXXXSS", // InstallFailure
+        "FXXXXSS", // BlockedByDependency
+        "SSSSSSS", // Timeout
+        "SSSSSSS", // InfrastructureFailure
+    ];
+
+    private static readonly PackageOutcome[] Order =
+        [Pass, TestFail, DepFail, InstallFail, Blocked, TimedOut, Infra];
+
+    public static TheoryData<PackageOutcome, PackageOutcome, Verdict> EveryPair()
+    {
+        var data = new TheoryData<PackageOutcome, PackageOutcome, Verdict>();
+        for (var b = 0; b < Order.Length; b++)
+        {
+            for (var m = 0; m < Order.Length; m++)
+            {
+                data.Add(Order[b], Order[m], Table[b][m] switch
+                {
+                    'P' => Verdict.StillPassing,
+                    'R' => Verdict.Regressed,
+                    'F' => Verdict.Fixed,
+                    'X' => Verdict.StillFailing,
+                    _ => Verdict.Spurious,
+                });
+            }
+        }
+        return data;
+    }
+
+    [Fact]
+    public void The_table_covers_every_outcome()
+    {
+        Assert.Equal(Enum.GetValues<PackageOutcome>().Order(), Order.Order());
+        Assert.Equal(Enum.GetValues<PackageOutcome>().Length * Enum.GetValues<PackageOutcome>().Length, EveryPair().Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public void Compare_gives_the_documented_verdict_for_every_pair_of_outcomes(PackageOutcome baseline, PackageOutcome modified, Verdict expected)
+    {
+        Assert.Equal(expected, VerdictRules.Compare(R("pkg", modified), R("pkg", baseline)));
+    }
+
+    [Theory]
+    [InlineData(Pass)]
+    [InlineData(TestFail)]
+    [InlineData(DepFail)]
+    [InlineData(InstallFail)]
+    [InlineData(Blocked)]
+    [InlineData(TimedOut)]
+    [InlineData(Infra)]
+    public void Without_a_baseline_every_outcome_is_new(PackageOutcome modified)
+    {
+        Assert.Equal(Verdict.New, VerdictRules.Compare(R("pkg", modified), null));
+    }
+
+    [Fact]
+    public void Only_success_passes_and_only_timeouts_and_infrastructure_are_spurious()
+    {
+        Assert.Equal(new[] { Pass }, Enum.GetValues<PackageOutcome>().Where(VerdictRules.Passed));
+        Assert.Equal(new[] { TimedOut, Infra }, Enum.GetValues<PackageOutcome>().Where(VerdictRules.Spurious).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public void A_single_confirmation_run_is_a_regression_only_when_it_fails_for_real_with_the_change_and_passes_without(
+        PackageOutcome baseline, PackageOutcome modified, Verdict _)
+    {
+        var reproduced = baseline == Pass && modified is TestFail or DepFail or InstallFail or Blocked;
+        Assert.Equal(reproduced ? Verdict.Regressed : Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(modified, baseline)]));
+    }
+
+    [Fact]
+    public void Confirm_is_regressed_when_every_run_reproduces()
+    {
+        Assert.Equal(Verdict.Regressed, VerdictRules.Confirm(
+            [new ConfirmRun(TestFail, Pass), new ConfirmRun(InstallFail, Pass), new ConfirmRun(TestFail, Pass)]));
+    }
+
+    [Theory]
+    [InlineData(Pass, Pass)] // passed with the change once
+    [InlineData(TestFail, TestFail)] // failed without it once
+    [InlineData(TimedOut, Pass)] // a timeout with the change says nothing
+    [InlineData(Infra, Pass)]
+    [InlineData(TestFail, TimedOut)] // nor does one without it
+    public void Confirm_is_flaky_when_one_run_out_of_several_does_not_reproduce(PackageOutcome modified, PackageOutcome baseline)
+    {
+        Assert.Equal(Verdict.Flaky, VerdictRules.Confirm(
+            [new ConfirmRun(TestFail, Pass), new ConfirmRun(modified, baseline), new ConfirmRun(TestFail, Pass)]));
+        Assert.Equal(Verdict.Flaky, VerdictRules.Confirm(
+            [new ConfirmRun(modified, baseline), new ConfirmRun(TestFail, Pass)]));
+        Assert.Equal(Verdict.Flaky, VerdictRules.Confirm(
+            [new ConfirmRun(TestFail, Pass), new ConfirmRun(modified, baseline)]));
+    }
+}
