@@ -134,6 +134,40 @@ public sealed partial class RunPkgBuildTests
     }
 
     [Fact]
+    public void The_quickstart_compared_with_a_recorded_pkg_build_summary_gets_a_verdict_for_each_package()
+    {
+        // A summary.rktd in pkg-build's shape (server/built/... logs, docs, conflicts-log), written by hand for this test:
+        // qs-app's tests failed there, qs-standalone is not in it, qs-undeclared had a dependency problem, qs-broken and
+        // qs-needs-broken failed to build; everything else succeeded.
+        var recorded = Path.Combine(RepositoryPaths.TestData("PkgBuild.Sdk.Tests"), "quickstart-baseline-summary.rktd");
+        using var workspace = SdkWorkspace.FromSample("quickstart");
+
+        var build = workspace.Build("pkgbuild.proj", $"-p:PkgBuildBaseline={recorded}", "-p:PkgBuildTestTimeout=15");
+
+        Assert.True(build.Succeeded, build.ToString()); // no regression
+        var verdicts = build.OutputItems("PkgBuildVerdict").ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Verdict"));
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["qs-app"] = "fixed",
+            ["qs-standalone"] = "new",
+            ["qs-flaky"] = "flaky", // failed in the run named "modified", passed on both confirmation runs
+            ["qs-hang"] = "spurious",
+            ["qs-undeclared"] = "still failing",
+            ["qs-broken"] = "still failing",
+            ["qs-needs-broken"] = "still failing",
+            ["qs-base"] = "still passing",
+            ["qs-cli"] = "still passing",
+            ["qs-text"] = "still passing",
+            ["qs-report"] = "still passing",
+            ["qs-math-ext"] = "still passing",
+            ["qs-stats"] = "still passing",
+        }.OrderBy(p => p.Key), verdicts.OrderBy(p => p.Key));
+        var confirmed = build.OutputItems("PkgBuildVerdict").Single(i => i.ItemSpec == "qs-flaky");
+        Assert.Equal("success/success;success/success", confirmed.GetMetadata("Confirmations")); // the recorded side is not run again
+        Assert.Contains(recorded, File.ReadAllText(workspace.PathOf("results", "report.md")));
+    }
+
+    [Fact]
     public void A_build_killed_in_the_middle_of_RunPkgBuild_loses_no_finished_package_and_redoes_none()
     {
         using var workspace = SdkWorkspace.FromSample("quickstart");

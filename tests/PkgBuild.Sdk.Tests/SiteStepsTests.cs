@@ -17,7 +17,7 @@ public sealed class SiteStepsTests
 
         Assert.True(first.Succeeded, first.ToString());
         Assert.Contains("ArchivePackages", first.TasksRun);
-        Assert.Contains(first.Messages, m => m.StartsWith("BuildInstallers: 12 packages archived", StringComparison.Ordinal));
+        Assert.Contains(first.Messages, m => m.StartsWith("BuildInstallers: 13 packages archived", StringComparison.Ordinal));
         Assert.True(File.Exists(workspace.PathOf("obj", "pkgbuild", "site", "pkgs", "qs-base.zip")));
         var served = first.Messages.Single(m => m.StartsWith("ServeSite: http://127.0.0.1:", StringComparison.Ordinal));
         var url = new Uri(served["ServeSite: ".Length..].Split(' ')[0]);

@@ -109,7 +109,11 @@ public sealed class SshGuestSession : IGuestSession
         {
             var execution = Lost(() => command.ExecuteAsync(limit.Token)); // also what it throws before it runs
             // The output stream is a pipe SSH.NET fills as data arrives; it ends when the channel closes.
-            var reading = Task.Run(() => ReadLines(command.OutputStream, output, limit, options.OnOutputLine), CancellationToken.None);
+            var reading = StreamLines.StartReading(command.OutputStream, line => options.OnOutputLine?.Invoke(line), text =>
+            {
+                limit.Heard();
+                output.Append(text); // as sent, newlines and all
+            });
             try
             {
                 await execution.ConfigureAwait(false);
@@ -134,14 +138,6 @@ public sealed class SshGuestSession : IGuestSession
             command.Dispose();
         }
     }
-
-    /// <summary>Keeps the output (up to the cap), and hands each line to <paramref name="onLine"/> as it arrives.</summary>
-    private static void ReadLines(Stream stream, OutputBuffer output, RunLimit limit, Action<string>? onLine) =>
-        StreamLines.Read(stream, line =>
-        {
-            output.AppendLine(line);
-            onLine?.Invoke(line);
-        }, limit.Heard);
 
     private async Task<GuestRunResult> RunAndKillOnTimeoutAsync(string line, GuestRunOptions options, CancellationToken cancellationToken)
     {

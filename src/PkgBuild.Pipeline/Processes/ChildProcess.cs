@@ -67,8 +67,9 @@ public static class ChildProcess
             throw new FileNotFoundException($"Cannot start '{program}': {e.Message}. Is it installed and on PATH?", program, e);
         }
         // Our own readers rather than BeginOutputReadLine: that one keeps a line without a newline growing forever.
+        // Each on a thread of its own: a blocking read on a pool thread waits for the pool to grow when many run.
         var readers = new[] { process.StandardOutput.BaseStream, process.StandardError.BaseStream }
-            .Select(stream => Task.Run(() => StreamLines.Read(stream, OnLine, limit.Heard), CancellationToken.None)).ToArray();
+            .Select(stream => StreamLines.StartReading(stream, OnLine, _ => limit.Heard())).ToArray();
         process.StandardInput.Close();
 
         var timedOut = false;

@@ -12,7 +12,12 @@ public static class StreamLines
 {
     public const int MaxLineChars = 64 << 10;
 
-    public static void Read(Stream stream, Action<string> onLine, Action? onChunk = null)
+    /// <summary>Reads on a thread of its own (the reads block), so many commands at once do not starve the thread pool.</summary>
+    public static Task StartReading(Stream stream, Action<string> onLine, Action<string>? onText = null) =>
+        Task.Factory.StartNew(() => Read(stream, onLine, onText), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Reads to the end; <paramref name="onText"/> hears every chunk as it came (with or without a newline).</summary>
+    public static void Read(Stream stream, Action<string> onLine, Action<string>? onText = null)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
         var buffer = new char[4096];
@@ -20,7 +25,7 @@ public static class StreamLines
         int read;
         while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
         {
-            onChunk?.Invoke();
+            onText?.Invoke(new string(buffer, 0, read));
             for (var i = 0; i < read; i++)
             {
                 var c = buffer[i];

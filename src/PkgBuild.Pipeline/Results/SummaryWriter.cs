@@ -15,12 +15,7 @@ namespace PkgBuild.Pipeline.Results;
 /// </summary>
 public static class SummaryWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    private static JsonSerializerOptions Json => ResultJson.Document;
 
     public static void Write(string resultsDirectory, IReadOnlyList<PackageResult> results)
     {

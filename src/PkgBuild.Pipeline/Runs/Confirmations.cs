@@ -18,11 +18,7 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
 {
     public const string FileName = "confirmations.jsonl";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
+    private static JsonSerializerOptions Json => ResultJson.Line;
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ConfirmRun>>> ConfirmAsync(IReadOnlyList<string> candidates,
         IReadOnlyDictionary<string, PackageResult> baseline, Func<string, string> modifiedKey, Func<string, string> baselineKey, CancellationToken cancellationToken)

@@ -17,12 +17,7 @@ public sealed class RunJournal : IDisposable
 {
     public const string FileName = "journal.jsonl";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static JsonSerializerOptions Json => ResultJson.Line;
 
     private readonly string _path;
     private readonly Dictionary<string, JournalEntry> _entries = new(StringComparer.Ordinal);

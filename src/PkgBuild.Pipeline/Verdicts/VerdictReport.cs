@@ -15,13 +15,7 @@ namespace PkgBuild.Pipeline.Verdicts;
 /// </summary>
 public static class VerdictReport
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static JsonSerializerOptions Json => ResultJson.Document;
 
     public static void Write(string resultsDirectory, IReadOnlyList<PackageVerdict> verdicts, string baselineName)
     {

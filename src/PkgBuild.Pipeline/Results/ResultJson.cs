@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace PkgBuild.Pipeline.Results;
+
+/// <summary>
+/// The one JSON spelling of results everywhere they are written: camelCase names, outcomes and verdicts
+/// in kebab-case (<c>test-failure</c>), absent values left out. <see cref="Document"/> for files people
+/// read, <see cref="Line"/> for journals (one object per line).
+/// </summary>
+public static class ResultJson
+{
+    public static JsonSerializerOptions Document { get; } = Make(indented: true);
+
+    public static JsonSerializerOptions Line { get; } = Make(indented: false);
+
+    private static JsonSerializerOptions Make(bool indented) => new()
+    {
+        WriteIndented = indented,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
