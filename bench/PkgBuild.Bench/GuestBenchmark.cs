@@ -63,6 +63,10 @@ static class GuestBenchmark
         Console.WriteLine($"  Local          {Median(localTimes):F3} s  ({(local.Isolated ? "bubblewrap: namespaces, read-only system" : "NOT isolated")}; goal <= {LocalGoalSeconds} s; {Median(localTimes) / Median(plain):F1}x a plain process)");
         Console.WriteLine($"  Ssh            {Median(sshTimes):F3} s  (sshd on 127.0.0.1, connection kept open)");
         Console.WriteLine($"  Container      {Median(containerTimes):F3} s  (podman 4 + runc, a fresh container per package)");
+        BenchTable.Add("guest overhead per package: Local", $"{Median(localTimes):F3} s", $"<= {LocalGoalSeconds} s", Median(localTimes) <= LocalGoalSeconds,
+            $"{(local.Isolated ? "isolated (bubblewrap)" : "NOT isolated")}; plain process {Median(plain):F3} s");
+        BenchTable.Add("guest overhead per package: Ssh", $"{Median(sshTimes):F3} s", "—", true, "sshd on 127.0.0.1, connection kept open");
+        BenchTable.Add("guest overhead per package: Container", $"{Median(containerTimes):F3} s", "—", true, "podman 4 + runc, a fresh container per package");
         return Median(localTimes) <= LocalGoalSeconds ? 0 : 1;
     }
 

@@ -10,6 +10,8 @@ using PkgBuild.Testing.Racket;
 // dotnet run --project bench/PkgBuild.Bench -c Release -- guests [--rounds K]   per-package guest overhead per kind
 // dotnet run --project bench/PkgBuild.Bench -c Release -- scheduler [packages]   scheduling overhead and memory on a catalog-sized graph
 // dotnet run --project bench/PkgBuild.Bench -c Release -- run [packages]   RunPkgBuild on 2 slots vs the ideal (bare install + test, / 2)
+// dotnet run --project bench/PkgBuild.Bench -c Release -- noop [--rounds K]   a no-op dotnet build of a finished pkgbuild.proj vs an empty project
+// dotnet run --project bench/PkgBuild.Bench -c Release -- all   every benchmark above but the fuzzer, then one table of ratios
 var command = args.Length > 0 ? args[0] : "data";
 var size = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 var rounds = Option(args, "--rounds") ?? 5;
@@ -21,12 +23,28 @@ return command switch
     "guests" => await GuestBenchmark.RunAsync(Option(args, "--rounds") ?? 20),
     "scheduler" => await SchedulerBenchmark.RunAsync(size > 0 ? size : 3000),
     "run" => await RunBenchmark.RunAsync(size > 0 ? size : 40),
+    "noop" => NoopBuildBenchmark.Run(Option(args, "--rounds") ?? 5),
+    "all" => await AllAsync(),
     _ => Usage(),
 };
 
+static async Task<int> AllAsync()
+{
+    var started = DateTime.UtcNow;
+    NoopBuildBenchmark.Run(5);
+    await GuestBenchmark.RunAsync(20);
+    await SchedulerBenchmark.RunAsync(3000);
+    await RunBenchmark.RunAsync(40);
+    await CatalogBenchmark.RunAsync(3000, 5); // last: it moves TMPDIR to /dev/shm for the rest of the process
+    Console.WriteLine($"\nAll benchmarks, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, racket {PkgBuild.Testing.Racket.RacketRunner.Version} "
+        + $"({(DateTime.UtcNow - started).TotalMinutes:F0} min):");
+    BenchTable.Print(Console.Out);
+    return BenchTable.AllMet ? 0 : 1;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs] | catalog [entries] [--rounds K] | guests [--rounds K] | scheduler [packages] | run [packages]");
+    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs] | catalog [entries] [--rounds K] | guests [--rounds K] | scheduler [packages] | run [packages] | noop [--rounds K] | all");
     return 2;
 }
 

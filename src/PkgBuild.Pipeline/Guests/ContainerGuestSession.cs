@@ -59,7 +59,7 @@ public sealed class ContainerGuestSession : IGuestSession
             // The same value for memory+swap: no swapping past the limit, the package is killed at it.
             arguments.AddRange(["--memory", $"{memory}m", "--memory-swap", $"{memory}m"]);
         }
-        arguments.AddRange(["--pids-limit", PidsLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "-v", $"{root}:{root}"]);
+        arguments.AddRange(["--pids-limit", (guest.Spec.Processes ?? PidsLimit).ToString(System.Globalization.CultureInfo.InvariantCulture), "-v", $"{root}:{root}"]);
         foreach (var (host, inGuest) in guest.Mounts)
         {
             arguments.AddRange(["-v", $"{Path.GetFullPath(host)}:{inGuest}:ro"]);

@@ -44,6 +44,9 @@ public sealed partial record GuestSpec
 
     public int? MemoryMb { get; init; }
 
+    /// <summary>Processes one package may run at once (Local: its sandbox user's; Container: its pids limit).</summary>
+    public int? Processes { get; init; }
+
     /// <summary>How many packages this guest builds at once.</summary>
     public int Parallelism { get; init; } = 1;
 
@@ -95,6 +98,7 @@ public sealed partial record GuestSpec
             Snapshot = Get("Snapshot") ?? "init",
             VmName = kind == GuestKind.VirtualBox ? Get("VmName") ?? name : Get("VmName"),
             MemoryMb = Number("MemoryMb", 16, 1 << 20),
+            Processes = Number("Processes", 16, 1 << 20),
             Parallelism = Number("Parallelism", 1, 256) ?? 1,
             Location = location,
         };

@@ -54,7 +54,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
         // Hide every guest's state, not only this one's: other guests' sessions are not this package's to read.
         var hidden = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory))) ?? stateDirectory;
-        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, hidden, _shared, cancellationToken).ConfigureAwait(false);
+        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, hidden, _shared, (Spec.MemoryMb ?? LocalIsolation.DefaultMemoryMb, Spec.Processes ?? LocalIsolation.MaxProcesses), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sessions see the site's directory read-only at its own path and read it as a <c>file://</c> catalog: they have no network.</summary>

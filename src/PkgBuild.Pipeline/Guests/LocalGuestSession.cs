@@ -15,10 +15,13 @@ public sealed class LocalGuestSession : IGuestSession
     private readonly IReadOnlyDictionary<string, string> _env;
     private readonly string _hiddenState;
     private readonly IReadOnlyList<string> _shared;
+    private readonly (int MemoryMb, int Processes) _limits;
 
-    private LocalGuestSession(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState, IReadOnlyList<string> shared)
+    private LocalGuestSession(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState, IReadOnlyList<string> shared,
+        (int MemoryMb, int Processes) limits)
     {
         _shared = shared;
+        _limits = limits;
         Root = root;
         _isolated = isolated;
         _env = env;
@@ -34,14 +37,14 @@ public sealed class LocalGuestSession : IGuestSession
     /// <param name="hiddenState">The guest's state directory: hidden from the package, except this session.</param>
     /// <param name="shared">Directories of this machine the session reads (the site, an installed Racket), bound read-only.</param>
     internal static async Task<LocalGuestSession> CreateAsync(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState,
-        IReadOnlyList<string> shared, CancellationToken cancellationToken)
+        IReadOnlyList<string> shared, (int MemoryMb, int Processes) limits, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> snapshot;
         lock (shared)
         {
             snapshot = shared.ToList();
         }
-        var session = new LocalGuestSession(root, isolated, env, hiddenState, snapshot);
+        var session = new LocalGuestSession(root, isolated, env, hiddenState, snapshot, limits);
         Directory.CreateDirectory(session.WorkDirectory);
         Directory.CreateDirectory(session.UserHome);
         Directory.CreateDirectory(Path.Combine(root, "tmp"));
@@ -73,7 +76,7 @@ public sealed class LocalGuestSession : IGuestSession
             OnOutputLine = options.OnOutputLine,
             WorkingDirectory = WorkDirectory,
         };
-        var full = _isolated ? LocalIsolation.Wrap(Root, WorkDirectory, _hiddenState, argv, _shared) : argv;
+        var full = _isolated ? LocalIsolation.Wrap(Root, WorkDirectory, _hiddenState, argv, _shared, _limits.MemoryMb, _limits.Processes) : argv;
         var result = await ChildProcess.RunAsync(full[0], full.Skip(1), processOptions, cancellationToken).ConfigureAwait(false);
         return new GuestRunResult(result.ExitCode, result.TimedOut, result.Output, clock.Elapsed) { Silent = result.Silent };
     }

@@ -26,13 +26,21 @@ public static class LocalIsolation
     public const long TmpfsBytes = 1L << 30;
 
     /// <summary>The argv that runs <paramref name="command"/> isolated, working in <paramref name="workDirectory"/>.</summary>
+    /// <summary>
+    /// Address space per process when the guest sets no <c>MemoryMb</c>: a package that eats memory fails
+    /// there instead of taking this machine's memory (Racket CS runs well within 1 GiB of it).
+    /// </summary>
+    public const int DefaultMemoryMb = 4096;
+
     /// <param name="readOnly">Directories of this machine bound read-only at their own paths, above the hidden ones (the site, an installed Racket).</param>
+    /// <param name="memoryMb">Each process's address space limit (RLIMIT_AS).</param>
     public static IReadOnlyList<string> Wrap(string session, string workDirectory, string hiddenState, IEnumerable<string> command,
-        IEnumerable<string>? readOnly = null)
+        IEnumerable<string>? readOnly = null, int memoryMb = DefaultMemoryMb, int processes = MaxProcesses)
     {
         // env -i first: bwrap's own init (PID 1 in the sandbox, readable as /proc/1/environ by the package)
         // must not carry the build's environment, which may hold tokens.
-        var argv = new List<string> { "/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "prlimit", $"--nproc={MaxProcesses}", "--" };
+        var bytes = (memoryMb * 1024L * 1024L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var argv = new List<string> { "/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "prlimit", $"--nproc={processes}", $"--as={bytes}", "--" };
         if (RunningAsRoot)
         {
             argv.AddRange(["setpriv", $"--reuid={NobodyId}", $"--regid={NobodyId}", "--clear-groups", "--"]);

@@ -32,9 +32,31 @@ public sealed class StepLog : IDisposable
         lock (_writer)
         {
             var bytes = Encoding.UTF8.GetByteCount(line) + 1;
-            if (_dropped > 0 || _written + bytes > _maxBytes)
+            if (_dropped > 0)
             {
                 _dropped += bytes;
+                return;
+            }
+            if (_written + bytes > _maxBytes)
+            {
+                // The line that crosses the cap is kept up to it: a flood's first bytes show what it was.
+                var room = Math.Max(0, _maxBytes - _written - 1);
+                int kept = 0, keptBytes = 0;
+                while (kept < line.Length)
+                {
+                    var pair = char.IsHighSurrogate(line[kept]) && kept + 1 < line.Length && char.IsLowSurrogate(line[kept + 1]);
+                    var size = pair ? 4 : line[kept] < 0x80 ? 1 : line[kept] < 0x800 ? 2 : 3;
+                    if (keptBytes + size > room)
+                    {
+                        break;
+                    }
+                    keptBytes += size;
+                    kept += pair ? 2 : 1;
+                }
+                _writer.Write(line.AsSpan(0, kept));
+                _writer.Write('\n');
+                _written += keptBytes + 1;
+                _dropped += bytes - keptBytes - 1;
                 return;
             }
             _written += bytes;

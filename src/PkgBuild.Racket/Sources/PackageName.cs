@@ -7,9 +7,12 @@ namespace PkgBuild.Racket.Sources;
 /// </summary>
 public static class PackageName
 {
+    /// <summary>Longer names are refused: a name becomes a file name, with suffixes (.zip, .partial), under the 255-byte limit.</summary>
+    public const int MaxLength = 200;
+
     public static bool IsValid(string? name)
     {
-        if (string.IsNullOrEmpty(name))
+        if (string.IsNullOrEmpty(name) || name.Length > MaxLength)
         {
             return false;
         }

@@ -1,0 +1,3 @@
+#lang info
+(define collection "hx-evil-deps")
+(define deps (quote ("base")))

@@ -1,0 +1,3 @@
+#lang racket/base
+(provide x)
+(define x 1)

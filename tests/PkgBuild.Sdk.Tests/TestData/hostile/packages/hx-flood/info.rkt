@@ -1,0 +1,3 @@
+#lang info
+(define collection "hx-flood")
+(define deps (quote ("base")))

@@ -1,0 +1,3 @@
+#lang info
+(define collection "hx-fork")
+(define deps (quote ("base")))

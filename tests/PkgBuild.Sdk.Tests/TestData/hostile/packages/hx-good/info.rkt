@@ -1,0 +1,3 @@
+#lang info
+(define collection "hx-good")
+(define deps (quote ("base")))

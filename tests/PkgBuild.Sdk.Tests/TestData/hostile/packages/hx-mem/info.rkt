@@ -1,0 +1,3 @@
+#lang info
+(define collection "hx-mem")
+(define deps (quote ("base")))

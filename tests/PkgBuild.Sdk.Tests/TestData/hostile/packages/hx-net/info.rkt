@@ -1,0 +1,3 @@
+#lang info
+(define collection "hx-net")
+(define deps (quote ("base")))
