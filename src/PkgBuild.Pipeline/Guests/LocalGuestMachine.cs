@@ -45,7 +45,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         if (!result.Succeeded || result.Output.Trim() != "ready")
         {
             throw new PkgBuildException(ErrorCodes.GuestNotReady,
-                $"PkgBuildGuest '{Spec.Name}': a command in a fresh Local guest did not run: {result.Output.Trim()}", Spec.Location);
+                $"PkgBuildGuest '{Spec.Name}': a command in a fresh Local guest did not run ({(result.TimedOut ? "no answer within 30 s" : $"exit {result.ExitCode}")}): {result.Output.Trim()}", Spec.Location);
         }
     }
 

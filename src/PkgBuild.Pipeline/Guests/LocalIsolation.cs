@@ -40,7 +40,12 @@ public static class LocalIsolation
         // env -i first: bwrap's own init (PID 1 in the sandbox, readable as /proc/1/environ by the package)
         // must not carry the build's environment, which may hold tokens.
         var bytes = (memoryMb * 1024L * 1024L).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var argv = new List<string> { "/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "prlimit", $"--nproc={processes}", $"--as={bytes}", "--" };
+        var argv = new List<string> { "/usr/bin/env", "-i", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "prlimit", $"--nproc={processes}" };
+        if (memoryMb > 0)
+        {
+            argv.Add($"--as={bytes}");
+        }
+        argv.Add("--");
         if (RunningAsRoot)
         {
             argv.AddRange(["setpriv", $"--reuid={NobodyId}", $"--regid={NobodyId}", "--clear-groups", "--"]);
@@ -94,7 +99,8 @@ public static class LocalIsolation
             var argv = Wrap(probe, probe, scratchParent, ["/bin/true"]);
             var result = await ChildProcess.RunAsync(argv[0], argv.Skip(1), new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken)
                 .ConfigureAwait(false);
-            return result.Succeeded ? null : $"a trial run failed: {FirstLine(result.Output)}";
+            return result.Succeeded ? null
+                : $"a trial run failed ({(result.TimedOut ? "no answer within 30 s" : $"exit {result.ExitCode}")}): {FirstLine(result.Output)}";
         }
         catch (FileNotFoundException e)
         {

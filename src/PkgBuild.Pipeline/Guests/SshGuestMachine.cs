@@ -62,6 +62,7 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
 
     public async Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
     {
+        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         var safe = new string(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(64).ToArray());
         var root = $"{Dir}/sessions/{safe}-{Guid.NewGuid().ToString("N")[..12]}";
         return await SshGuestSession.CreateAsync(this, root, cancellationToken).ConfigureAwait(false);
@@ -76,6 +77,47 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
         return forward;
     }
 
+    private readonly SemaphoreSlim _reconnecting = new(1, 1);
+    private (string Host, uint Port)? _siteForward;
+
+    /// <summary>
+    /// A connection that dropped (the guest's sshd restarted, the network blinked) is made again before the
+    /// next session, with the site's forward: the package that was running is an infrastructure failure and
+    /// is retried, and the packages after it find the guest again.
+    /// </summary>
+    private async Task EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (_ssh is not { IsConnected: false } && _sftp is not { IsConnected: false })
+        {
+            return;
+        }
+        await _reconnecting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_ssh is not { IsConnected: false } && _sftp is not { IsConnected: false })
+            {
+                return;
+            }
+            await StopAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await StartAsync(cancellationToken).ConfigureAwait(false);
+                if (_siteForward is { } site)
+                {
+                    ForwardToGuest(SitePort, site.Host, site.Port);
+                }
+            }
+            catch (Exception e) when (e is not (PkgBuildException or OperationCanceledException))
+            {
+                throw new PkgBuildException(ErrorCodes.GuestConnectionLost, $"PkgBuildGuest '{Spec.Name}': the connection dropped and could not be made again: {e.Message}", Spec.Location, e);
+            }
+        }
+        finally
+        {
+            _reconnecting.Release();
+        }
+    }
+
     /// <summary>The port on the guest's loopback that reaches the site, as pkg-build's <c>ssh -R 18333:...</c>.</summary>
     public const uint SitePort = 18333;
 
@@ -85,6 +127,7 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
         try
         {
             ForwardToGuest(SitePort, siteUrl.Host, (uint)siteUrl.Port);
+            _siteForward = (siteUrl.Host, (uint)siteUrl.Port);
         }
         catch (Exception e) when (e is Renci.SshNet.Common.SshException or InvalidOperationException)
         {
@@ -125,11 +168,24 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
     {
         foreach (var client in new BaseClient?[] { _sftp, _ssh })
         {
-            if (client is { IsConnected: true })
+            // Best effort: a connection that dropped (or a client a failed reconnect left) throws on the way out.
+            try
             {
-                client.Disconnect();
+                if (client is { IsConnected: true })
+                {
+                    client.Disconnect();
+                }
             }
-            client?.Dispose();
+            catch (Exception e) when (e is Renci.SshNet.Common.SshException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+            }
+            try
+            {
+                client?.Dispose();
+            }
+            catch (Exception e) when (e is Renci.SshNet.Common.SshException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+            }
         }
         _ssh = null;
         _sftp = null;

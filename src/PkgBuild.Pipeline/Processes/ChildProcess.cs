@@ -60,7 +60,7 @@ public static class ChildProcess
         using var process = new Process { StartInfo = info };
         try
         {
-            process.Start();
+            Spawner.Start(process);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -14,7 +14,7 @@ public static class StreamLines
 
     /// <summary>Reads on a thread of its own (the reads block), so many commands at once do not starve the thread pool.</summary>
     public static Task StartReading(Stream stream, Action<string> onLine, Action<string>? onText = null) =>
-        Task.Factory.StartNew(() => Read(stream, onLine, onText), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() => Read(stream, onLine, onText), CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.RunContinuationsAsynchronously, TaskScheduler.Default);
 
     /// <summary>Reads to the end; <paramref name="onText"/> hears every chunk as it came (with or without a newline).</summary>
     public static void Read(Stream stream, Action<string> onLine, Action<string>? onText = null)

@@ -53,10 +53,13 @@ public sealed class StepLog : IDisposable
                     keptBytes += size;
                     kept += pair ? 2 : 1;
                 }
-                _writer.Write(line.AsSpan(0, kept));
-                _writer.Write('\n');
-                _written += keptBytes + 1;
-                _dropped += bytes - keptBytes - 1;
+                if (kept > 0)
+                {
+                    _writer.Write(line.AsSpan(0, kept));
+                    _writer.Write('\n');
+                    _written += keptBytes + 1;
+                }
+                _dropped += bytes - (kept > 0 ? keptBytes + 1 : 0);
                 return;
             }
             _written += bytes;

@@ -94,14 +94,15 @@ public sealed class StepLogTests : IDisposable
         using (var log = new StepLog(LogPath, 100, "header"))
         {
             log.Line(new string('a', 60));
-            log.Line(new string('b', 60)); // over the cap: dropped
-            log.Line("c");                  // would fit in what is left
+            log.Line(new string('b', 60)); // crosses the cap: kept up to it
+            log.Line("c");                  // would fit in what is left, but comes after the cut
             log.Complete("footer");
         }
 
         var text = File.ReadAllText(LogPath);
         Assert.DoesNotContain("\nc\n", text);
-        Assert.StartsWith($"header\n{new string('a', 60)}\n[pkgbuild: log cut here", text);
+        // 100 bytes: "header\n" (7) + 60 a's and "\n" (61) + what is left of the b's (31) and its "\n".
+        Assert.StartsWith($"header\n{new string('a', 60)}\n{new string('b', 31)}\n[pkgbuild: log cut here", text);
     }
 
     [Fact]
