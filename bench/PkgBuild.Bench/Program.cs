@@ -111,7 +111,8 @@ static class FuzzRun
     {
         var watch = Stopwatch.StartNew();
         var result = new ReaderFuzzer(seed: Environment.TickCount).Run(inputs);
-        Console.WriteLine($"{result.Inputs} inputs in {watch.Elapsed}: {result.Successes} read, {result.Errors} errors ({string.Join(", ", result.CodesSeen.Order())}), {result.Failures.Count} failures");
+        Console.WriteLine($"{result.Inputs} inputs in {watch.Elapsed}: {result.Successes} read, {result.Errors} errors ({string.Join(", ", result.CodesSeen.Order())}); "
+            + $"catalog loader: {result.CatalogsRead} read, {result.CatalogsRefused} refused with a located error; {result.Failures.Count} failures");
         foreach (var failure in result.Failures.Take(20))
         {
             Console.WriteLine(failure);

@@ -57,6 +57,12 @@ public sealed class SiteServerTests : IDisposable
     [InlineData("/catalog")]
     [InlineData("/link-out")]
     [InlineData("/dir-link/secret.txt")]
+    [InlineData("/%252e%252e/secret.txt")]          // encoded twice
+    [InlineData("/%c0%ae%c0%ae/secret.txt")]        // overlong UTF-8 for '.'
+    [InlineData("/%e0%80%ae%e0%80%ae/secret.txt")]  // overlong, three bytes
+    [InlineData("/..%5csecret.txt")]                // encoded backslash
+    [InlineData("/catalog/%2e%2e/%2e%2e/secret.txt")]
+    [InlineData("/%2e%2e%2f%2e%2e%2fsecret.txt")]
     public void Nothing_outside_the_root_and_no_listings(string path)
     {
         File.CreateSymbolicLink(_dir.Combine("site", "link-out"), _dir.Combine("secret.txt"));

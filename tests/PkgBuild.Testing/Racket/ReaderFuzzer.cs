@@ -68,8 +68,34 @@ public sealed class ReaderFuzzer(int seed)
             {
                 result.Failures.Add($"#{i}: {Show(input)} threw {e.GetType().Name}: {e.Message}");
             }
+            LoadAsCatalog(i, input, result);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The same input through the catalog loader, as a pkgs-all and as one entry of one: a catalog is read,
+    /// or refused with a located data error; entries with bad names are skipped, never thrown.
+    /// </summary>
+    private static void LoadAsCatalog(int i, byte[] input, FuzzResult result)
+    {
+        var entry = System.Text.Encoding.UTF8.GetBytes("#hash((\"fuzz-pkg\" . ").Concat(input).Concat(System.Text.Encoding.UTF8.GetBytes("))")).ToArray();
+        foreach (var candidate in new[] { input, entry })
+        {
+            try
+            {
+                PkgBuild.Racket.Catalogs.DirectoryCatalog.ReadPkgsAll(new MemoryStream(candidate), "fuzz.rktd", (_, _) => { });
+                result.CatalogsRead++;
+            }
+            catch (PkgBuildException e) when (e.Code.StartsWith("PKB01", StringComparison.Ordinal) && e.Location.Line >= 1 && e.Location.File == "fuzz.rktd")
+            {
+                result.CatalogsRefused++;
+            }
+            catch (Exception e)
+            {
+                result.Failures.Add($"#{i}: the catalog loader on {Show(candidate)} threw {e.GetType().Name}: {e.Message}");
+            }
+        }
     }
 
     private byte[] Next(int i) => (i % 4) switch
@@ -138,6 +164,8 @@ public sealed class FuzzResult
     public int Inputs { get; set; }
     public int Successes { get; set; }
     public int Errors { get; set; }
+    public int CatalogsRead { get; set; }
+    public int CatalogsRefused { get; set; }
     public HashSet<string> CodesSeen { get; } = new();
     public List<string> Failures { get; } = new();
 }
