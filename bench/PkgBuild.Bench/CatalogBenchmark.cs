@@ -73,6 +73,13 @@ static class CatalogBenchmark
     {
         RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), entries.ToString(CultureInfo.InvariantCulture));
         RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("served"));
+        // A remote catalog's own packages have relative sources: the directory copy made them file:// URLs of
+        // this machine, which a remote catalog may not give (PKB0208), so they go back to relative.
+        var local = new Uri(dir.Combine("pkgs") + "/").AbsoluteUri;
+        foreach (var file in Directory.GetFiles(dir.Combine("served"), "*", SearchOption.AllDirectories))
+        {
+            File.WriteAllText(file, File.ReadAllText(file).Replace(local, "../pkgs/", StringComparison.Ordinal));
+        }
         var pkgsAll = new FileInfo(dir.Combine("served", "pkgs-all"));
         Console.WriteLine($"served catalog: {entries} entries, pkgs-all {pkgsAll.Length / 1024.0 / 1024.0:F1} MiB");
         return dir.Combine("served");

@@ -165,7 +165,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         var identities = new List<string>();
         foreach (var guest in guests)
         {
-            identities.Add(await RacketProbe.IdentifyAsync(guest, CancellationToken).ConfigureAwait(false));
+            identities.Add(await RacketProbe.IdentifyAsync(guest, settings.StateDirectory, CancellationToken).ConfigureAwait(false));
         }
         settings = settings with { RacketIdentity = string.Join(" | ", identities.Distinct()) + (preinstalled ? "" : " installer " + RacketInstall.DirectoryName(installer!)) };
         var run = new PackageRun(settings, guests, _progress.Enqueue);

@@ -11,7 +11,47 @@ namespace PkgBuild.Pipeline.Runs;
 /// </summary>
 public static class RacketProbe
 {
-    public static async Task<string> IdentifyAsync(RunGuest guest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The identity, asked of the guest only when what it runs may have changed: for a Local guest, whose
+    /// racket and raco are this machine's files, the answer is kept in <paramref name="cacheDirectory"/> with
+    /// their paths, sizes and times and reused while those stay the same (a no-op build then starts no
+    /// Racket); other kinds are asked every time.
+    /// </summary>
+    public static async Task<string> IdentifyAsync(RunGuest guest, string cacheDirectory, CancellationToken cancellationToken)
+    {
+        var files = guest.Machine is LocalGuestMachine ? HostFiles(guest) : null;
+        var cache = Path.Combine(cacheDirectory, $"racket-{guest.Name}.txt");
+        var spec = guest.Machine.Spec;
+        var fingerprint = files == null ? null : string.Join("\n", files.Select(f => $"{f.FullName} {f.Length} {f.LastWriteTimeUtc.Ticks}"))
+            + $"\n{spec.Kind} {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))}";
+        if (fingerprint != null && File.Exists(cache) && File.ReadAllText(cache).Split("\n--\n") is [var known, var identity] && known == fingerprint)
+        {
+            return identity;
+        }
+        var asked = await IdentifyAsync(guest, cancellationToken).ConfigureAwait(false);
+        if (fingerprint != null)
+        {
+            IO.AtomicFile.WriteAllText(cache, fingerprint + "\n--\n" + asked);
+        }
+        return asked;
+    }
+
+    /// <summary>The racket and raco a Local guest runs, resolved as its PATH resolves them (links followed); null when one is not found.</summary>
+    private static IReadOnlyList<FileInfo>? HostFiles(RunGuest guest)
+    {
+        FileInfo? Find(string program)
+        {
+            var candidates = program.Contains('/') ? [program]
+                : (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Select(d => Path.Combine(d, program));
+            var found = candidates.Select(c => new FileInfo(c)).FirstOrDefault(f => f.Exists);
+            return found?.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? found;
+        }
+        var raco = Find(guest.Raco);
+        var racket = Find(guest.Raco == "raco" ? "racket" : guest.Raco[..^"raco".Length] + "racket");
+        return raco == null || racket == null ? null : [racket, raco];
+    }
+
+    private static async Task<string> IdentifyAsync(RunGuest guest, CancellationToken cancellationToken)
     {
         await using var session = await guest.Machine.OpenSessionAsync("racket-probe", cancellationToken).ConfigureAwait(false);
         var racket = guest.Raco == "raco" ? "racket" : guest.Raco[..^"raco".Length] + "racket";
