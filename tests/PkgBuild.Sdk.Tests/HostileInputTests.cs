@@ -32,7 +32,7 @@ public sealed class HostileInputTests
               </ItemGroup>
             </Project>
             """);
-        CopyDirectory(Path.Combine(RepositoryPaths.TestData("PkgBuild.Sdk.Tests"), "hostile"), workspace.Root);
+        workspace.CopyIn(Path.Combine(RepositoryPaths.TestData("PkgBuild.Sdk.Tests"), "hostile"));
         return workspace;
     }
 
@@ -103,17 +103,5 @@ public sealed class HostileInputTests
         Assert.Equal(2, error.Line);
         Assert.True(error.Column > 0);
         Assert.False(Directory.Exists(workspace.PathOf("obj", "pkgbuild", "catalog")), "a half-written copy was left");
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
-        }
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
-        }
     }
 }

@@ -98,6 +98,9 @@ public sealed class SdkWorkspace : IDisposable
             </configuration>
             """);
 
+    /// <summary>Copies a directory (a sample, test data) into the workspace, leaving out build outputs (obj/, results/).</summary>
+    public void CopyIn(string from) => CopyDirectory(from, Root);
+
     private static void CopyDirectory(string from, string to)
     {
         foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
