@@ -8,9 +8,6 @@ namespace PkgBuild.Racket.Diagnostics;
 /// </summary>
 public static class ErrorCodes
 {
-    /// <summary>A pipeline step whose implementation has not landed yet.</summary>
-    public const string StepNotAvailable = "PKB0001";
-
     /// <summary>PkgBuildWorkDir or PkgBuildResultsDir would let Clean delete something it must not.</summary>
     public const string UnsafeDirectory = "PKB0002";
 
