@@ -87,14 +87,14 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
     /// </summary>
     private async Task EnsureConnectedAsync(CancellationToken cancellationToken)
     {
-        if (_ssh is not { IsConnected: false } && _sftp is not { IsConnected: false })
+        if (_ssh is { IsConnected: true } && _sftp is { IsConnected: true })
         {
             return;
         }
         await _reconnecting.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_ssh is not { IsConnected: false } && _sftp is not { IsConnected: false })
+            if (_ssh is { IsConnected: true } && _sftp is { IsConnected: true })
             {
                 return;
             }
@@ -107,9 +107,13 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
                     ForwardToGuest(SitePort, site.Host, site.Port);
                 }
             }
-            catch (Exception e) when (e is not (PkgBuildException or OperationCanceledException))
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new PkgBuildException(ErrorCodes.GuestConnectionLost, $"PkgBuildGuest '{Spec.Name}': the connection dropped and could not be made again: {e.Message}", Spec.Location, e);
+                // Not usable (connected without the site, say, because the old forward still holds the port):
+                // dropped again, so the next session tries once more; this package counts as infrastructure.
+                await StopAsync(CancellationToken.None).ConfigureAwait(false);
+                throw e as PkgBuildException ?? new PkgBuildException(ErrorCodes.GuestConnectionLost,
+                    $"PkgBuildGuest '{Spec.Name}': the connection dropped and could not be made again with the site's forward: {e.Message}", Spec.Location, e);
             }
         }
         finally

@@ -68,8 +68,16 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
             {
                 var side = job.Side with { LogsDirectory = $"confirm/{job.Side.Name}-{job.Run}/logs", RunLabelOverride = $"{job.Side.Name}-confirm-{job.Run}" };
                 var runner = new PackageRunner(settings, side, new BuiltCatalog(settings.SiteDirectory, job.Side.BuiltDirectory), _ => false);
-                var r = await runner.RunAsync(job.Package, slot, cancellationToken).ConfigureAwait(false);
-                outcomes[(job.Package, job.Run, job.Side.Name)] = r.Outcome;
+                PackageOutcome outcome;
+                try
+                {
+                    outcome = (await runner.RunAsync(job.Package, slot, cancellationToken).ConfigureAwait(false)).Outcome;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    outcome = PackageOutcome.InfrastructureFailure; // not the package's: this run does not count
+                }
+                outcomes[(job.Package, job.Run, job.Side.Name)] = outcome;
             }
         }, CancellationToken.None))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
@@ -81,7 +89,11 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
                 outcomes[(package, run, modified.Name)],
                 baselineSide != null ? outcomes[(package, run, baselineSide.Name)] : baseline[package].Outcome)).ToList();
             result[package] = runs;
-            stored[package] = new StoredConfirmation(package, modifiedKey(package), baselineKey(package), runs);
+            if (!runs.Any(r => VerdictRules.Spurious(r.Modified) || VerdictRules.Spurious(r.Baseline)))
+            {
+                // A run a timeout or the infrastructure spoiled is not kept: the next build confirms again.
+                stored[package] = new StoredConfirmation(package, modifiedKey(package), baselineKey(package), runs);
+            }
             progress($"confirmation of {package}: {string.Join("; ", runs.Select(r => $"{HtmlReport.Label(r.Modified)} with the change, {HtmlReport.Label(r.Baseline)} without"))}"
                 + $" -> {(VerdictRules.Confirm(runs) == Verdict.Regressed ? "regressed" : "flaky")}");
         }

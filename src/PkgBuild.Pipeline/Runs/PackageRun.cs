@@ -28,7 +28,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         {
             throw new PkgBuildException(ErrorCodes.UnknownPackage, $"PkgBuildForce '{unknown}' is not a package of the edited catalog.", selection.Locate?.Invoke(unknown) ?? default);
         }
-        var unarchived = ArchiveFailures(graph, modified.Archive);
+        var unarchived = ArchiveFailures(graph, modified);
 
         var withChange = await new SideRun(settings, modified, graph, guests, progress, finished)
             .RunAsync(selected, selection, unarchived, null, cancellationToken).ConfigureAwait(false);
@@ -48,10 +48,10 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         IReadOnlyDictionary<string, string>? baselineKeys = null;
         if (string.Equals(settings.Baseline, "Run", StringComparison.OrdinalIgnoreCase))
         {
-            baselineSide = RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive);
+            baselineSide = RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, selection.Overridden);
             using var modifiedJournal = RunJournal.Open(modified.JournalDirectory);
             var without = await new SideRun(settings, baselineSide, graph, guests, progress, null)
-                .RunAsync(selected, selection, unarchived, modifiedJournal.Entries, cancellationToken).ConfigureAwait(false);
+                .RunAsync(selected, selection, ArchiveFailures(graph, baselineSide), modifiedJournal.Entries, cancellationToken).ConfigureAwait(false);
             baseline = without.Results;
             baselineKeys = without.Keys;
             baselineName = "the same packages without the overrides, built in this run";
@@ -73,15 +73,16 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         return summary with { Verdicts = verdicts, Elapsed = clock.Elapsed };
     }
 
-    /// <summary>The packages the archive could not fetch, as install failures with the archive's log.</summary>
-    private Dictionary<string, PackageResult> ArchiveFailures(PackageGraph graph, PackageCatalog archive)
+    /// <summary>The packages a side's archive lacks (the source could not be fetched), as install failures with the archive's log.</summary>
+    private Dictionary<string, PackageResult> ArchiveFailures(PackageGraph graph, RunSide side)
     {
         var failures = new Dictionary<string, PackageResult>(StringComparer.Ordinal);
-        foreach (var package in graph.Packages.Where(p => archive[p] == null))
+        var failDirectory = side.Name == RunSide.ModifiedName ? "archive-fail" : Path.Combine(RunSide.BaselineName, "archive-fail");
+        foreach (var package in graph.Packages.Where(p => side.Archive[p] == null))
         {
-            var log = Path.Combine(settings.SiteDirectory, "archive-fail", package + ".txt");
-            var copy = $"logs/{package}/archive.txt";
-            Directory.CreateDirectory(Path.Combine(settings.ResultsDirectory, "logs", package));
+            var log = Path.Combine(settings.SiteDirectory, failDirectory, package + ".txt");
+            var copy = $"{side.LogsDirectory}/{package}/archive.txt";
+            Directory.CreateDirectory(Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package));
             if (File.Exists(log))
             {
                 File.Copy(log, Path.Combine(settings.ResultsDirectory, copy), overwrite: true);

@@ -36,13 +36,20 @@ public static class RacketProbe
         return asked;
     }
 
-    /// <summary>The racket and raco a Local guest runs, resolved as its PATH resolves them (links followed); null when one is not found.</summary>
+    /// <summary>
+    /// The racket and raco a Local guest runs, resolved as its PATH resolves them (its Env's PATH, else this
+    /// build's; in the sandbox, directories under /home, /root, /tmp and /run are hidden), links followed;
+    /// null when one is not found.
+    /// </summary>
     private static IReadOnlyList<FileInfo>? HostFiles(RunGuest guest)
     {
+        var local = (LocalGuestMachine)guest.Machine;
+        var path = guest.Machine.Spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        var directories = path.Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Where(d => !local.Isolated || !new[] { "/home", "/root", "/tmp", "/run" }.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal)));
         FileInfo? Find(string program)
         {
-            var candidates = program.Contains('/') ? [program]
-                : (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Select(d => Path.Combine(d, program));
+            var candidates = program.Contains('/') ? [program] : directories.Select(d => Path.Combine(d, program));
             var found = candidates.Select(c => new FileInfo(c)).FirstOrDefault(f => f.Exists);
             return found?.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? found;
         }

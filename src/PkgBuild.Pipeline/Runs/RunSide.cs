@@ -51,10 +51,12 @@ public sealed record RunSide
     /// The side without the change: the modified archive with each overridden package's original archived
     /// from <c>site/baseline/</c>: <c>site/baseline/built</c>, <c>runs/baseline/</c>, <c>baseline/logs/</c>.
     /// </summary>
-    public static RunSide Baseline(string siteDirectory, string stateDirectory, PackageCatalog modifiedArchive)
+    /// <param name="overridden">The packages the edit changed: without their original archived, they are absent here (an archive failure), never the changed one.</param>
+    public static RunSide Baseline(string siteDirectory, string stateDirectory, PackageCatalog modifiedArchive, IReadOnlyCollection<string> overridden)
     {
         var originals = SiteRelative(siteDirectory, Path.Combine(BaselineName, "catalog"), $"{BaselineName}/pkgs");
-        var archive = modifiedArchive;
+        var changed = overridden.ToHashSet(StringComparer.Ordinal);
+        var archive = new PackageCatalog(modifiedArchive.Entries.Where(e => !changed.Contains(e.Name)));
         foreach (var original in originals.Entries)
         {
             archive = archive.With(original);

@@ -34,7 +34,11 @@ public static class VerdictRules
         };
     }
 
-    /// <summary>A candidate regression after its confirmation runs: regressed only if it reproduced every time.</summary>
+    /// <summary>
+    /// A candidate regression after its confirmation runs: regressed only if it reproduced every time. A run
+    /// with a timeout or an infrastructure failure on either side says nothing either way and is not counted
+    /// (with none left, the candidate stays a regression, unconfirmed).
+    /// </summary>
     public static Verdict Confirm(IReadOnlyList<ConfirmRun> runs) =>
-        runs.All(r => !Passed(r.Modified) && !Spurious(r.Modified) && Passed(r.Baseline)) ? Verdict.Regressed : Verdict.Flaky;
+        runs.Where(r => !Spurious(r.Modified) && !Spurious(r.Baseline)).All(r => !Passed(r.Modified) && Passed(r.Baseline)) ? Verdict.Regressed : Verdict.Flaky;
 }

@@ -113,7 +113,7 @@ public sealed class RunLimitTests
     [Fact]
     public async Task RunLimit_fires_on_silence_only_and_says_so()
     {
-        using var limit = new RunLimit(TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(400), CancellationToken.None);
+        using var limit = new RunLimit(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2), CancellationToken.None);
         for (var i = 0; i < 15; i++)
         {
             await Task.Delay(100);

@@ -82,7 +82,9 @@ public sealed class VerdictRulesTests
     public void A_single_confirmation_run_is_a_regression_only_when_it_fails_for_real_with_the_change_and_passes_without(
         PackageOutcome baseline, PackageOutcome modified, Verdict _)
     {
-        var reproduced = baseline == Pass && modified is TestFail or DepFail or InstallFail or Blocked;
+        // A run with a timeout or an infrastructure failure on either side is not counted: the candidate stays a regression.
+        var reproduced = baseline == Pass && modified is TestFail or DepFail or InstallFail or Blocked
+            || VerdictRules.Spurious(baseline) || VerdictRules.Spurious(modified);
         Assert.Equal(reproduced ? Verdict.Regressed : Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(modified, baseline)]));
     }
 
@@ -96,9 +98,6 @@ public sealed class VerdictRulesTests
     [Theory]
     [InlineData(Pass, Pass)] // passed with the change once
     [InlineData(TestFail, TestFail)] // failed without it once
-    [InlineData(TimedOut, Pass)] // a timeout with the change says nothing
-    [InlineData(Infra, Pass)]
-    [InlineData(TestFail, TimedOut)] // nor does one without it
     public void Confirm_is_flaky_when_one_run_out_of_several_does_not_reproduce(PackageOutcome modified, PackageOutcome baseline)
     {
         Assert.Equal(Verdict.Flaky, VerdictRules.Confirm(
@@ -107,5 +106,16 @@ public sealed class VerdictRulesTests
             [new ConfirmRun(modified, baseline), new ConfirmRun(TestFail, Pass)]));
         Assert.Equal(Verdict.Flaky, VerdictRules.Confirm(
             [new ConfirmRun(TestFail, Pass), new ConfirmRun(modified, baseline)]));
+    }
+
+    [Theory]
+    [InlineData(TimedOut, Pass)] // a timeout with the change says nothing
+    [InlineData(Infra, Pass)]
+    [InlineData(TestFail, TimedOut)] // nor does one without it
+    [InlineData(TestFail, Infra)]
+    public void A_spoiled_confirmation_run_is_not_counted_either_way(PackageOutcome modified, PackageOutcome baseline)
+    {
+        Assert.Equal(Verdict.Regressed, VerdictRules.Confirm([new ConfirmRun(TestFail, Pass), new ConfirmRun(modified, baseline)]));
+        Assert.Equal(Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(Pass, Pass), new ConfirmRun(modified, baseline)]));
     }
 }
