@@ -220,9 +220,5 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
     }
 
     /// <summary>Racket checks a zip source against the catalog checksum, its SHA-1 in hex.</summary>
-    private static string Sha1(string file)
-    {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexString(SHA1.HashData(stream)).ToLowerInvariant();
-    }
+    private static string Sha1(string file) => IO.Sha1.OfFile(file);
 }

@@ -25,6 +25,9 @@ public static class LocalIsolation
     /// <summary>Each tmpfs inside the sandbox (/tmp, /dev/shm...): RAM, so bounded.</summary>
     public const long TmpfsBytes = 1L << 30;
 
+    /// <summary>This machine's directories a sandbox covers with an empty tmpfs (plus the guests' state and the build's temp).</summary>
+    public static IReadOnlyList<string> HiddenDirectories { get; } = ["/tmp", "/dev/shm", "/run", "/root", "/home"];
+
     /// <summary>The argv that runs <paramref name="command"/> isolated, working in <paramref name="workDirectory"/>.</summary>
     /// <summary>
     /// Address space per process when the guest sets no <c>MemoryMb</c>: a package that eats memory fails
@@ -52,7 +55,7 @@ public static class LocalIsolation
         }
         var size = TmpfsBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         argv.AddRange(["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]);
-        foreach (var hidden in new[] { "/tmp", "/dev/shm", "/run", "/root", "/home", hiddenState }.Concat(BuildTemp()))
+        foreach (var hidden in HiddenDirectories.Append(hiddenState).Concat(BuildTemp()))
         {
             argv.AddRange(["--size", size, "--tmpfs", hidden]);
         }

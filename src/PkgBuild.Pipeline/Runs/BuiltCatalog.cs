@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using PkgBuild.Pipeline.IO;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Data;
@@ -56,7 +55,7 @@ public sealed class BuiltCatalog(string siteDirectory, string builtDirectory = B
             if (!kept.Contains(entry.Name))
             {
                 var zip = borrowed?.Invoke(entry.Name) is { } other && File.Exists(Path.Combine(siteDirectory, other)) ? other : entry.Source;
-                var checksum = zip == entry.Source ? entry.Checksum ?? "" : Sha1(Path.Combine(siteDirectory, zip!));
+                var checksum = zip == entry.Source ? entry.Checksum ?? "" : IO.Sha1.OfFile(Path.Combine(siteDirectory, zip!));
                 AtomicFile.WriteAllTextIfChanged(EntryPath(entry.Name),
                     DatumWriter.WriteToString(entry.Without("versions").WithSource(UpToSite + zip).WithChecksum(checksum).Data));
             }
@@ -70,12 +69,6 @@ public sealed class BuiltCatalog(string siteDirectory, string builtDirectory = B
     /// <summary>Where a built package's zip is, relative to the site root, when it is built here.</summary>
     public string? BuiltZip(string package) => File.Exists(ZipPath(package)) ? $"{builtDirectory}/pkgs/{package}.zip" : null;
 
-    private static string Sha1(string file)
-    {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexString(SHA1.HashData(stream)).ToLowerInvariant();
-    }
-
     /// <summary>Publishes a built zip under the archive's entry for the package (dependencies, author, ... kept).</summary>
     public void Publish(string package, string builtZip, CatalogEntry archived)
     {
@@ -83,7 +76,7 @@ public sealed class BuiltCatalog(string siteDirectory, string builtDirectory = B
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(zip)!);
         var staged = zip + ".partial";
         File.Copy(builtZip, staged, overwrite: true);
-        var checksum = Sha1(staged);
+        var checksum = IO.Sha1.OfFile(staged);
         File.Move(staged, zip, overwrite: true);
         var entry = archived.Without("versions").WithSource($"../pkgs/{package}.zip").WithChecksum(checksum);
         AtomicFile.WriteAllText(EntryPath(package), DatumWriter.WriteToString(entry.Data));

@@ -61,7 +61,7 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
             }
         }
         var outcomes = new ConcurrentDictionary<(string, int, string), PackageOutcome>();
-        var slots = guests.SelectMany(g => Enumerable.Repeat(g, g.Machine.Spec.Parallelism)).ToList();
+        var slots = RunGuest.Slots(guests);
         await Task.WhenAll(slots.Select(slot => Task.Run(async () =>
         {
             while (jobs.TryDequeue(out var job))

@@ -3,7 +3,6 @@ using System.Globalization;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Racket.Catalogs;
-using PkgBuild.Racket.Data;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Pipeline.Runs;
@@ -39,7 +38,7 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
         {
             Directory.Delete(logs, recursive: true);
         }
-        var author = side.Archive[package]?.Data["author"] is RacketString a ? a.Value : null;
+        var author = side.Archive[package]?.Author;
         PackageResult Result(PackageOutcome outcome, string? step) => new()
         {
             Package = package,

@@ -38,7 +38,7 @@ public static class RacketProbe
 
     /// <summary>
     /// The racket and raco a Local guest runs, resolved as its PATH resolves them (its Env's PATH, else this
-    /// build's; in the sandbox, directories under /home, /root, /tmp and /run are hidden), links followed;
+    /// build's; in the sandbox, what <see cref="LocalIsolation.HiddenDirectories"/> covers is not there), links followed;
     /// null when one is not found.
     /// </summary>
     private static IReadOnlyList<FileInfo>? HostFiles(RunGuest guest)
@@ -46,7 +46,7 @@ public static class RacketProbe
         var local = (LocalGuestMachine)guest.Machine;
         var path = guest.Machine.Spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
         var directories = path.Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Where(d => !local.Isolated || !new[] { "/home", "/root", "/tmp", "/run" }.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal)));
+            .Where(d => !local.Isolated || !LocalIsolation.HiddenDirectories.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal)));
         FileInfo? Find(string program)
         {
             var candidates = program.Contains('/') ? [program] : directories.Select(d => Path.Combine(d, program));

@@ -6,4 +6,8 @@ namespace PkgBuild.Pipeline.Runs;
 public sealed record RunGuest(IGuestMachine Machine, Uri Site, string Raco)
 {
     public string Name => Machine.Spec.Name;
+
+    /// <summary>One entry per package the guests build at once: each guest as often as its <c>Parallelism</c>.</summary>
+    public static IReadOnlyList<RunGuest> Slots(IEnumerable<RunGuest> guests) =>
+        guests.SelectMany(g => Enumerable.Repeat(g, g.Machine.Spec.Parallelism)).ToList();
 }

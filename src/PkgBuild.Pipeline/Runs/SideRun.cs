@@ -63,13 +63,13 @@ internal sealed class SideRun(RunSettings settings, RunSide side, PackageGraph g
                 context[p] = r;
             }
             var scheduler = new RunScheduler(graph, redo, context) { InfrastructureRetries = settings.InfrastructureRetries };
-            var slots = guests.SelectMany(g => Enumerable.Repeat(g, g.Machine.Spec.Parallelism)).ToList();
+            var slots = RunGuest.Slots(guests);
             var done = 0;
             var clock = Stopwatch.StartNew();
             await scheduler.RunAsync(slots, runner.RunAsync, result =>
             {
                 // A blocked package never reached a guest: its author comes from the catalog.
-                result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Data["author"] is PkgBuild.Racket.Data.RacketString { Value: var a } ? a : null };
+                result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Author };
                 if (result.Outcome != PackageOutcome.InfrastructureFailure)
                 {
                     journal.Record(keys[result.Package], result);

@@ -34,6 +34,9 @@ public sealed class CatalogEntry
     /// <summary>The <c>checksum</c> string (for git sources, the commit); null when absent or not a string.</summary>
     public string? Checksum => (Data["checksum"] as RacketString)?.Value;
 
+    /// <summary>The <c>author</c> string; null when absent or not a string.</summary>
+    public string? Author => (Data["author"] as RacketString)?.Value;
+
     /// <summary>The <c>versions</c> hash, when the entry has one.</summary>
     public RacketHash? Versions => Data["versions"] as RacketHash;
 
