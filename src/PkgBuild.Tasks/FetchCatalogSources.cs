@@ -47,8 +47,7 @@ public sealed class FetchCatalogSources : PkgBuildTask
             throw new PkgBuildException(ErrorCodes.InvalidProperty,
                 $"PkgBuildCatalogParallelRequests is {ParallelRequests}; it must be at least 1.", SourceLocation.InFile(ProjectFile));
         }
-        var version = ResolveVersion();
-        UsedRacketVersion = version;
+        var version = ResolveVersion(); UsedRacketVersion = version;
         var sources = Sources.Select(Locate).ToList();
 
         var progress = new CatalogProgress();
@@ -74,7 +73,7 @@ public sealed class FetchCatalogSources : PkgBuildTask
             }
             return RacketVersion.Trim();
         }
-        var installed = Wait(InstalledRacket.TryGetVersionAsync(CancellationToken));
+        var installed = Wait(InstalledRacket.TryGetVersionAsync(Path.Combine(StateDirectory, "racket-version"), CancellationToken));
         if (installed == null)
         {
             throw new PkgBuildException(ErrorCodes.InvalidProperty,

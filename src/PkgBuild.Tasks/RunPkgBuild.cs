@@ -22,8 +22,11 @@ public sealed class RunPkgBuild : PkgBuildTask
     [Required]
     public string SiteDirectory { get; set; } = "";
 
-    [Required]
+    /// <summary>The site's URL when ServeSite already ran in this build; otherwise RunPkgBuild starts it (with StartVm) when it has packages to build.</summary>
     public string SiteUrl { get; set; } = "";
+
+    /// <summary>The <c>PkgBuildGuest</c> items: with their Racket, part of what decides whether anything changed since the last run.</summary>
+    public ITaskItem[] Guests { get; set; } = [];
 
     [Required]
     public string ResultsDirectory { get; set; } = "";
@@ -87,11 +90,6 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     protected override void ExecuteCore()
     {
-        var engine = (IBuildEngine4)BuildEngine;
-        if (engine.GetRegisteredTaskObject(StartGuests.PoolKey(ProjectFile), RegisteredTaskObjectLifetime.Build) is not GuestPool pool)
-        {
-            throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no started guests: StartVm must run first in the same build.", SourceLocation.InFile(ProjectFile));
-        }
         // The newest: a site keeps the installers of earlier builds beside the one just made.
         var installer = InstallerFiles.Where(f => !string.IsNullOrWhiteSpace(f) && File.Exists(f)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
         var preinstalled = string.Equals(Racket, "Preinstalled", StringComparison.OrdinalIgnoreCase);
@@ -137,22 +135,160 @@ public sealed class RunPkgBuild : PkgBuildTask
                 : SourceLocation.InFile(ProjectFile),
         };
 
-        var summary = WaitWithProgress(RunAsync(pool, settings, installer, preinstalled, selection));
-        Results = summary.Results.Select(ToItem).ToArray();
-        Verdicts = summary.Verdicts.Select(ToItem).ToArray();
-        Report(summary);
-        if (summary.Verdicts.Count > 0)
+        // Nothing changed since a run that decided every package: report it again, starting nothing.
+        var stamp = Stamp(settings, selection, installer, preinstalled);
+        if (stamp != null && !RetryFailed && selection.Force.Count == 0 && LastRun.TryRead(settings.StateDirectory, settings.ResultsDirectory, stamp) is { } last)
         {
-            ReportVerdicts(summary.Verdicts);
+            Log.LogMessage(MessageImportance.High, "RunPkgBuild: nothing changed since the last build: its results are reported again, no guest started");
+            Emit(last);
+            return;
+        }
+        LastRun.Forget(settings.StateDirectory);
+        if (StartedGuests() is not var (pool, siteUrl))
+        {
+            return;
+        }
+        var summary = WaitWithProgress(RunAsync(pool, siteUrl, settings, installer, preinstalled, selection));
+        var report = RunReport.Of(summary, new RunReportOptions(ResultsDirectory, settings.Baseline, FailOnPackageFailure, FailOnRegression));
+        Emit(report);
+        if (stamp != null && summary.Results.All(r => r.Outcome != PackageOutcome.InfrastructureFailure))
+        {
+            LastRun.Write(settings.StateDirectory, stamp, report, PackageRun.ResultFiles(settings.Baseline != null).Concat(LastRun.Logs(summary)));
         }
     }
 
-    private async Task<RunSummary> RunAsync(GuestPool pool, RunSettings settings, string? installer, bool preinstalled, RunSelection selection)
+    /// <summary>Logs the report's lines and sets the output items.</summary>
+    private void Emit(RunReport report)
+    {
+        foreach (var line in report.Lines)
+        {
+            switch (line.Kind)
+            {
+                case ReportLineKind.Error:
+                    Log.LogError(null, line.Code, null, ProjectFile, 0, 0, 0, 0, line.Text);
+                    break;
+                case ReportLineKind.Warning:
+                    Log.LogWarning(null, line.Code, null, ProjectFile, 0, 0, 0, 0, line.Text);
+                    break;
+                default:
+                    Log.LogMessage(MessageImportance.High, "{0}", line.Text);
+                    break;
+            }
+        }
+        ITaskItem[] Items(string output) => report.Items.Where(i => i.Output == output).Select(i =>
+        {
+            var item = new TaskItem(i.Name);
+            foreach (var (key, value) in i.Metadata)
+            {
+                item.SetMetadata(key, value);
+            }
+            return (ITaskItem)item;
+        }).ToArray();
+        Results = Items(RunReport.ResultsOutput);
+        Verdicts = Items(RunReport.VerdictsOutput);
+    }
+
+    /// <summary>
+    /// The guests and the site's URL: StartVm (and so ServeSite) is built here, only when packages are to
+    /// be built, unless an earlier target of this build already started them. Null when they did not start
+    /// (their errors are logged).
+    /// </summary>
+    private (GuestPool Pool, string SiteUrl)? StartedGuests()
+    {
+        var engine = (IBuildEngine4)BuildEngine;
+        if (engine.GetRegisteredTaskObject(StartGuests.PoolKey(ProjectFile), RegisteredTaskObjectLifetime.Build) is not GuestPool
+            && !BuildEngine.BuildProjectFile(null, ["StartVm"], null, null) /* null: this project, as CallTarget does */)
+        {
+            Log.LogError(null, ErrorCodes.GuestNotReady, null, ProjectFile, 0, 0, 0, 0, "RunPkgBuild: StartVm failed (see its errors above); no package was built.");
+            return null;
+        }
+        if (engine.GetRegisteredTaskObject(StartGuests.PoolKey(ProjectFile), RegisteredTaskObjectLifetime.Build) is not GuestPool pool)
+        {
+            throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no started guests after StartVm.", SourceLocation.InFile(ProjectFile));
+        }
+        var server = engine.GetRegisteredTaskObject(ServeSite.ServerKey(ProjectFile), RegisteredTaskObjectLifetime.Build) as Pipeline.Site.SiteServer;
+        var url = !string.IsNullOrWhiteSpace(SiteUrl) ? SiteUrl : server?.Url.AbsoluteUri
+            ?? throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no site server after StartVm (ServeSite must run first).", SourceLocation.InFile(ProjectFile));
+        return (pool, url);
+    }
+
+    /// <summary>
+    /// Everything the results depend on besides the journal: the settings, the selection, the guests, their
+    /// Racket and the files earlier steps wrote. Null when one of them can only be known by asking (a
+    /// Preinstalled Racket on another machine, a baseline URL): such a build always runs.
+    /// </summary>
+    private string? Stamp(RunSettings settings, RunSelection selection, string? installer, bool preinstalled)
+    {
+        var baselineFile = settings.Baseline is { } b && !string.Equals(b, "Run", StringComparison.OrdinalIgnoreCase) ? b : null;
+        if (baselineFile != null && new[] { "http:", "https:", "file:" }.Any(scheme => baselineFile.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+        var parts = new List<string>
+        {
+            typeof(RunPkgBuild).Assembly.ManifestModule.ModuleVersionId.ToString(),
+            settings.ToString(),
+            $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
+            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer}",
+            // The report given again carries the errors these decide.
+            $"fail-on-package-failure={FailOnPackageFailure} fail-on-regression={FailOnRegression} results={ResultsDirectory}",
+        };
+        foreach (var item in Guests)
+        {
+            var metadata = CustomMetadata(item);
+            parts.Add($"guest {item.ItemSpec} {string.Join(";", metadata.Select(m => $"{m.Key}={m.Value}").Order(StringComparer.Ordinal))}");
+            if (preinstalled)
+            {
+                // Only a Local guest's Racket is known without asking it: this machine's files.
+                GuestSpec spec;
+                try
+                {
+                    spec = GuestSpec.Parse(item.ItemSpec, metadata);
+                }
+                catch (PkgBuildException)
+                {
+                    return null; // StartVm names the problem
+                }
+                if (spec.Kind != GuestKind.Local)
+                {
+                    return null;
+                }
+                var path = spec.Env.TryGetValue("PATH", out var own) ? own : null;
+                var racket = Pipeline.Racket.InstalledRacket.OnPath("racket", path);
+                var raco = Pipeline.Racket.InstalledRacket.OnPath("raco", path);
+                parts.Add($"racket {racket?.FullName} {racket?.Length} {racket?.LastWriteTimeUtc.Ticks} raco {raco?.FullName} {raco?.Length} {raco?.LastWriteTimeUtc.Ticks}");
+            }
+        }
+        var files = new List<string>
+        {
+            Path.Combine(settings.SiteDirectory, "catalog", "pkgs-all"),
+            Path.Combine(settings.SiteDirectory, "baseline", "catalog", "pkgs-all"),
+        };
+        if (settings.EditedCatalogDirectory != null)
+        {
+            files.Add(Path.Combine(settings.EditedCatalogDirectory, "pkgs-all"));
+        }
+        if (!string.IsNullOrWhiteSpace(EditsFile))
+        {
+            files.Add(Path.GetFullPath(EditsFile));
+        }
+        if (installer != null)
+        {
+            files.Add(Path.GetFullPath(installer));
+        }
+        if (baselineFile != null)
+        {
+            files.Add(Path.GetFullPath(baselineFile)); // as BaselineSummary reads it
+        }
+        return LastRun.Stamp(parts, files);
+    }
+
+    private async Task<RunSummary> RunAsync(GuestPool pool, string siteUrl, RunSettings settings, string? installer, bool preinstalled, RunSelection selection)
     {
         var guests = new List<RunGuest>();
         foreach (var machine in pool.Guests)
         {
-            var site = await machine.ShareSiteAsync(settings.SiteDirectory, new Uri(SiteUrl), CancellationToken).ConfigureAwait(false);
+            var site = await machine.ShareSiteAsync(settings.SiteDirectory, new Uri(siteUrl), CancellationToken).ConfigureAwait(false);
             string raco = "raco";
             if (!preinstalled)
             {
@@ -198,94 +334,10 @@ public sealed class RunPkgBuild : PkgBuildTask
         }
     }
 
-    private void Report(RunSummary summary)
+    private static Dictionary<string, string> CustomMetadata(ITaskItem item)
     {
-        var results = summary.Results;
-        Log.LogMessage(MessageImportance.High, "RunPkgBuild: {0} package(s): {1}; built now: {2}, kept from earlier builds: {3}",
-            results.Count,
-            string.Join(", ", Enum.GetValues<PackageOutcome>().Select(o => (o, n: summary.Count(o))).Where(x => x.n > 0).Select(x => $"{x.n} {HtmlReport.Label(x.o)}")),
-            summary.Built, summary.Kept);
-        var width = results.Select(r => r.Package.Length).DefaultIfEmpty(7).Max();
-        foreach (var r in results.OrderBy(r => r.Outcome == PackageOutcome.Success).ThenBy(r => r.Package, StringComparer.Ordinal))
-        {
-            Log.LogMessage(MessageImportance.High, "  {0}  {1}", r.Package.PadRight(width), PackageRun.Describe(r));
-        }
-        if (summary.Verdicts.Count == 0)
-        {
-            Log.LogMessage(MessageImportance.High, "RunPkgBuild: report: {0}", Path.Combine(ResultsDirectory, "report.html"));
-        }
-
-        var infrastructure = results.Where(r => r.Outcome == PackageOutcome.InfrastructureFailure).ToList();
-        if (infrastructure.Count > 0)
-        {
-            Log.LogWarning(null, ErrorCodes.InfrastructureFailures, null, ProjectFile, 0, 0, 0, 0,
-                $"{infrastructure.Count} package(s) could not be built because a guest failed, even after retries (not counted as package failures; built again next time): "
-                + string.Join("; ", infrastructure.Select(r => $"{r.Package}: {r.Message}")));
-        }
-        var failed = summary.Failures.ToList();
-        if (FailOnPackageFailure && failed.Count > 0)
-        {
-            Log.LogError(null, ErrorCodes.PackagesFailed, null, ProjectFile, 0, 0, 0, 0,
-                $"{failed.Count} of {results.Count} package(s) failed (PkgBuildFailOnPackageFailure is true): {string.Join(", ", failed.Select(r => r.Package))}. See {Path.Combine(ResultsDirectory, "report.html")}.");
-        }
-    }
-
-    private void ReportVerdicts(IReadOnlyList<PackageVerdict> verdicts)
-    {
-        Log.LogMessage(MessageImportance.High, "RunPkgBuild: verdicts against {0}: {1}",
-            string.Equals(Baseline.Trim(), "Run", StringComparison.OrdinalIgnoreCase) ? "the packages without the overrides" : Baseline,
-            string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
-                .Select(x => $"{x.n} {VerdictReport.Label(x.v)}")));
-        var width = verdicts.Select(v => v.Package.Length).DefaultIfEmpty(7).Max();
-        foreach (var v in verdicts.Where(v => v.Verdict != Verdict.StillPassing))
-        {
-            Log.LogMessage(MessageImportance.High, "  {0}  {1}{2}", v.Package.PadRight(width), VerdictReport.Label(v.Verdict),
-                v.RootCause != null ? $" ({v.RootCause})" : v.Verdict == Verdict.Regressed ? $" (impact {v.Impact})" : "");
-        }
-        Log.LogMessage(MessageImportance.High, "RunPkgBuild: regression report: {0} (summary for a pull request: {1})",
-            Path.Combine(ResultsDirectory, "report.html"), Path.Combine(ResultsDirectory, "report.md"));
-        foreach (var flaky in verdicts.Where(v => v.Verdict == Verdict.Flaky))
-        {
-            Log.LogWarning(null, ErrorCodes.FlakyPackage, null, ProjectFile, 0, 0, 0, 0,
-                $"{flaky.Package} looked like a regression but did not fail every time it was run again ({string.Join("; ", flaky.Confirmations.Select(c => $"{HtmlReport.Label(c.Modified)} with the change, {HtmlReport.Label(c.Baseline)} without"))}): flaky, not counted.");
-        }
-        var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).ToList();
-        if (FailOnRegression && regressed.Count > 0)
-        {
-            Log.LogError(null, ErrorCodes.Regressions, null, ProjectFile, 0, 0, 0, 0,
-                $"{regressed.Count} package(s) regressed: {string.Join(", ", regressed.Select(r => $"{r.Package} ({HtmlReport.Label(r.Modified.Outcome)}, {r.Impact} depend on it)"))}"
-                + $"{(verdicts.Any(v => v.Verdict == Verdict.BlockedByRegression) ? $", blocking {verdicts.Count(v => v.Verdict == Verdict.BlockedByRegression)} more" : "")}. See {Path.Combine(ResultsDirectory, "report.md")}; set PkgBuildFailOnRegression=false to report without failing.");
-        }
-    }
-
-    private static ITaskItem ToItem(PackageVerdict v)
-    {
-        var item = new TaskItem(v.Package);
-        item.SetMetadata("Verdict", VerdictReport.Label(v.Verdict));
-        item.SetMetadata("RootCause", v.RootCause ?? "");
-        item.SetMetadata("Impact", v.Impact.ToString(CultureInfo.InvariantCulture));
-        item.SetMetadata("Modified", HtmlReport.Label(v.Modified.Outcome));
-        item.SetMetadata("Baseline", v.Baseline == null ? "" : HtmlReport.Label(v.Baseline.Outcome));
-        item.SetMetadata("Confirmations", string.Join(";", v.Confirmations.Select(c => $"{HtmlReport.Label(c.Modified)}/{HtmlReport.Label(c.Baseline)}")));
-        item.SetMetadata("DivergenceLine", v.Divergence?.Line.ToString(CultureInfo.InvariantCulture) ?? "");
-        item.SetMetadata("Author", v.Author ?? "");
-        return item;
-    }
-
-    private static ITaskItem ToItem(PackageResult r)
-    {
-        var item = new TaskItem(r.Package);
-        item.SetMetadata("Result", HtmlReport.Label(r.Outcome));
-        item.SetMetadata("Step", r.Step ?? "");
-        item.SetMetadata("Seconds", r.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture));
-        item.SetMetadata("Guest", r.Guest ?? "");
-        item.SetMetadata("BlockedBy", r.BlockedBy ?? "");
-        item.SetMetadata("InstallLog", r.InstallLog ?? "");
-        item.SetMetadata("DependencyLog", r.DependencyLog ?? "");
-        item.SetMetadata("TestLog", r.TestLog ?? "");
-        item.SetMetadata("Author", r.Author ?? "");
-        item.SetMetadata("Finished", r.Finished.ToString("o", CultureInfo.InvariantCulture));
-        return item;
+        var all = item.CloneCustomMetadata();
+        return all.Keys.Cast<string>().ToDictionary(k => k, k => all[k] as string ?? "", StringComparer.OrdinalIgnoreCase);
     }
 
     private static IReadOnlyCollection<string> Names(ITaskItem[] items) => items.Select(i => i.ItemSpec.Trim()).Where(n => n.Length > 0).Distinct().ToList();

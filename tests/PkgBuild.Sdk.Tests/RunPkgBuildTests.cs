@@ -110,10 +110,25 @@ public sealed partial class RunPkgBuildTests
 
         Assert.True(second.Succeeded, second.ToString());
         Assert.Empty(ProgressLines(second));
-        Assert.Contains(second.Messages, m => m.Contains("are unchanged since they were built: nothing to do", StringComparison.Ordinal));
+        // Nothing changed (the fork's branch was asked again and had not moved): the last run's report is
+        // given again, every result and verdict with it, and no site is served, no guest started.
+        Assert.Contains(second.Messages, m => m.StartsWith("RunPkgBuild: nothing changed since the last build", StringComparison.Ordinal));
+        Assert.DoesNotContain("ServeSite", second.TargetsRun);
+        Assert.DoesNotContain("StartVm", second.TargetsRun);
         Assert.Equal(13, second.OutputItems("PkgBuildPackageResult").Count);
-        Assert.Equal(13, second.OutputItems("PkgBuildVerdict").Count); // from the journals: nothing confirmed again
+        Assert.Equal(
+            first.OutputItems("PkgBuildPackageResult").Select(i => $"{i.ItemSpec} {i.GetMetadata("Result")} {i.GetMetadata("TestLog")} {i.GetMetadata("Finished")}"),
+            second.OutputItems("PkgBuildPackageResult").Select(i => $"{i.ItemSpec} {i.GetMetadata("Result")} {i.GetMetadata("TestLog")} {i.GetMetadata("Finished")}"));
+        Assert.Equal(13, second.OutputItems("PkgBuildVerdict").Count);
+        Assert.Equal(first.Warnings.Select(w => (w.Code, w.Message)), second.Warnings.Select(w => (w.Code, w.Message))); // PKB0803 for qs-flaky again
         Assert.DoesNotContain(second.Messages, m => m.Contains("confirming", StringComparison.Ordinal));
+
+        // A log the report links to is gone: the run is done again (the journal still has every result).
+        File.Delete(workspace.PathOf("results", "logs", "qs-app", "test.txt"));
+        var relog = workspace.Build("pkgbuild.proj", fork, "-p:PkgBuildTestTimeout=15");
+        Assert.True(relog.Succeeded, relog.ToString());
+        Assert.Contains("StartVm", relog.TargetsRun);
+        Assert.True(File.Exists(workspace.PathOf("results", "logs", "qs-app", "test.txt")));
 
         // Failures are results, not a broken build, unless the project asks (CI).
         var strict = workspace.Build("pkgbuild.proj", fork, "-p:PkgBuildTestTimeout=15", "-p:PkgBuildFailOnPackageFailure=true");

@@ -15,12 +15,15 @@ public static class DirectoryZip
 {
     private static readonly DateTimeOffset Stamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The files that go in the zip, relative with '/' separators; throws for a link.</summary>
-    public static IReadOnlyList<string> Files(string directory)
+    /// <summary>
+    /// The files that go in the zip, relative with '/' separators; throws for a link or a special file
+    /// (unless <paramref name="specialFilesChecked"/>: <see cref="CheckNoSpecialFiles"/> already looked).
+    /// </summary>
+    public static IReadOnlyList<string> Files(string directory, bool specialFilesChecked = false)
     {
-        if (OperatingSystem.IsLinux() && SpecialFile(directory) is { } special)
+        if (!specialFilesChecked)
         {
-            throw new IOException($"{special} is not a regular file (a FIFO, socket or device); a package directory is archived only with plain files and directories");
+            CheckNoSpecialFiles([directory]);
         }
         var files = new List<string>();
         var pending = new Stack<string>([directory]);
@@ -51,10 +54,10 @@ public static class DirectoryZip
     }
 
     /// <summary>What the zip would hold, as a SHA-256: names and contents.</summary>
-    public static string Fingerprint(string directory)
+    public static string Fingerprint(string directory, bool specialFilesChecked = false)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in Files(directory))
+        foreach (var file in Files(directory, specialFilesChecked))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(file + "\0"));
             using var stream = File.OpenRead(Path.Combine(directory, file));
@@ -64,13 +67,23 @@ public static class DirectoryZip
     }
 
     /// <summary>
-    /// The first entry that is neither a regular file nor a directory (a FIFO, whose reading would wait
-    /// forever, a socket, a device), or null. .NET does not tell these from files, so find(1) is asked.
+    /// Throws for the first entry of <paramref name="directories"/> that is neither a regular file nor a
+    /// directory (a FIFO, whose reading would wait forever, a socket, a device). .NET does not tell these
+    /// from files, so find(1) is asked, once for all the directories (a process costs more than the walk).
     /// </summary>
-    private static string? SpecialFile(string directory)
+    public static void CheckNoSpecialFiles(IReadOnlyCollection<string> directories)
+    {
+        if (OperatingSystem.IsLinux() && directories.Count > 0 && SpecialFile(directories) is { } special)
+        {
+            throw new IOException($"{special} is not a regular file (a FIFO, socket or device); a package directory is archived only with plain files and directories");
+        }
+    }
+
+    private static string? SpecialFile(IEnumerable<string> directories)
     {
         var info = new System.Diagnostics.ProcessStartInfo("find") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { Path.GetFullPath(directory), "(", "-name", "compiled", "-o", "-name", ".git", ")", "-prune", "-o", "!", "-type", "f", "!", "-type", "d", "!", "-type", "l", "-print", "-quit" })
+        // "--" is not find's: a start point beginning with '-' would be taken for an option, so every one is absolute.
+        foreach (var argument in directories.Select(Path.GetFullPath).Concat(["(", "-name", "compiled", "-o", "-name", ".git", ")", "-prune", "-o", "!", "-type", "f", "!", "-type", "d", "!", "-type", "l", "-print", "-quit"]))
         {
             info.ArgumentList.Add(argument);
         }

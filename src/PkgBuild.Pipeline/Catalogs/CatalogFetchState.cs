@@ -16,12 +16,12 @@ public sealed record CatalogFetchState
     public const string StateFile = "sources.json";
     public const string FingerprintFile = "fingerprint";
 
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonSerializerOptions Json = PipelineJson.Options(new()
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    });
 
     public string? RacketVersion { get; init; }
 
@@ -59,6 +59,13 @@ public sealed record CatalogFetchState
     public static CatalogFetchState Load(string stateDirectory) =>
         TryLoad(stateDirectory) ?? throw new PkgBuildException(ErrorCodes.FileSystem,
             $"There is no readable catalog fetch state in {stateDirectory}; the fetch runs first, so something removed it. Build again.");
+
+    /// <summary>Whether <see cref="Save"/> already wrote a state with this fingerprint (the state file is there too).</summary>
+    public bool IsSaved(string stateDirectory)
+    {
+        var fingerprint = Path.Combine(stateDirectory, FingerprintFile);
+        return File.Exists(Path.Combine(stateDirectory, StateFile)) && File.Exists(fingerprint) && File.ReadAllText(fingerprint) == Fingerprint;
+    }
 
     /// <summary>Writes the state and, only when it differs, the fingerprint file. Returns whether the fingerprint changed.</summary>
     public bool Save(string stateDirectory)

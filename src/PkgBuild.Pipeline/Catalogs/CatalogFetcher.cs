@@ -29,7 +29,9 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
         bool refresh = false, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(stateDirectory);
-        var previous = refresh ? null : CatalogFetchState.TryLoad(stateDirectory);
+        // Only an HTTP source uses what the previous fetch left (its validators); directories are hashed in place.
+        var anyHttp = sources.Any(IsHttp);
+        var previous = refresh || !anyHttp ? null : CatalogFetchState.TryLoad(stateDirectory);
         if (previous != null && previous.RacketVersion != racketVersion)
         {
             previous = null; // ?version= changes what a catalog answers
@@ -41,7 +43,11 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
             snapshots.Add(await FetchOneAsync(source, racketVersion, stateDirectory, earlier, cancellationToken).ConfigureAwait(false));
         }
         var state = new CatalogFetchState { RacketVersion = racketVersion, Sources = snapshots };
-        state.Save(stateDirectory);
+        // Directory sources are all in the fingerprint: when it is unchanged, so is the saved state.
+        if (anyHttp || !state.IsSaved(stateDirectory))
+        {
+            state.Save(stateDirectory);
+        }
         DeleteUnusedSnapshots(stateDirectory, snapshots);
         return state;
     }
@@ -49,7 +55,8 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
     private async Task<CatalogSourceSnapshot> FetchOneAsync(string source, string? racketVersion, string stateDirectory,
         CatalogSourceSnapshot? earlier, CancellationToken cancellationToken)
     {
-        if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        Uri.TryCreate(source, UriKind.Absolute, out var uri);
+        if (IsHttp(source))
         {
             var catalogBase = CatalogUrl.ParseBase(source, out var slashAdded);
             if (slashAdded)
@@ -209,6 +216,9 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
             Fingerprint = Sha256.Hex(hash.GetHashAndReset()),
         };
     }
+
+    private static bool IsHttp(string source) =>
+        Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void DeleteUnusedSnapshots(string stateDirectory, IReadOnlyList<CatalogSourceSnapshot> inUse)
     {

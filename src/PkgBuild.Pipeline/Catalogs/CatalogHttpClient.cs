@@ -12,7 +12,8 @@ namespace PkgBuild.Pipeline.Catalogs;
 /// </summary>
 public sealed class CatalogHttpClient : IDisposable
 {
-    private readonly HttpClient _http;
+    // Made on first use: a build whose catalogs are all directories never loads the HTTP stack.
+    private readonly Lazy<HttpClient> _http;
     private readonly HttpRetryPolicy _policy;
     private readonly Action<string>? _log;
 
@@ -20,11 +21,15 @@ public sealed class CatalogHttpClient : IDisposable
     {
         _policy = policy ?? new HttpRetryPolicy();
         _log = log;
-        _http = handler == null
-            ? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-            : new HttpClient(handler, disposeHandler: false);
-        _http.Timeout = Timeout.InfiniteTimeSpan; // each attempt has its own limit
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PkgBuild.Sdk", "0.1"));
+        _http = new Lazy<HttpClient>(() =>
+        {
+            var http = handler == null
+                ? new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.All, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                : new HttpClient(handler, disposeHandler: false);
+            http.Timeout = Timeout.InfiniteTimeSpan; // each attempt has its own limit
+            http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("PkgBuild.Sdk", "0.1"));
+            return http;
+        });
     }
 
     /// <summary>
@@ -51,7 +56,7 @@ public sealed class CatalogHttpClient : IDisposable
                 {
                     request.Headers.IfModifiedSince = lastModified;
                 }
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
+                using var response = await _http.Value.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token).ConfigureAwait(false);
                 var status = response.StatusCode;
                 if (status == HttpStatusCode.OK || status == HttpStatusCode.NotModified || status is HttpStatusCode.NotFound or HttpStatusCode.Gone)
                 {
@@ -93,7 +98,13 @@ public sealed class CatalogHttpClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_http.IsValueCreated)
+        {
+            _http.Value.Dispose();
+        }
+    }
 
     private static async Task<byte[]> ReadBodyAsync(HttpContent content, Action<int>? bytesRead, CancellationToken cancellationToken)
     {

@@ -11,12 +11,12 @@ namespace PkgBuild.Pipeline.Catalogs;
 /// </summary>
 public sealed record OverridesFile(string RacketVersion, IReadOnlyList<OverrideSpec> Overrides)
 {
-    private static readonly JsonSerializerOptions Json = new()
+    private static readonly JsonSerializerOptions Json = IO.PipelineJson.Options(new()
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
+    });
 
     /// <summary>Returns whether the file changed.</summary>
     public bool Write(string path) => AtomicFile.WriteAllTextIfChanged(path, JsonSerializer.Serialize(this, Json));

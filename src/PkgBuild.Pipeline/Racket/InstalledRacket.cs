@@ -22,6 +22,45 @@ public static partial class InstalledRacket
         }
     }
 
+    /// <summary>
+    /// The same answer, kept in <paramref name="cacheFile"/> with the path, size and time of the racket
+    /// PATH finds, and reused while those stay the same: starting Racket costs more than a whole no-op build.
+    /// </summary>
+    public static async Task<string?> TryGetVersionAsync(string cacheFile, CancellationToken cancellationToken = default)
+    {
+        var program = OnPath("racket");
+        if (program == null)
+        {
+            return null;
+        }
+        var fingerprint = $"{program.FullName} {program.Length} {program.LastWriteTimeUtc.Ticks}";
+        if (File.Exists(cacheFile) && File.ReadAllText(cacheFile).Split('\n') is [var known, var cached, ..] && known == fingerprint && cached.Length > 0)
+        {
+            return cached;
+        }
+        var version = await TryGetVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (version != null)
+        {
+            IO.AtomicFile.WriteAllText(cacheFile, fingerprint + "\n" + version + "\n");
+        }
+        return version;
+    }
+
+    /// <summary>The file PATH resolves <paramref name="program"/> to, links followed; null when it is not there.</summary>
+    public static FileInfo? OnPath(string program, string? path = null)
+    {
+        path ??= Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = new FileInfo(Path.Combine(directory, program));
+            if (candidate.Exists)
+            {
+                return candidate.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? candidate;
+            }
+        }
+        return null;
+    }
+
     [GeneratedRegex(@"Racket v(\d+(?:\.\d+){1,3})")]
     private static partial Regex VersionPattern();
 }

@@ -14,11 +14,11 @@ public static class ResultJson
 
     public static JsonSerializerOptions Line { get; } = Make(indented: false);
 
-    private static JsonSerializerOptions Make(bool indented) => new()
+    private static JsonSerializerOptions Make(bool indented) => IO.PipelineJson.Options(new()
     {
         WriteIndented = indented,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    });
 }

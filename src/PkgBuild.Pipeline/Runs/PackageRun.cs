@@ -114,6 +114,11 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
             : null;
     }
 
+    /// <summary>The files a run writes in the results directory (besides the logs), with or without a baseline.</summary>
+    public static IReadOnlyList<string> ResultFiles(bool withBaseline) => withBaseline
+        ? ["summary.rktd", "summary.json", "report.html", "report.md", "results.json"]
+        : ["summary.rktd", "summary.json", "report.html"];
+
     /// <summary><c>[k/N] name: result (time), about T left</c>.</summary>
     public static string ProgressLine(int done, int total, PackageResult result, TimeSpan elapsed)
     {

@@ -47,12 +47,9 @@ public static class RacketProbe
         var path = guest.Machine.Spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
         var directories = path.Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Where(d => !local.Isolated || !LocalIsolation.HiddenDirectories.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal)));
-        FileInfo? Find(string program)
-        {
-            var candidates = program.Contains('/') ? [program] : directories.Select(d => Path.Combine(d, program));
-            var found = candidates.Select(c => new FileInfo(c)).FirstOrDefault(f => f.Exists);
-            return found?.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? found;
-        }
+        FileInfo? Find(string program) => program.Contains('/')
+            ? new FileInfo(program) is { Exists: true } file ? file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file : null
+            : Racket.InstalledRacket.OnPath(program, string.Join(Path.PathSeparator, directories));
         var raco = Find(guest.Raco);
         var racket = Find(guest.Raco == "raco" ? "racket" : guest.Raco[..^"raco".Length] + "racket");
         return raco == null || racket == null ? null : [racket, raco];

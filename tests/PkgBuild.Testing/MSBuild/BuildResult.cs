@@ -44,6 +44,10 @@ public sealed class BuildResult
     public IReadOnlyList<string> TargetsRun =>
         Events.OfType<TargetStartedEventArgs>().Select(e => e.TargetName).ToList();
 
+    /// <summary>Targets that ran, in the order they finished (a target built from inside another's task finishes first).</summary>
+    public IReadOnlyList<string> TargetsFinished =>
+        Events.OfType<TargetFinishedEventArgs>().Select(e => e.TargetName).ToList();
+
     /// <summary>Targets MSBuild did not execute, with the reason (up to date, condition false, already built).</summary>
     public IReadOnlyList<(string Target, TargetSkipReason Reason)> TargetsSkipped =>
         Events.OfType<TargetSkippedEventArgs>().Select(e => (e.TargetName, e.SkipReason)).ToList();

@@ -42,6 +42,44 @@ public sealed class SdkWorkspace : IDisposable
 
     public string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
+    /// <summary>
+    /// Makes <paramref name="directory"/> (holding <c>Sdk/Sdk.props</c> and <c>Sdk/Sdk.targets</c>) an MSBuild
+    /// SDK package named <paramref name="id"/>, version 1.0.0, in a folder feed of this workspace, resolved as
+    /// PkgBuild.Sdk is: through global.json's msbuild-sdks and NuGet.config.
+    /// </summary>
+    public void AddSdkPackage(string id, string directory)
+    {
+        var feed = PathOf("sdk-feed");
+        Directory.CreateDirectory(feed);
+        using (var zip = System.IO.Compression.ZipFile.Open(Path.Combine(feed, $"{id}.1.0.0.nupkg"), System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using (var writer = new StreamWriter(zip.CreateEntry($"{id}.nuspec").Open()))
+            {
+                writer.Write($"""
+                    <?xml version="1.0" encoding="utf-8"?>
+                    <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+                      <metadata>
+                        <id>{id}</id>
+                        <version>1.0.0</version>
+                        <authors>PkgBuild.Sdk tests</authors>
+                        <description>An MSBuild SDK written by a test.</description>
+                        <packageTypes><packageType name="MSBuildSdk" /></packageTypes>
+                      </metadata>
+                    </package>
+                    """);
+            }
+            foreach (var file in new[] { "Sdk.props", "Sdk.targets" })
+            {
+                System.IO.Compression.ZipFileExtensions.CreateEntryFromFile(zip, Path.Combine(directory, "Sdk", file), $"Sdk/{file}");
+            }
+        }
+        var global = JsonNode.Parse(File.ReadAllText(PathOf("global.json")))!.AsObject();
+        global["msbuild-sdks"]![id] = "1.0.0";
+        File.WriteAllText(PathOf("global.json"), global.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var config = File.ReadAllText(PathOf("NuGet.config"));
+        File.WriteAllText(PathOf("NuGet.config"), config.Replace("<clear />", $"<clear />\n    <add key=\"workspace-sdks\" value=\"{feed}\" />"));
+    }
+
     /// <summary>Runs <c>dotnet build -bl</c> on <paramref name="project"/> and opens the binlog.</summary>
     public BuildResult Build(string project = "pkgbuild.proj", params string[] extraArguments)
     {

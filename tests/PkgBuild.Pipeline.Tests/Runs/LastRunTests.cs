@@ -1,0 +1,162 @@
+using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Verdicts;
+using PkgBuild.Testing;
+
+namespace PkgBuild.Pipeline.Tests.Runs;
+
+/// <summary>The last complete run: given again only with the same stamp and every file it named still there.</summary>
+public sealed class LastRunTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string State => _dir.Combine("state");
+
+    private string Results => _dir.Combine("results");
+
+    private static PackageResult Result(string package, PackageOutcome outcome) => new()
+    {
+        Package = package,
+        Outcome = outcome,
+        Step = outcome == PackageOutcome.Success ? null : RunSteps.Test,
+        TestLog = $"logs/{package}/test.txt",
+        Message = "tab\there, a new\nline and a back\\slash",
+        Elapsed = TimeSpan.FromSeconds(3),
+        Finished = new DateTimeOffset(2026, 11, 25, 7, 8, 9, TimeSpan.Zero),
+    };
+
+    private static RunSummary Summary() =>
+        new([Result("qs-a", PackageOutcome.Success), Result("qs-b", PackageOutcome.TestFailure)], 2, 0, TimeSpan.FromSeconds(9));
+
+    private static RunReportOptions Options(string results, bool failOnPackageFailure = false) =>
+        new(results, null, failOnPackageFailure, FailOnRegression: true);
+
+    private void WriteResultFiles(RunSummary summary)
+    {
+        foreach (var file in PackageRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary)))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Results, file))!);
+            File.WriteAllText(Path.Combine(Results, file), "x");
+        }
+    }
+
+    private void Save(RunSummary summary, RunReport report, string stamp = "stamp-1")
+    {
+        Directory.CreateDirectory(State);
+        WriteResultFiles(summary);
+        LastRun.Write(State, stamp, report, PackageRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary)));
+    }
+
+    [Fact]
+    public void The_report_is_given_again_line_for_line_and_item_for_item()
+    {
+        var summary = Summary();
+        var report = RunReport.Of(summary, Options(Results, failOnPackageFailure: true));
+        Save(summary, report);
+
+        var again = LastRun.TryRead(State, Results, "stamp-1");
+
+        Assert.NotNull(again);
+        Assert.Equal(report.Lines, again.Lines);
+        Assert.Equal(report.Items.Select(i => (i.Output, i.Name, string.Join("|", i.Metadata))), again.Items.Select(i => (i.Output, i.Name, string.Join("|", i.Metadata))));
+        var error = Assert.Single(again.Lines, l => l.Kind == ReportLineKind.Error);
+        Assert.Equal("PKB0702", error.Code);
+    }
+
+    [Fact]
+    public void Text_with_tabs_newlines_and_backslashes_survives()
+    {
+        var report = new RunReport(
+            [ReportLine.Message("a\tb\nc\\d\\t\r"), ReportLine.Warning("PKB0803", "\\\\n")],
+            [new ReportItem("Results", "qs-a", [new("Message", "x\ty\\n\n"), new("Empty", "")])]);
+        Directory.CreateDirectory(State);
+        LastRun.Write(State, "s", report, []);
+
+        var again = LastRun.TryRead(State, Results, "s");
+
+        Assert.NotNull(again);
+        Assert.Equal(report.Lines, again.Lines);
+        Assert.Equal(report.Items[0].Metadata, again.Items[0].Metadata);
+    }
+
+    [Fact]
+    public void Another_stamp_is_not_given_the_report()
+    {
+        var summary = Summary();
+        Save(summary, RunReport.Of(summary, Options(Results)));
+
+        Assert.Null(LastRun.TryRead(State, Results, "stamp-2"));
+    }
+
+    [Fact]
+    public void A_missing_log_or_result_file_means_run_again()
+    {
+        var summary = Summary();
+        Save(summary, RunReport.Of(summary, Options(Results)));
+        Assert.NotNull(LastRun.TryRead(State, Results, "stamp-1"));
+
+        File.Delete(Path.Combine(Results, "logs", "qs-b", "test.txt"));
+        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+
+        WriteResultFiles(summary);
+        File.Delete(Path.Combine(Results, "report.html"));
+        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+    }
+
+    [Fact]
+    public void A_torn_damaged_or_forgotten_file_means_run_again()
+    {
+        var summary = Summary();
+        Save(summary, RunReport.Of(summary, Options(Results)));
+        var path = Path.Combine(State, LastRun.FileName);
+        var text = File.ReadAllText(path);
+
+        File.WriteAllText(path, text[..(text.Length / 2)]); // killed mid-write (AtomicFile prevents it; a copy may not)
+        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+
+        File.WriteAllText(path, text.Replace("\nline\t", "\nbogus\t"));
+        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+
+        File.WriteAllText(path, text);
+        Assert.NotNull(LastRun.TryRead(State, Results, "stamp-1"));
+        LastRun.Forget(State);
+        Assert.False(File.Exists(path));
+        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+        LastRun.Forget(_dir.Combine("never-made")); // nothing to forget: no error
+    }
+
+    [Fact]
+    public void A_stamp_follows_every_part_and_each_file_size_and_time()
+    {
+        var file = _dir.Combine("pkgs-all");
+        File.WriteAllText(file, "#hash()");
+        var stamp = LastRun.Stamp(["settings a"], [file]);
+
+        Assert.Equal(stamp, LastRun.Stamp(["settings a"], [file]));
+        Assert.NotEqual(stamp, LastRun.Stamp(["settings b"], [file]));
+        File.SetLastWriteTimeUtc(file, File.GetLastWriteTimeUtc(file).AddSeconds(1));
+        Assert.NotEqual(stamp, LastRun.Stamp(["settings a"], [file]));
+        var touched = LastRun.Stamp(["settings a"], [file]);
+        File.Delete(file);
+        Assert.NotEqual(touched, LastRun.Stamp(["settings a"], [file]));
+    }
+
+    [Fact]
+    public void Verdicts_give_their_lines_items_and_the_logs_of_both_sides()
+    {
+        var modified = Result("qs-b", PackageOutcome.TestFailure);
+        var baseline = Result("qs-b", PackageOutcome.Success) with { TestLog = "baseline/logs/qs-b/test.txt" };
+        var summary = new RunSummary([modified], 1, 0, TimeSpan.Zero)
+        {
+            Verdicts = [new PackageVerdict { Package = "qs-b", Verdict = Verdict.Regressed, Modified = modified, Baseline = baseline, Impact = 3 }],
+        };
+
+        var report = RunReport.Of(summary, new RunReportOptions(Results, "Run", FailOnPackageFailure: false, FailOnRegression: true));
+
+        Assert.Contains(report.Lines, l => l.Kind == ReportLineKind.Error && l.Code == "PKB0802" && l.Text.StartsWith("1 package(s) regressed: qs-b (test failure, 3 depend on it)", StringComparison.Ordinal));
+        Assert.Contains(report.Items, i => i.Output == RunReport.VerdictsOutput && i.Name == "qs-b" && i.Metadata.Contains(new("Verdict", "regressed")));
+        Assert.Equal(["logs/qs-b/test.txt", "logs/qs-b/test.txt", "baseline/logs/qs-b/test.txt"], LastRun.Logs(summary));
+    }
+}
