@@ -16,14 +16,15 @@ public static class DirectoryZip
     private static readonly DateTimeOffset Stamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
-    /// The files that go in the zip, relative with '/' separators; throws for a link or a special file
-    /// (unless <paramref name="specialFilesChecked"/>: <see cref="CheckNoSpecialFiles"/> already looked).
+    /// The files that go in the zip, relative with '/' separators; throws for a link, or for anything that is
+    /// neither a plain file nor a directory (a FIFO, whose reading would wait forever, a socket, a device).
     /// </summary>
-    public static IReadOnlyList<string> Files(string directory, bool specialFilesChecked = false)
+    public static IReadOnlyList<string> Files(string directory)
     {
-        if (!specialFilesChecked)
+        var askFind = OperatingSystem.IsLinux() && !IO.FileType.Available;
+        if (askFind && SpecialFile(directory) is { } special)
         {
-            CheckNoSpecialFiles([directory]);
+            throw NotPlain(special);
         }
         var files = new List<string>();
         var pending = new Stack<string>([directory]);
@@ -45,6 +46,10 @@ public static class DirectoryZip
                 }
                 else
                 {
+                    if (IO.FileType.IsRegularFile(entry.FullName) == false)
+                    {
+                        throw NotPlain(entry.FullName);
+                    }
                     files.Add(Path.GetRelativePath(directory, entry.FullName).Replace(Path.DirectorySeparatorChar, '/'));
                 }
             }
@@ -53,11 +58,14 @@ public static class DirectoryZip
         return files;
     }
 
+    private static IOException NotPlain(string path) =>
+        new($"{path} is not a regular file (a FIFO, socket or device); a package directory is archived only with plain files and directories");
+
     /// <summary>What the zip would hold, as a SHA-256: names and contents.</summary>
-    public static string Fingerprint(string directory, bool specialFilesChecked = false)
+    public static string Fingerprint(string directory)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in Files(directory, specialFilesChecked))
+        foreach (var file in Files(directory))
         {
             hash.AppendData(Encoding.UTF8.GetBytes(file + "\0"));
             using var stream = File.OpenRead(Path.Combine(directory, file));
@@ -67,23 +75,13 @@ public static class DirectoryZip
     }
 
     /// <summary>
-    /// Throws for the first entry of <paramref name="directories"/> that is neither a regular file nor a
-    /// directory (a FIFO, whose reading would wait forever, a socket, a device). .NET does not tell these
-    /// from files, so find(1) is asked, once for all the directories (a process costs more than the walk).
+    /// Where statx cannot be asked: the first entry that is neither a regular file nor a directory, or null,
+    /// as find(1) sees it.
     /// </summary>
-    public static void CheckNoSpecialFiles(IReadOnlyCollection<string> directories)
-    {
-        if (OperatingSystem.IsLinux() && directories.Count > 0 && SpecialFile(directories) is { } special)
-        {
-            throw new IOException($"{special} is not a regular file (a FIFO, socket or device); a package directory is archived only with plain files and directories");
-        }
-    }
-
-    private static string? SpecialFile(IEnumerable<string> directories)
+    private static string? SpecialFile(string directory)
     {
         var info = new System.Diagnostics.ProcessStartInfo("find") { RedirectStandardOutput = true, UseShellExecute = false };
-        // "--" is not find's: a start point beginning with '-' would be taken for an option, so every one is absolute.
-        foreach (var argument in directories.Select(Path.GetFullPath).Concat(["(", "-name", "compiled", "-o", "-name", ".git", ")", "-prune", "-o", "!", "-type", "f", "!", "-type", "d", "!", "-type", "l", "-print", "-quit"]))
+        foreach (var argument in new[] { Path.GetFullPath(directory), "(", "-name", "compiled", "-o", "-name", ".git", ")", "-prune", "-o", "!", "-type", "f", "!", "-type", "d", "!", "-type", "l", "-print", "-quit" })
         {
             info.ArgumentList.Add(argument);
         }

@@ -180,38 +180,22 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
     /// </summary>
     public static string LocalSourcesFingerprint(PackageCatalog catalog)
     {
-        var local = new List<(string Name, string Directory)>();
+        var text = new System.Text.StringBuilder();
         foreach (var entry in catalog.Entries.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
-            if (entry.Source is { } source && PackageSource.Parse(source) is { Git: null } parsed && LocalDirectory(parsed.Text) is { } directory && Directory.Exists(directory))
+            if (entry.Source is { } source && PackageSource.Parse(source) is { Git: null } parsed && LocalDirectory(parsed.Text) is { } local && Directory.Exists(local))
             {
-                local.Add((entry.Name, directory));
+                string content;
+                try
+                {
+                    content = DirectoryZip.Fingerprint(local);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    content = "unreadable: " + e.Message;
+                }
+                text.Append(entry.Name).Append(' ').Append(content).Append('\n');
             }
-        }
-        // One look for special files across all of them; only when there is one is each asked on its own.
-        bool allPlain;
-        try
-        {
-            DirectoryZip.CheckNoSpecialFiles(local.Select(l => l.Directory).ToList());
-            allPlain = true;
-        }
-        catch (IOException)
-        {
-            allPlain = false;
-        }
-        var text = new System.Text.StringBuilder();
-        foreach (var (name, directory) in local)
-        {
-            string content;
-            try
-            {
-                content = DirectoryZip.Fingerprint(directory, specialFilesChecked: allPlain);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                content = "unreadable: " + e.Message;
-            }
-            text.Append(name).Append(' ').Append(content).Append('\n');
         }
         return IO.Sha256.Of(text.ToString());
     }
