@@ -68,7 +68,14 @@ static class RunBenchmark
         var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
 
         Console.WriteLine($"ideal: install {install:F1} s + test {test:F1} s = {install + test:F1} s over 2 workers = {ideal:F1} s (with the dependency check {check:F1} s: {idealWithCheck:F1} s)");
-        Console.WriteLine($"ours:  {ours:F1} s for {summary.Results.Count} packages on 2 slots ({(local.Isolated ? "isolated" : "NOT isolated")}), {failed.Count} not successful");
+        Console.WriteLine($"ours:  {ours:F1} s for {summary.Results.Count} packages on 2 slots ({(local.Isolated ? "isolated" : "NOT isolated")}), {failed.Count} not successful; "
+            + $"packages' own times add up to {summary.Results.Sum(r => r.Elapsed.TotalSeconds):F1} s ({summary.Results.Sum(r => r.Elapsed.TotalSeconds) / 2:F1} s over 2 slots)");
+        // Each step's log ends with how long it took: where the packages' time went, step by step.
+        var steps = Directory.EnumerateFiles(Path.Combine(settings.ResultsDirectory, "logs"), "*.txt", SearchOption.AllDirectories)
+            .Select(f => (Step: Path.GetFileNameWithoutExtension(f), Match: System.Text.RegularExpressions.Regex.Match(File.ReadLines(f).LastOrDefault() ?? "", @"after ([0-9.]+) s\]$")))
+            .Where(x => x.Match.Success)
+            .GroupBy(x => x.Step, x => double.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture));
+        Console.WriteLine("ours, by step (summed over packages): " + string.Join(", ", steps.Select(g => $"{g.Key} {g.Sum():F1} s ({g.Count()})")));
         Console.WriteLine($"ratio  {ours / ideal:F2} to the ideal (goal <= {Goal}); {ours / idealWithCheck:F2} to the ideal with the dependency check");
         BenchTable.Add($"RunPkgBuild vs the ideal, {count} packages on 2 slots", $"{ours / ideal:F2}x", $"<= {Goal}x", ours / ideal <= Goal,
             $"{ours:F0} s vs (install + test) / 2 = {ideal:F0} s; {ours / idealWithCheck:F2}x counting the dependency check");

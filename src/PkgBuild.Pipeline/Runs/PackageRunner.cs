@@ -30,7 +30,14 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
         ["PKGBUILD_RUN"] = side.RunLabel,
     };
 
-    public async Task<PackageResult> RunAsync(string package, RunGuest guest, CancellationToken cancellationToken)
+    public Task<PackageResult> RunAsync(string package, RunGuest guest, CancellationToken cancellationToken) =>
+        RunAsync(package, guest, () => { }, cancellationToken);
+
+    /// <summary>
+    /// Builds and tests <paramref name="package"/>; calls <paramref name="installed"/> as soon as it is
+    /// installed and packed, so that its dependents can start while its own checks and tests run.
+    /// </summary>
+    public async Task<PackageResult> RunAsync(string package, RunGuest guest, Action installed, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var logs = Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package);
@@ -75,6 +82,7 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
             {
                 await PublishBuiltAsync(session, guest, package, cancellationToken).ConfigureAwait(false);
             }
+            installed();
 
             var check = await StepAsync(session, guest, package, RunSteps.CheckDeps, settings.InstallTimeout,
                 Raco(guest, "setup", "-nxiID", "--jobs", Jobs, "--check-pkg-deps", "--pkgs", package), cancellationToken).ConfigureAwait(false);

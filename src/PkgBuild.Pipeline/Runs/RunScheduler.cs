@@ -5,7 +5,8 @@ namespace PkgBuild.Pipeline.Runs;
 /// <summary>
 /// Runs packages dependencies first on a set of worker slots (each guest's <c>Parallelism</c>), every slot
 /// taking the next ready package as soon as it is free. A package is ready once each of its dependencies
-/// in the run has a result; when one of them did not get installed, the package is blocked (naming the
+/// in the run has a result, or was released early (installed and packed for its dependents, while its own
+/// checks and tests go on); when one of them did not get installed, the package is blocked (naming the
 /// failure at the root) without taking a slot. Infrastructure failures are retried, up to
 /// <see cref="InfrastructureRetries"/> times, possibly on another guest. Among ready packages those with
 /// the longest chain of dependents waiting go first, so the run does not end on one long tail.
@@ -20,6 +21,7 @@ public sealed class RunScheduler
     private readonly Dictionary<string, int> _component;
     private readonly Dictionary<string, PackageResult> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, (int, string)> _ready = new(Comparer<(int, string)>.Create((a, b) =>
         a.Item1 != b.Item1 ? b.Item1.CompareTo(a.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
     private readonly object _gate = new();
@@ -44,8 +46,16 @@ public sealed class RunScheduler
     /// <paramref name="finished"/> (serialised) with each final result, blocked ones included, and
     /// returns them all. Cancellation stops handing out packages and cancels the running ones.
     /// </summary>
+    public Task<IReadOnlyList<PackageResult>> RunAsync<TSlot>(IReadOnlyList<TSlot> slots,
+        Func<string, TSlot, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished, CancellationToken cancellationToken) =>
+        RunAsync<TSlot>(slots, (package, slot, _, token) => build(package, slot, token), finished, cancellationToken);
+
+    /// <summary>
+    /// As above, with a <paramref name="build"/> that may call the action it is given once the package is
+    /// installed and its dependents can install it: they are started then, not after its tests.
+    /// </summary>
     public async Task<IReadOnlyList<PackageResult>> RunAsync<TSlot>(IReadOnlyList<TSlot> slots,
-        Func<string, TSlot, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished, CancellationToken cancellationToken)
+        Func<string, TSlot, Action, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished, CancellationToken cancellationToken)
     {
         if (slots.Count == 0)
         {
@@ -80,7 +90,7 @@ public sealed class RunScheduler
         }
     }
 
-    private async Task WorkAsync<TSlot>(TSlot slot, int slots, Func<string, TSlot, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished,
+    private async Task WorkAsync<TSlot>(TSlot slot, int slots, Func<string, TSlot, Action, CancellationToken, Task<PackageResult>> build, Action<PackageResult> finished,
         CancellationToken cancellationToken)
     {
         while (_fault == null)
@@ -106,7 +116,7 @@ public sealed class RunScheduler
             PackageResult result;
             try
             {
-                result = await build(package, slot, cancellationToken).ConfigureAwait(false);
+                result = await build(package, slot, () => Release(package, slots, finished), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -163,6 +173,10 @@ public sealed class RunScheduler
             _results[result.Package] = result;
             done.Add(result);
             _unfinished--;
+            if (_released.Contains(result.Package))
+            {
+                continue; // its dependents stopped waiting on it when it was released
+            }
             foreach (var dependent in _graph.DirectDependentsOf(result.Package))
             {
                 if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(result.Package, dependent) && --_waitingOn[dependent] == 0
@@ -175,6 +189,40 @@ public sealed class RunScheduler
         if (_unfinished == 0)
         {
             _signal.Release(); // every worker wakes in turn and sees the end
+        }
+    }
+
+    /// <summary>
+    /// The package is installed and packed for its dependents: those waiting only on it start now (or are
+    /// blocked, when another of their dependencies did not install). A retry after an infrastructure failure
+    /// does not release them twice.
+    /// </summary>
+    private void Release(string package, int slots, Action<PackageResult> finished)
+    {
+        var done = new List<PackageResult>();
+        lock (_gate)
+        {
+            if (_results.ContainsKey(package) || !_released.Add(package))
+            {
+                return;
+            }
+            foreach (var dependent in _graph.DirectDependentsOf(package))
+            {
+                if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(package, dependent) && --_waitingOn[dependent] == 0
+                    && Ready(dependent) is { } blocked)
+                {
+                    Complete(blocked, done);
+                }
+            }
+        }
+        try
+        {
+            Report(done, finished);
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _fault, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null);
+            _signal.Release(slots);
         }
     }
 

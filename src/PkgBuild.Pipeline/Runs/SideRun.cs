@@ -31,8 +31,12 @@ internal sealed class SideRun(RunSettings settings, RunSide side, PackageGraph g
             : null;
         var forced = selection.Force.ToHashSet(StringComparer.Ordinal);
         var toBuild = selected.Where(p => !known.ContainsKey(p)).ToHashSet(StringComparer.Ordinal);
-        // Inputs changed (or no result): this package and everything depending on it, as pkg-build does.
-        var changed = graph.DependentsOf(toBuild.Where(p => Earlier(p) is not { } r || r.Outcome == PackageOutcome.InfrastructureFailure || !LogsPresent(r)));
+        // No result for these inputs (changed, new, or a run killed or failed before it, or its logs gone): built
+        // again. Changed inputs reach every dependent through its key (which holds its dependency closure's
+        // sources and checksums); past that, a dependent is built again only when its result came from this
+        // one's failure (blocked): one built with it installed still holds, even when it finished first.
+        var missing = toBuild.Where(p => Earlier(p) is not { } r || r.Outcome == PackageOutcome.InfrastructureFailure || !LogsPresent(r)).ToHashSet(StringComparer.Ordinal);
+        var changed = graph.DependentsOf(missing).Where(p => missing.Contains(p) || Earlier(p) is { Outcome: PackageOutcome.BlockedByDependency });
         // Asked again with the same inputs: only the package itself (its dependents' inputs are unchanged).
         var again = toBuild.Where(p => forced.Contains(p) || selection.RetryFailed && Earlier(p) is { Outcome: not PackageOutcome.Success });
         var redo = changed.Concat(again).Where(toBuild.Contains).ToHashSet(StringComparer.Ordinal);
@@ -66,7 +70,7 @@ internal sealed class SideRun(RunSettings settings, RunSide side, PackageGraph g
             var slots = RunGuest.Slots(guests);
             var done = 0;
             var clock = Stopwatch.StartNew();
-            await scheduler.RunAsync(slots, runner.RunAsync, result =>
+            await scheduler.RunAsync<RunGuest>(slots, (package, guest, installed, token) => runner.RunAsync(package, guest, installed, token), result =>
             {
                 // A blocked package never reached a guest: its author comes from the catalog.
                 result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Author };

@@ -463,4 +463,51 @@ public sealed class RunSchedulerTests
 
         Assert.True(ended, "RunAsync still runs 5 s after a build threw");
     }
+
+    [Fact]
+    public async Task A_released_package_lets_its_dependents_start_before_its_own_tests_end()
+    {
+        var graph = Graphs.Of(("lib", []), ("app", ["lib"]), ("tool", ["lib", "broken"]), ("broken", []));
+        var libTestsMayEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var events = new List<string>();
+        var finished = new Finished();
+        var scheduler = Scheduler(graph);
+
+        var run = scheduler.RunAsync<int>([0, 1, 2], async (package, _, installed, _) =>
+        {
+            lock (events)
+            {
+                events.Add("start " + package);
+            }
+            if (package == "broken")
+            {
+                return Result(package, PackageOutcome.InstallFailure);
+            }
+            installed();
+            installed(); // a second call changes nothing
+            if (package == "lib")
+            {
+                await libTestsMayEnd.Task; // lib's tests go on until app is done
+            }
+            lock (events)
+            {
+                events.Add("end " + package);
+            }
+            if (package == "app")
+            {
+                libTestsMayEnd.SetResult();
+            }
+            return Result(package, package == "lib" ? PackageOutcome.TestFailure : PackageOutcome.Success, RunSteps.Test);
+        }, finished.Add, CancellationToken.None);
+        var results = await run.WaitAsync(Hang);
+
+        Assert.True(events.IndexOf("end app") < events.IndexOf("end lib"), string.Join(", ", events));
+        Assert.Equal(PackageOutcome.TestFailure, finished["lib"].Outcome); // installed: its dependents were not blocked
+        Assert.Equal(PackageOutcome.Success, finished["app"].Outcome);
+        Assert.Equal(PackageOutcome.BlockedByDependency, finished["tool"].Outcome); // released by lib, blocked by broken
+        Assert.Equal("broken", finished["tool"].BlockedBy);
+        Assert.DoesNotContain("start tool", events);
+        Assert.Equal(4, results.Count);
+        Assert.Equal(4, finished.Results.Count);
+    }
 }
