@@ -23,7 +23,7 @@ return command switch
     "guests" => await GuestBenchmark.RunAsync(Option(args, "--rounds") ?? 20),
     "scheduler" => await SchedulerBenchmark.RunAsync(size > 0 ? size : 3000),
     "run" => await RunBenchmark.RunAsync(size > 0 ? size : 40),
-    "noop" => NoopBuildBenchmark.Run(Option(args, "--rounds") ?? 5),
+    "noop" => NoopBuildBenchmark.Run(Option(args, "--rounds") ?? 11),
     "all" => await AllAsync(),
     _ => Usage(),
 };
@@ -31,7 +31,7 @@ return command switch
 static async Task<int> AllAsync()
 {
     var started = DateTime.UtcNow;
-    NoopBuildBenchmark.Run(5);
+    NoopBuildBenchmark.Run(11);
     await GuestBenchmark.RunAsync(20);
     await SchedulerBenchmark.RunAsync(3000);
     await RunBenchmark.RunAsync(40);
