@@ -80,6 +80,15 @@ public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelable
     /// <summary>How often a long step logs its progress.</summary>
     protected static TimeSpan ProgressInterval { get; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>The project file, for errors about a property or item the user wrote there.</summary>
-    protected string ProjectFile => BuildEngine?.ProjectFileOfTaskNode ?? "";
+    /// <summary>
+    /// <c>$(MSBuildProjectFullPath)</c>: the project being built. MSBuild tells a task only the file its
+    /// element is in, which for every PkgBuild task is Sdk.targets, the same for every project.
+    /// </summary>
+    public string Project { get; set; } = "";
+
+    /// <summary>
+    /// The project file, for errors about a property or item the user wrote there, and to key what a task
+    /// leaves for later ones (the site server, the guests): two projects in one build must not share them.
+    /// </summary>
+    protected string ProjectFile => !string.IsNullOrEmpty(Project) ? Project : BuildEngine?.ProjectFileOfTaskNode ?? "";
 }

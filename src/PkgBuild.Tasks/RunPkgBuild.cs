@@ -151,9 +151,10 @@ public sealed class RunPkgBuild : PkgBuildTask
         var summary = WaitWithProgress(RunAsync(pool, siteUrl, settings, installer, preinstalled, selection));
         var report = RunReport.Of(summary, new RunReportOptions(ResultsDirectory, settings.Baseline, FailOnPackageFailure, FailOnRegression));
         Emit(report);
-        if (stamp != null && summary.Results.All(r => r.Outcome != PackageOutcome.InfrastructureFailure))
+        if (stamp != null && LastRun.Decided(summary))
         {
-            LastRun.Write(settings.StateDirectory, stamp, report, PackageRun.ResultFiles(settings.Baseline != null).Concat(LastRun.Logs(summary)));
+            LastRun.Write(settings.StateDirectory, stamp, report,
+                PackageRun.ResultFiles(settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: settings.Baseline is { } b && string.Equals(b, "Run", StringComparison.OrdinalIgnoreCase))));
         }
     }
 
@@ -226,7 +227,8 @@ public sealed class RunPkgBuild : PkgBuildTask
         }
         var parts = new List<string>
         {
-            typeof(RunPkgBuild).Assembly.ManifestModule.ModuleVersionId.ToString(),
+            // Our code: builds are deterministic, so each assembly's own id changes only with its code.
+            string.Join(" ", new[] { typeof(RunPkgBuild), typeof(PackageRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
             settings.ToString(),
             $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
             $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer}",
@@ -253,10 +255,16 @@ public sealed class RunPkgBuild : PkgBuildTask
                 {
                     return null;
                 }
-                var path = spec.Env.TryGetValue("PATH", out var own) ? own : null;
-                var racket = Pipeline.Racket.InstalledRacket.OnPath("racket", path);
-                var raco = Pipeline.Racket.InstalledRacket.OnPath("raco", path);
-                parts.Add($"racket {racket?.FullName} {racket?.Length} {racket?.LastWriteTimeUtc.Ticks} raco {raco?.FullName} {raco?.Length} {raco?.LastWriteTimeUtc.Ticks}");
+                // As the guest would find them, isolated (what the sandbox hides is not there) or not: which one it
+                // is is known only once it starts.
+                var path = spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+                var isolated = string.Join(Path.PathSeparator, path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                    .Where(d => !LocalIsolation.HiddenDirectories.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal))));
+                foreach (var (program, search) in new[] { ("racket", path), ("raco", path), ("racket", isolated), ("raco", isolated) })
+                {
+                    var file = Pipeline.Racket.InstalledRacket.OnPath(program, search);
+                    parts.Add($"{program} {file?.FullName} {file?.Length} {file?.LastWriteTimeUtc.Ticks}");
+                }
             }
         }
         var files = new List<string>

@@ -135,6 +135,7 @@ public sealed partial class RunPkgBuildTests
         Assert.False(strict.Succeeded);
         var failed = Assert.Single(strict.Errors);
         Assert.Equal("PKB0702", failed.Code);
+        Assert.Equal(workspace.PathOf("pkgbuild.proj"), failed.File); // the project, not Sdk.targets
         Assert.StartsWith("8 of 13 package(s) failed", failed.Message);
         Assert.Empty(ProgressLines(strict));
 

@@ -46,7 +46,7 @@ public static class FileType
     private static int? Query(string path)
     {
         var buffer = new byte[256];
-        return Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) == 0 ? BitConverter.ToUInt16(buffer, ModeOffset) : null;
+        return Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, buffer) == 0 ? System.Runtime.InteropServices.MemoryMarshal.Read<ushort>(buffer.AsSpan(ModeOffset)) : null;
     }
 
     [DllImport("libc.so.6", EntryPoint = "statx", SetLastError = true)]

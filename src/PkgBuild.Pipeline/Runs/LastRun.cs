@@ -17,7 +17,11 @@ public static class LastRun
 
     private const string Header = "pkgbuild-last-run 1";
 
-    /// <summary>The stamp of a run's inputs: <paramref name="parts"/> (settings, guests, Racket) and the size and time of each of <paramref name="files"/>.</summary>
+    /// <summary>
+    /// The stamp of a run's inputs: <paramref name="parts"/> (settings, guests, Racket) and the size and time
+    /// of each of <paramref name="files"/>, as MSBuild's own up-to-date checks trust time stamps (a file the
+    /// steps before rewrite only when its content changes).
+    /// </summary>
     public static string Stamp(IEnumerable<string> parts, IEnumerable<string> files)
     {
         var text = new StringBuilder();
@@ -114,9 +118,23 @@ public static class LastRun
         AtomicFile.WriteAllText(Path.Combine(stateDirectory, FileName), text.ToString());
     }
 
-    /// <summary>The logs a run's results name, relative to the results directory: they must still be there for its report to be given again.</summary>
-    public static IEnumerable<string> Logs(RunSummary summary) =>
-        summary.Results.Concat(summary.Verdicts.SelectMany(v => v.Baseline is { } b ? new[] { v.Modified, b } : [v.Modified]))
+    /// <summary>
+    /// Whether a run decided everything a next build would otherwise do again: no package on either side
+    /// ended in an infrastructure failure (never journaled, so built again) and no confirmation run was
+    /// spoiled by a timeout or the infrastructure (not kept, so confirmed again).
+    /// </summary>
+    public static bool Decided(RunSummary summary) =>
+        summary.Results.All(r => r.Outcome != Results.PackageOutcome.InfrastructureFailure)
+        && summary.Verdicts.All(v => v.Baseline?.Outcome != Results.PackageOutcome.InfrastructureFailure
+            && v.Confirmations.All(c => !Verdicts.VerdictRules.Spurious(c.Modified) && !Verdicts.VerdictRules.Spurious(c.Baseline)));
+
+    /// <summary>
+    /// The logs a run's results name, relative to the results directory: they must still be there for its
+    /// report to be given again. The baseline side's only when it was built in this run
+    /// (<paramref name="baselineRun"/>): a pkg-build summary's log paths are that server's.
+    /// </summary>
+    public static IEnumerable<string> Logs(RunSummary summary, bool baselineRun) =>
+        summary.Results.Concat(summary.Verdicts.SelectMany(v => baselineRun && v.Baseline is { } b ? new[] { v.Modified, b } : [v.Modified]))
             .SelectMany(r => new[] { r.InstallLog, r.DependencyLog, r.TestLog }).OfType<string>();
 
     /// <summary>Forgets the last run, before a run that may change the results starts.</summary>

@@ -226,6 +226,15 @@ public sealed class RunScheduler
         }
     }
 
+    /// <summary>Whether the package was installed and released to its dependents (in this run).</summary>
+    public bool IsReleased(string package)
+    {
+        lock (_gate)
+        {
+            return _released.Contains(package);
+        }
+    }
+
     private void MakeReady(string package, List<PackageResult> done)
     {
         if (Ready(package) is { } blocked)

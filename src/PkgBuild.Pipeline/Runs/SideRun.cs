@@ -59,14 +59,15 @@ internal sealed class SideRun(RunSettings settings, RunSide side, PackageGraph g
         var results = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
         if (redo.Count > 0)
         {
-            // Only a package something depends on is worth packing compiled for its dependents.
-            var runner = new PackageRunner(settings, side, built, package => graph.DirectDependentsOf(package).Count > 0);
             var context = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
             foreach (var (p, r) in known)
             {
                 context[p] = r;
             }
             var scheduler = new RunScheduler(graph, redo, context) { InfrastructureRetries = settings.InfrastructureRetries };
+            // Only a package something depends on is worth packing compiled for its dependents; one packed and
+            // released to them is not packed again on a retry (they may be installing that zip right now).
+            var runner = new PackageRunner(settings, side, built, package => graph.DirectDependentsOf(package).Count > 0 && !scheduler.IsReleased(package));
             var slots = RunGuest.Slots(guests);
             var done = 0;
             var clock = Stopwatch.StartNew();

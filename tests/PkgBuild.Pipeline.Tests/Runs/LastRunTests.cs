@@ -35,7 +35,7 @@ public sealed class LastRunTests : IDisposable
 
     private void WriteResultFiles(RunSummary summary)
     {
-        foreach (var file in PackageRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary)))
+        foreach (var file in PackageRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary, baselineRun: false)))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Results, file))!);
             File.WriteAllText(Path.Combine(Results, file), "x");
@@ -46,7 +46,7 @@ public sealed class LastRunTests : IDisposable
     {
         Directory.CreateDirectory(State);
         WriteResultFiles(summary);
-        LastRun.Write(State, stamp, report, PackageRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary)));
+        LastRun.Write(State, stamp, report, PackageRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary, baselineRun: false)));
     }
 
     [Fact]
@@ -157,6 +157,24 @@ public sealed class LastRunTests : IDisposable
 
         Assert.Contains(report.Lines, l => l.Kind == ReportLineKind.Error && l.Code == "PKB0802" && l.Text.StartsWith("1 package(s) regressed: qs-b (test failure, 3 depend on it)", StringComparison.Ordinal));
         Assert.Contains(report.Items, i => i.Output == RunReport.VerdictsOutput && i.Name == "qs-b" && i.Metadata.Contains(new("Verdict", "regressed")));
-        Assert.Equal(["logs/qs-b/test.txt", "logs/qs-b/test.txt", "baseline/logs/qs-b/test.txt"], LastRun.Logs(summary));
+        Assert.Equal(["logs/qs-b/test.txt", "logs/qs-b/test.txt", "baseline/logs/qs-b/test.txt"], LastRun.Logs(summary, baselineRun: true));
+        Assert.Equal(["logs/qs-b/test.txt", "logs/qs-b/test.txt"], LastRun.Logs(summary, baselineRun: false)); // a pkg-build summary's logs are that server's
+    }
+
+    [Fact]
+    public void Only_a_run_with_nothing_left_to_do_again_is_recorded()
+    {
+        var ok = Result("qs-a", PackageOutcome.Success);
+        var failedInstall = Result("qs-b", PackageOutcome.InstallFailure);
+        PackageVerdict Verdict(PackageResult baseline, params ConfirmRun[] runs) =>
+            new() { Package = "qs-a", Verdict = Pipeline.Verdicts.Verdict.StillPassing, Modified = ok, Baseline = baseline, Confirmations = runs };
+
+        Assert.True(LastRun.Decided(new RunSummary([ok, failedInstall], 2, 0, TimeSpan.Zero)));
+        Assert.False(LastRun.Decided(new RunSummary([ok, Result("qs-c", PackageOutcome.InfrastructureFailure)], 2, 0, TimeSpan.Zero)));
+        Assert.True(LastRun.Decided(new RunSummary([ok], 1, 0, TimeSpan.Zero) { Verdicts = [Verdict(ok, new ConfirmRun(PackageOutcome.TestFailure, PackageOutcome.Success))] }));
+        // The baseline side's infrastructure failure is built again; a spoiled confirmation is confirmed again.
+        Assert.False(LastRun.Decided(new RunSummary([ok], 1, 0, TimeSpan.Zero) { Verdicts = [Verdict(Result("qs-a", PackageOutcome.InfrastructureFailure))] }));
+        Assert.False(LastRun.Decided(new RunSummary([ok], 1, 0, TimeSpan.Zero) { Verdicts = [Verdict(ok, new ConfirmRun(PackageOutcome.Timeout, PackageOutcome.Success))] }));
+        Assert.False(LastRun.Decided(new RunSummary([ok], 1, 0, TimeSpan.Zero) { Verdicts = [Verdict(ok, new ConfirmRun(PackageOutcome.TestFailure, PackageOutcome.InfrastructureFailure))] }));
     }
 }
