@@ -258,8 +258,7 @@ public sealed class RunPkgBuild : PkgBuildTask
                 // As the guest would find them, isolated (what the sandbox hides is not there) or not: which one it
                 // is is known only once it starts.
                 var path = spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-                var isolated = string.Join(Path.PathSeparator, path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-                    .Where(d => !LocalIsolation.HiddenDirectories.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal))));
+                var isolated = LocalIsolation.VisiblePath(path);
                 foreach (var (program, search) in new[] { ("racket", path), ("raco", path), ("racket", isolated), ("raco", isolated) })
                 {
                     var file = Pipeline.Racket.InstalledRacket.OnPath(program, search);

@@ -28,6 +28,11 @@ public static class LocalIsolation
     /// <summary>This machine's directories a sandbox covers with an empty tmpfs (plus the guests' state and the build's temp).</summary>
     public static IReadOnlyList<string> HiddenDirectories { get; } = ["/tmp", "/dev/shm", "/run", "/root", "/home"];
 
+    /// <summary>A PATH as a sandboxed command sees it: without the directories <see cref="HiddenDirectories"/> covers.</summary>
+    public static string VisiblePath(string path) =>
+        string.Join(Path.PathSeparator, path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Where(d => !HiddenDirectories.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal))));
+
     /// <summary>The argv that runs <paramref name="command"/> isolated, working in <paramref name="workDirectory"/>.</summary>
     /// <summary>
     /// Address space per process when the guest sets no <c>MemoryMb</c>: a package that eats memory fails

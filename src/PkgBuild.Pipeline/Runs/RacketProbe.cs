@@ -45,11 +45,10 @@ public static class RacketProbe
     {
         var local = (LocalGuestMachine)guest.Machine;
         var path = guest.Machine.Spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        var directories = path.Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Where(d => !local.Isolated || !LocalIsolation.HiddenDirectories.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal)));
+        var search = local.Isolated ? LocalIsolation.VisiblePath(path) : path;
         FileInfo? Find(string program) => program.Contains('/')
             ? new FileInfo(program) is { Exists: true } file ? file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file : null
-            : Racket.InstalledRacket.OnPath(program, string.Join(Path.PathSeparator, directories));
+            : Racket.InstalledRacket.OnPath(program, search);
         var raco = Find(guest.Raco);
         var racket = Find(guest.Raco == "raco" ? "racket" : guest.Raco[..^"raco".Length] + "racket");
         return raco == null || racket == null ? null : [racket, raco];
