@@ -30,7 +30,7 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
     {
         Directory.CreateDirectory(stateDirectory);
         // Only an HTTP source uses what the previous fetch left (its validators); directories are hashed in place.
-        var anyHttp = sources.Any(IsHttp);
+        var anyHttp = sources.Any(s => Uri.TryCreate(s, UriKind.Absolute, out var uri) && IsHttp(uri));
         var previous = refresh || !anyHttp ? null : CatalogFetchState.TryLoad(stateDirectory);
         if (previous != null && previous.RacketVersion != racketVersion)
         {
@@ -55,8 +55,11 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
     private async Task<CatalogSourceSnapshot> FetchOneAsync(string source, string? racketVersion, string stateDirectory,
         CatalogSourceSnapshot? earlier, CancellationToken cancellationToken)
     {
-        Uri.TryCreate(source, UriKind.Absolute, out var uri);
-        if (IsHttp(source))
+        if (!Uri.TryCreate(source, UriKind.Absolute, out var uri))
+        {
+            uri = null;
+        }
+        if (IsHttp(uri))
         {
             var catalogBase = CatalogUrl.ParseBase(source, out var slashAdded);
             if (slashAdded)
@@ -217,8 +220,7 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
         };
     }
 
-    private static bool IsHttp(string source) =>
-        Uri.TryCreate(source, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+    private static bool IsHttp(Uri? uri) => uri != null && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void DeleteUnusedSnapshots(string stateDirectory, IReadOnlyList<CatalogSourceSnapshot> inUse)
     {
