@@ -54,6 +54,8 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     public bool RunTests { get; set; } = true;
 
+    public bool OneProcessPerPackage { get; set; } = true;
+
     public string InstallTimeout { get; set; } = "";
 
     public string TestTimeout { get; set; } = "";
@@ -108,6 +110,7 @@ public sealed class RunPkgBuild : PkgBuildTask
             Baseline = string.IsNullOrWhiteSpace(Baseline) ? null : Baseline.Trim(),
             ConfirmRuns = (int)(Number(ConfirmRuns, "PkgBuildConfirmRuns", 0, 20) ?? 2),
             RunTests = RunTests,
+            OneProcessPerPackage = OneProcessPerPackage,
             InstallTimeout = Seconds(InstallTimeout, "PkgBuildInstallTimeout") ?? TimeSpan.FromMinutes(10),
             TestTimeout = Seconds(TestTimeout, "PkgBuildTestTimeout") ?? TimeSpan.FromMinutes(10),
             SilenceTimeout = SilenceTimeout.Trim() == "0" ? null : Seconds(SilenceTimeout, "PkgBuildSilenceTimeout") ?? TimeSpan.FromMinutes(5),

@@ -68,6 +68,7 @@ public sealed class ContainerCli
             Environment = Environment,
             WorkingDirectory = WorkingDirectory,
             Timeout = options.Timeout,
+            Deadline = options.Deadline,
             SilenceTimeout = options.SilenceTimeout,
             MaxOutputChars = options.MaxOutputChars,
             OnOutputLine = options.OnOutputLine,

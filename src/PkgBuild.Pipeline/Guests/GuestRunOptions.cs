@@ -5,6 +5,9 @@ public sealed record GuestRunOptions
 {
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Moves <see cref="Timeout"/> while the command runs (null: it stays where it is).</summary>
+    public Processes.CommandDeadline? Deadline { get; init; }
+
     /// <summary>Kill the command when it prints nothing for this long: a hung package (null: no watchdog).</summary>
     public TimeSpan? SilenceTimeout { get; init; }
 

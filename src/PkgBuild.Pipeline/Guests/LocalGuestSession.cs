@@ -71,6 +71,7 @@ public sealed class LocalGuestSession : IGuestSession
         var processOptions = new ChildProcessOptions
         {
             Timeout = options.Timeout,
+            Deadline = options.Deadline,
             SilenceTimeout = options.SilenceTimeout,
             MaxOutputChars = options.MaxOutputChars,
             OnOutputLine = options.OnOutputLine,

@@ -103,7 +103,7 @@ public sealed class SshGuestSession : IGuestSession
         var clock = Stopwatch.StartNew();
         var command = ssh.CreateCommand(line);
         var output = new OutputBuffer(options.MaxOutputChars);
-        using var limit = new RunLimit(options.Timeout, options.SilenceTimeout, cancellationToken);
+        using var limit = new RunLimit(options.Timeout, options.SilenceTimeout, cancellationToken, options.Deadline);
         var timedOut = false;
         try
         {

@@ -49,7 +49,7 @@ public static class ChildProcess
             }
         }
 
-        using var limit = new RunLimit(options.Timeout, options.SilenceTimeout, cancellationToken);
+        using var limit = new RunLimit(options.Timeout, options.SilenceTimeout, cancellationToken, options.Deadline);
         var output = new OutputBuffer(options.MaxOutputChars);
         void OnLine(string line)
         {

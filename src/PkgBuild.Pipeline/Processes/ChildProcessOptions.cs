@@ -10,6 +10,9 @@ public sealed record ChildProcessOptions
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Moves <see cref="Timeout"/> while the process runs (null: it stays where it is).</summary>
+    public CommandDeadline? Deadline { get; init; }
+
     /// <summary>Kill the process when it prints nothing for this long (null: no watchdog).</summary>
     public TimeSpan? SilenceTimeout { get; init; }
 

@@ -14,15 +14,18 @@ public sealed class RunLimit : IDisposable
     private readonly TimeSpan? _silence;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Timer? _watchdog;
+    private readonly CommandDeadline? _deadline;
     private long _lastHeardTicks;
     private int _silent;
 
-    public RunLimit(TimeSpan timeout, TimeSpan? silence, CancellationToken caller)
+    public RunLimit(TimeSpan timeout, TimeSpan? silence, CancellationToken caller, CommandDeadline? deadline = null)
     {
         _caller = caller;
         _silence = silence is { } s && s > TimeSpan.Zero ? s : null;
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(caller);
         _cancel.CancelAfter(timeout);
+        _deadline = deadline;
+        deadline?.Attach(_cancel);
         if (_silence is { } limit)
         {
             // A coarse tick, not a timer reset per line: a package that floods output must not pay per line.
@@ -60,6 +63,7 @@ public sealed class RunLimit : IDisposable
 
     public void Dispose()
     {
+        _deadline?.Detach();
         _watchdog?.Dispose();
         _cancel.Dispose();
     }

@@ -51,6 +51,9 @@ public static class RunSteps
     public const string Archive = "archive";
 
     public const string Install = "install";
+
+    /// <summary>Packing the installed package compiled for its dependents (a log, never a result's step).</summary>
+    public const string Pack = "pack";
     public const string CheckDeps = "check-deps";
     public const string Test = "test";
 }

@@ -62,61 +62,83 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
         {
             await using var session = await guest.Machine.OpenSessionAsync(package, cancellationToken).ConfigureAwait(false);
             var catalog = $"{guest.Site.AbsoluteUri.TrimEnd('/')}/{side.BuiltDirectory}/catalog/";
-            var install = await StepAsync(session, guest, package, RunSteps.Install, settings.InstallTimeout,
-                Raco(guest, "pkg", "install", "-u", "--auto", "--batch", "--jobs", Jobs, "--catalog", catalog, package), cancellationToken).ConfigureAwait(false);
-            var result = Result(PackageOutcome.Success, RunSteps.Install) with { InstallLog = Log(RunSteps.Install) };
-            if (install.TimedOut)
+            var pack = packForDependents(package);
+            // raco test stops a test file itself after its own limit (90 s in --drdr mode): a timeout too, not a failure.
+            string? racoTimeout = null;
+            var steps = new List<RacoStep>
             {
-                return result with { Outcome = PackageOutcome.Timeout, Message = TimeoutMessage(install, settings.InstallTimeout), Elapsed = clock.Elapsed };
-            }
-            if (install.ExitCode is 125 or 126 or 127)
+                new(RunSteps.Install, ["pkg", "install", "-u", "--auto", "--batch", "--jobs", Jobs, "--catalog", catalog, package], settings.InstallTimeout)
+                    { StopOnFailure = true },
+            };
+            if (pack)
             {
-                // env's own codes: the command could not be started (raco missing, the sandbox refused): not the package's doing.
-                return result with { Outcome = PackageOutcome.InfrastructureFailure, Message = $"raco could not be started in guest {guest.Name} (exit {install.ExitCode})", Elapsed = clock.Elapsed };
+                // --dest must exist: the work directory does, and it holds nothing named <pkg>.zip.
+                steps.Add(new(RunSteps.Pack, ["pkg", "create", "--from-install", "--built", "--dest", session.WorkDirectory, package], settings.InstallTimeout)
+                    { Optional = true });
             }
-            if (install.ExitCode != 0)
-            {
-                return result with { Outcome = PackageOutcome.InstallFailure, Elapsed = clock.Elapsed };
-            }
-            if (packForDependents(package))
-            {
-                await PublishBuiltAsync(session, guest, package, cancellationToken).ConfigureAwait(false);
-            }
-            installed();
-
-            var check = await StepAsync(session, guest, package, RunSteps.CheckDeps, settings.InstallTimeout,
-                Raco(guest, "setup", "-nxiID", "--jobs", Jobs, "--check-pkg-deps", "--pkgs", package), cancellationToken).ConfigureAwait(false);
-            if (check.TimedOut)
-            {
-                return result with { Outcome = PackageOutcome.Timeout, Step = RunSteps.CheckDeps, DependencyLog = Log(RunSteps.CheckDeps),
-                    Message = TimeoutMessage(check, settings.InstallTimeout), Elapsed = clock.Elapsed };
-            }
-            if (check.ExitCode != 0)
-            {
-                result = result with { Outcome = PackageOutcome.DependencyProblem, Step = RunSteps.CheckDeps, DependencyLog = Log(RunSteps.CheckDeps) };
-            }
-
+            steps.Add(new(RunSteps.CheckDeps, ["setup", "-nxiID", "--jobs", Jobs, "--check-pkg-deps", "--pkgs", package], settings.InstallTimeout));
             if (settings.RunTests)
             {
-                // raco test stops a test file itself after its own limit (90 s in --drdr mode): a timeout too, not a failure.
-                string? racoTimeout = null;
-                var test = await StepAsync(session, guest, package, RunSteps.Test, settings.TestTimeout,
-                    Raco(guest, "test", "--drdr", "--package", package), cancellationToken,
-                    line => racoTimeout ??= RacoTestTimeout().IsMatch(line.Trim()) ? line.Trim() : null).ConfigureAwait(false);
-                result = result with { TestLog = Log(RunSteps.Test) };
-                if (test.TimedOut || racoTimeout != null && test.ExitCode != 0)
+                steps.Add(new(RunSteps.Test, ["test", "--drdr", "--package", package], settings.TestTimeout)
                 {
-                    return result with
+                    Watch = line => racoTimeout ??= RacoTestTimeout().IsMatch(line.Trim()) ? line.Trim() : null,
+                });
+            }
+
+            var result = Result(PackageOutcome.Success, RunSteps.Install) with { InstallLog = Log(RunSteps.Install) };
+            Task? publishing = null;
+            var runner = new RacoSteps(settings, session, guest, Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package), ServiceEnvironment);
+            try
+            {
+                await foreach (var (step, ran) in runner.RunAsync(steps, cancellationToken).ConfigureAwait(false))
+                {
+                    switch (step.Name)
                     {
-                        Outcome = PackageOutcome.Timeout,
-                        Step = RunSteps.Test,
-                        Message = test.TimedOut ? TimeoutMessage(test, settings.TestTimeout) : $"raco test's own limit: {racoTimeout}",
-                        Elapsed = clock.Elapsed,
-                    };
+                        case RunSteps.Install when ran.TimedOut:
+                            return result with { Outcome = PackageOutcome.Timeout, Message = RacoSteps.TimeoutMessage(ran, step.Timeout), Elapsed = clock.Elapsed };
+                        case RunSteps.Install when ran.ExitCode is 125 or 126 or 127:
+                            // env's own codes: the command could not be started (raco missing, the sandbox refused): not the package's doing.
+                            return result with { Outcome = PackageOutcome.InfrastructureFailure, Message = $"raco could not be started in guest {guest.Name} (exit {ran.ExitCode})", Elapsed = clock.Elapsed };
+                        case RunSteps.Install when ran.ExitCode != 0:
+                            return result with { Outcome = PackageOutcome.InstallFailure, Elapsed = clock.Elapsed };
+                        case RunSteps.Install when !pack:
+                            installed();
+                            break;
+                        case RunSteps.Pack:
+                            // Copied out while the steps after it go on; its dependents are released once it is published.
+                            publishing = PublishBuiltAsync(session, package, ran.Succeeded, installed, cancellationToken);
+                            break;
+                        case RunSteps.CheckDeps when ran.TimedOut:
+                            return result with { Outcome = PackageOutcome.Timeout, Step = RunSteps.CheckDeps, DependencyLog = Log(RunSteps.CheckDeps),
+                                Message = RacoSteps.TimeoutMessage(ran, step.Timeout), Elapsed = clock.Elapsed };
+                        case RunSteps.CheckDeps when ran.ExitCode != 0:
+                            result = result with { Outcome = PackageOutcome.DependencyProblem, Step = RunSteps.CheckDeps, DependencyLog = Log(RunSteps.CheckDeps) };
+                            break;
+                        case RunSteps.Test:
+                            result = result with { TestLog = Log(RunSteps.Test) };
+                            if (ran.TimedOut || racoTimeout != null && ran.ExitCode != 0)
+                            {
+                                return result with
+                                {
+                                    Outcome = PackageOutcome.Timeout,
+                                    Step = RunSteps.Test,
+                                    Message = ran.TimedOut ? RacoSteps.TimeoutMessage(ran, step.Timeout) : $"raco test's own limit: {racoTimeout}",
+                                    Elapsed = clock.Elapsed,
+                                };
+                            }
+                            if (ran.ExitCode != 0)
+                            {
+                                result = result with { Outcome = PackageOutcome.TestFailure, Step = RunSteps.Test };
+                            }
+                            break;
+                    }
                 }
-                if (test.ExitCode != 0)
+            }
+            finally
+            {
+                if (publishing != null)
                 {
-                    result = result with { Outcome = PackageOutcome.TestFailure, Step = RunSteps.Test };
+                    await publishing.ConfigureAwait(false); // before the session, and the zip in it, goes
                 }
             }
             return result with { Elapsed = clock.Elapsed, Finished = DateTimeOffset.UtcNow };
@@ -132,54 +154,32 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
         }
     }
 
-    private async Task<GuestRunResult> StepAsync(IGuestSession session, RunGuest guest, string package, string step, TimeSpan timeout,
-        GuestCommand command, CancellationToken cancellationToken, Action<string>? watch = null)
+    /// <summary>
+    /// Publishes the package packed compiled (<c>raco pkg create --from-install --built</c>) for its dependents,
+    /// then releases them (<paramref name="installed"/>). Unpacked, they install it from the archive instead,
+    /// compiling it again: slower, not wrong.
+    /// </summary>
+    private async Task PublishBuiltAsync(IGuestSession session, string package, bool packed, Action installed, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package, step + ".txt");
-        using var log = new StepLog(path, settings.MaxLogBytes, $"$ {command}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}]");
-        var result = await session.RunAsync(command, new GuestRunOptions
+        if (packed && side.Archive[package] is { } entry)
         {
-            Timeout = timeout,
-            SilenceTimeout = settings.SilenceTimeout,
-            MaxOutputChars = 64 << 10, // the log keeps the output; the result needs only its end for messages
-            OnOutputLine = watch == null ? log.Line : line =>
+            var local = Path.Combine(settings.StateDirectory, "built-incoming", $"{package}-{Guid.NewGuid():N}.zip");
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            try
             {
-                log.Line(line);
-                watch(line);
-            },
-        }, cancellationToken).ConfigureAwait(false);
-        var seconds = result.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-        log.Complete(result.TimedOut
-            ? $"[pkgbuild: {step} stopped after {seconds} s: {TimeoutMessage(result, timeout)}; the command and every process it started were killed]"
-            : $"[pkgbuild: {step} exited with {result.ExitCode} after {seconds} s]");
-        return result;
-    }
-
-    /// <summary>Packs the installed package compiled (<c>raco pkg create --from-install --built</c>) for its dependents.</summary>
-    private async Task PublishBuiltAsync(IGuestSession session, RunGuest guest, string package, CancellationToken cancellationToken)
-    {
-        // --dest must exist: the work directory does, and it holds nothing named <pkg>.zip.
-        var created = await session.RunAsync(Raco(guest, "pkg", "create", "--from-install", "--built", "--dest", session.WorkDirectory, package),
-            new GuestRunOptions { Timeout = settings.InstallTimeout, SilenceTimeout = settings.SilenceTimeout }, cancellationToken).ConfigureAwait(false);
-        if (!created.Succeeded || side.Archive[package] is not { } entry)
-        {
-            return; // dependents install it from the archive instead, compiling it again: slower, not wrong
+                await session.CopyOutAsync($"work/{package}.zip", local, cancellationToken).ConfigureAwait(false);
+                built.Publish(package, local, entry);
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                // The package made its zip something else (a link, a FIFO): it is not packed, which only costs its dependents time.
+            }
+            finally
+            {
+                File.Delete(local);
+            }
         }
-        var local = Path.Combine(settings.StateDirectory, "built-incoming", $"{package}-{Guid.NewGuid():N}.zip");
-        Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-        try
-        {
-            await session.CopyOutAsync($"work/{package}.zip", local, cancellationToken).ConfigureAwait(false);
-            built.Publish(package, local, entry);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-        {
-            // The package made its zip something else (a link, a FIFO): it is not packed, which only costs its dependents time.
-        }
-        finally
-        {
-            File.Delete(local);
-        }
+        installed();
     }
 
     /// <summary>What raco test prints (an error from <c>raco test</c>) when a test file runs past its own limit.</summary>
@@ -188,10 +188,4 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
 
     private string Jobs => settings.Jobs.ToString(CultureInfo.InvariantCulture);
 
-    private GuestCommand Raco(RunGuest guest, params string[] arguments) =>
-        new(guest.Raco, arguments) { Environment = ServiceEnvironment };
-
-    private static string TimeoutMessage(GuestRunResult result, TimeSpan timeout) => result.Silent
-        ? "no output for too long (PkgBuildSilenceTimeout)"
-        : $"over its time limit of {timeout.TotalSeconds:0} s";
 }

@@ -50,14 +50,14 @@ public static class RacketProbe
             ? new FileInfo(program) is { Exists: true } file ? file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file : null
             : Racket.InstalledRacket.OnPath(program, search);
         var raco = Find(guest.Raco);
-        var racket = Find(guest.Raco == "raco" ? "racket" : guest.Raco[..^"raco".Length] + "racket");
+        var racket = Find(guest.Racket);
         return raco == null || racket == null ? null : [racket, raco];
     }
 
     private static async Task<string> IdentifyAsync(RunGuest guest, CancellationToken cancellationToken)
     {
         await using var session = await guest.Machine.OpenSessionAsync("racket-probe", cancellationToken).ConfigureAwait(false);
-        var racket = guest.Raco == "raco" ? "racket" : guest.Raco[..^"raco".Length] + "racket";
+        var racket = guest.Racket;
         var version = await session.RunAsync(new GuestCommand(racket, "-l", "racket/base", "-e", "(printf \"~a ~a\" (version) (system-type 'vm))"),
             new GuestRunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken).ConfigureAwait(false);
         var raco = await session.RunAsync(new GuestCommand(guest.Raco, "pkg", "install", "--help"),

@@ -46,6 +46,13 @@ public sealed record RunSettings
     /// </summary>
     public int Jobs { get; init; } = 1;
 
+    /// <summary>
+    /// <c>PkgBuildOneProcessPerPackage</c>: a package's raco commands run in one Racket process, each through
+    /// raco's front end in a fresh namespace (<c>raco-steps.rkt</c>), instead of one process each as pkg-build
+    /// runs them: the same commands, without loading Racket's package and setup libraries for each.
+    /// </summary>
+    public bool OneProcessPerPackage { get; init; } = true;
+
     /// <summary><c>PkgBuildInfraRetries</c>.</summary>
     public int InfrastructureRetries { get; init; } = 2;
 
@@ -53,5 +60,5 @@ public sealed record RunSettings
     /// What goes into every package's key: the Racket and what the steps run. Limits do not: raising a
     /// timeout should not redo every package, only the ones that hit it (<c>PkgBuildRetryFailed</c>).
     /// </summary>
-    public string Fingerprint => $"racket={RacketIdentity};tests={RunTests};commands={PackageRunner.CommandsVersion}";
+    public string Fingerprint => $"racket={RacketIdentity};tests={RunTests};commands={PackageRunner.CommandsVersion};one-process={OneProcessPerPackage}";
 }

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.IO;
+using PkgBuild.Pipeline.Processes;
+
+namespace PkgBuild.Pipeline.Runs;
+
+/// <summary>
+/// A package's raco commands run by <c>raco-steps.rkt</c> in one Racket process: each through raco's own
+/// front end in a fresh namespace, without loading Racket's package and setup libraries once per command.
+/// Reads the lines it prints around each command to split the output into the steps' logs, give each step
+/// its own time limit from when it starts, and give each result as soon as that step ends.
+/// </summary>
+internal sealed class OneProcessSteps(RunSettings settings, IGuestSession session, RunGuest guest, string logDirectory,
+    IReadOnlyDictionary<string, string> environment)
+{
+    private const string DriverName = "raco-steps.rkt";
+    private const int MaxUnclaimedLines = 200;
+
+    private readonly object _gate = new();
+    // Random per run: output that only happens to look like a marker is taken as output.
+    private readonly string _marker = "pkgbuild-step-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+    private readonly Channel<(RacoStep Step, GuestRunResult Result)> _results =
+        Channel.CreateUnbounded<(RacoStep, GuestRunResult)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CommandDeadline _deadline = new();
+    private readonly Stopwatch _clock = new();
+    private readonly List<string> _unclaimed = []; // output before the first step started: the driver's own errors
+    private IReadOnlyList<RacoStep> _steps = [];
+    private int _current = -1;
+    private int _finished;
+    private StepLog? _log;
+    private OutputBuffer _output = new(0);
+
+    /// <summary>Why the steps after the last one given are left to processes of their own (null: none are).</summary>
+    public string? EndedEarly { get; private set; }
+
+    public async IAsyncEnumerable<(RacoStep Step, GuestRunResult Result)> RunAsync(IReadOnlyList<RacoStep> steps,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        _steps = steps;
+        await session.CopyInAsync(DriverFile(settings.StateDirectory), DriverName, cancellationToken).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = RunProcessAsync(stop.Token);
+        try
+        {
+            await foreach (var finished in _results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                yield return finished;
+            }
+            await running.ConfigureAwait(false); // what went wrong with the guest, if anything
+        }
+        finally
+        {
+            if (!running.IsCompleted)
+            {
+                // The caller stopped listening (it failed, or was cancelled): the process must not outlive the session.
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await running.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException || stop.IsCancellationRequested)
+                {
+                    // Stopped as asked.
+                }
+            }
+        }
+    }
+
+    private async Task RunProcessAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var arguments = new List<string> { "-N", "raco", "-t", session.Root + "/" + DriverName, "--", _marker };
+            foreach (var step in _steps)
+            {
+                arguments.Add(step.StopOnFailure ? "stop" : "go");
+                arguments.Add(step.Arguments.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                arguments.AddRange(step.Arguments);
+            }
+            _clock.Start();
+            var result = await session.RunAsync(new GuestCommand(guest.Racket, arguments) { Environment = environment }, new GuestRunOptions
+            {
+                Timeout = _steps[0].Timeout, // until the first step starts; each step's start moves it
+                Deadline = _deadline,
+                SilenceTimeout = settings.SilenceTimeout,
+                MaxOutputChars = 4 << 10, // the steps keep their own output
+                OnOutputLine = Heard,
+            }, cancellationToken).ConfigureAwait(false);
+            Ended(result);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _log?.Dispose(); // a step the process did not finish: its log is written again when it runs alone
+                _log = null;
+            }
+            _results.Writer.TryComplete();
+        }
+    }
+
+    private void Heard(string line)
+    {
+        lock (_gate)
+        {
+            var at = line.IndexOf(_marker, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                Output(line);
+                return;
+            }
+            if (at > 0)
+            {
+                Output(line[..at]); // the step's last output had no newline
+            }
+            var words = line[(at + _marker.Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words is ["start", var started] && int.TryParse(started, out var next) && next == _finished && _current < 0 && next < _steps.Count)
+            {
+                Start(next);
+            }
+            else if (words is ["exit", var ended, var code] && int.TryParse(ended, out var index) && index == _current
+                && int.TryParse(code, out var exitCode))
+            {
+                Finish(new GuestRunResult(exitCode, false, _output.ToString(), _clock.Elapsed));
+            }
+            else
+            {
+                Output(line[at..]);
+            }
+        }
+    }
+
+    private void Start(int index)
+    {
+        var step = _steps[index];
+        _current = index;
+        _deadline.Restart(step.Timeout);
+        _clock.Restart();
+        _output = new OutputBuffer(RacoSteps.KeptOutputChars);
+        _log = new StepLog(Path.Combine(logDirectory, step.Name + ".txt"), settings.MaxLogBytes,
+            $"$ {new GuestCommand(guest.Raco, step.Arguments)}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}, in the package's one Racket process]");
+        foreach (var line in _unclaimed)
+        {
+            _log.Line(line);
+        }
+        _unclaimed.Clear();
+    }
+
+    private void Output(string line)
+    {
+        if (_log == null)
+        {
+            if (_unclaimed.Count < MaxUnclaimedLines)
+            {
+                _unclaimed.Add(line);
+            }
+            return;
+        }
+        _log.Line(line);
+        _output.AppendLine(line);
+        _steps[_current].Watch?.Invoke(line);
+    }
+
+    private void Finish(GuestRunResult result)
+    {
+        var step = _steps[_current];
+        _log!.Complete(RacoSteps.Footer(step, result));
+        _log = null;
+        _current = -1;
+        _finished++;
+        _results.Writer.TryWrite((step, result));
+    }
+
+    /// <summary>The process ended: a step it was running timed out, or it died and the rest is left to processes of their own.</summary>
+    private void Ended(GuestRunResult process)
+    {
+        lock (_gate)
+        {
+            string why;
+            if (_current >= 0 && process.TimedOut)
+            {
+                why = $"when {_steps[_current].Name} ran out of time";
+                Finish(new GuestRunResult(-1, true, _output.ToString(), _clock.Elapsed) { Silent = process.Silent });
+            }
+            else
+            {
+                why = _current >= 0 ? $"during {_steps[_current].Name}" : process.TimedOut ? "out of time between steps" : "between steps";
+            }
+            if (_finished == _steps.Count)
+            {
+                return;
+            }
+            var next = _steps[_finished].Name;
+            var said = _unclaimed.Count == 0 ? "" : $"; it said: {string.Join(" / ", _unclaimed.Take(5))}";
+            EndedEarly = $"[pkgbuild: the Racket process running this package's steps ended {why} (exit {process.ExitCode}){said}; "
+                + $"{next} and the steps after it run each in a process of its own]";
+        }
+    }
+
+    private static readonly HashSet<string> Written = new(StringComparer.Ordinal);
+
+    /// <summary>The driver, written (when it differs) once per state directory from this assembly's copy.</summary>
+    private static string DriverFile(string stateDirectory)
+    {
+        var path = Path.Combine(stateDirectory, DriverName);
+        lock (Written)
+        {
+            if (Written.Contains(path) && File.Exists(path))
+            {
+                return path;
+            }
+            using var stream = typeof(OneProcessSteps).Assembly.GetManifestResourceStream("PkgBuild.Pipeline." + DriverName)
+                ?? throw new InvalidOperationException($"{DriverName} is missing from {typeof(OneProcessSteps).Assembly.GetName().Name}.");
+            using var reader = new StreamReader(stream);
+            Directory.CreateDirectory(stateDirectory);
+            AtomicFile.WriteAllTextIfChanged(path, reader.ReadToEnd());
+            Written.Add(path);
+        }
+        return path;
+    }
+}

@@ -1,0 +1,174 @@
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Runs;
+using PkgBuild.Testing;
+
+namespace PkgBuild.Pipeline.Tests.Runs;
+
+/// <summary>
+/// A package's raco commands run in a real Local guest with the real raco: in one Racket process
+/// (raco-steps.rkt) and one process each, with the same exit codes and output either way; each step with
+/// its own log and its own time limit; a failed install ends the run; a process that dies leaves the
+/// rest of the steps to processes of their own.
+/// </summary>
+public sealed class RacoStepsTests : IAsyncLifetime
+{
+    private const string SharedHeader = "in the package's one Racket process";
+
+    private readonly TempDirectory _dir = new();
+    private LocalGuestMachine _guest = null!;
+
+    public async Task InitializeAsync()
+    {
+        _guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guests", "local"), _ => { });
+        try
+        {
+            await _guest.PreflightAsync();
+            Assert.True(_guest.Isolated, "Local guests are not isolated here: these tests run packages' code");
+            await _guest.StartAsync();
+        }
+        catch
+        {
+            _dir.Dispose();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _guest.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Each_step_has_its_own_log_exit_code_and_time_limit(bool oneProcess)
+    {
+        var ran = await RunAsync(oneProcess,
+            // 2 s each against limits of 4 s: together past any one limit, so each step's limit starts with it.
+            Step("first", TimeSpan.FromSeconds(4), "(printf \"first\\n\") (flush-output) (sleep 2) (printf \"no newline\")"),
+            Step("second", TimeSpan.FromSeconds(4), "(printf \"second\\n\") (exit 7)"),
+            Step("third", TimeSpan.FromSeconds(4), "(sleep 2) (printf \"third\\n\")"));
+
+        Assert.Equal(["first", "second", "third"], ran.Select(r => r.Step.Name));
+        Assert.Equal([0, 7, 0], ran.Select(r => r.Result.ExitCode));
+        Assert.All(ran, r => Assert.False(r.Result.TimedOut));
+        Assert.Contains("no newline\n", ran[0].Result.Output); // output without a final newline is the step's, not lost to the marker
+        Assert.Contains("second\n", ran[1].Result.Output);
+        Assert.DoesNotContain("first", ran[1].Result.Output);
+
+        var first = Log("first");
+        Assert.StartsWith("$ raco test --direct first.rkt   [guest local, ", first);
+        Assert.Contains("\nfirst\nno newline\n", first);
+        Assert.Matches(@"\n\[pkgbuild: first exited with 0 after \d+\.\d s\]\n$", first);
+        Assert.Contains("[pkgbuild: second exited with 7 after", Log("second"));
+        Assert.Contains("\nthird\n", Log("third"));
+        // The steps after one that called exit ran in the same process: exit ends a command, not the process.
+        Assert.All(new[] { "first", "second", "third" }, name => Assert.Equal(oneProcess, Log(name).Contains(SharedHeader)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_failed_stop_step_ends_the_run(bool oneProcess)
+    {
+        var ran = await RunAsync(oneProcess,
+            new RacoStep("install", ["test", "no-such-file.rkt"], TimeSpan.FromSeconds(60)) { StopOnFailure = true },
+            Step("after", TimeSpan.FromSeconds(60), "(void)"));
+
+        var only = Assert.Single(ran);
+        Assert.Equal(1, only.Result.ExitCode);
+        Assert.Contains("no such file or directory", Log("install"));
+        Assert.False(File.Exists(LogPath("after")));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_step_past_its_limit_is_killed_and_nothing_runs_after_it(bool oneProcess)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var ran = await RunAsync(oneProcess,
+            Step("quick", TimeSpan.FromSeconds(60), "(void)"),
+            Step("hang", TimeSpan.FromSeconds(3), "(printf \"hanging\\n\") (flush-output) (sleep 60)"),
+            Step("after", TimeSpan.FromSeconds(60), "(void)"));
+
+        Assert.Equal(["quick", "hang"], ran.Select(r => r.Step.Name));
+        Assert.True(ran[1].Result.TimedOut);
+        Assert.False(ran[1].Result.Silent);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.Contains("hanging", Log("hang"));
+        Assert.Contains("[pkgbuild: hang stopped after", Log("hang"));
+        Assert.Contains("over its time limit of 3 s", Log("hang"));
+        Assert.False(File.Exists(LogPath("after")));
+    }
+
+    [Fact]
+    public async Task When_the_one_process_dies_the_step_and_those_after_it_run_each_alone()
+    {
+        // Kills the process it runs in: the shared one the first time, its own raco the second.
+        var ran = await RunAsync(oneProcess: true,
+            Step("fine", TimeSpan.FromSeconds(60), "(printf \"fine\\n\")"),
+            Step("die", TimeSpan.FromSeconds(60),
+                "(printf \"dying\\n\") (flush-output) (void (system* \"/bin/kill\" \"-KILL\" (number->string (getpid)))) (sleep 30)"),
+            Step("after", TimeSpan.FromSeconds(60), "(printf \"after\\n\")"));
+
+        Assert.Equal(["fine", "die", "after"], ran.Select(r => r.Step.Name));
+        Assert.Equal(0, ran[0].Result.ExitCode);
+        Assert.NotEqual(0, ran[1].Result.ExitCode);
+        Assert.False(ran[1].Result.TimedOut);
+        Assert.Equal(0, ran[2].Result.ExitCode);
+        Assert.Contains(SharedHeader, Log("fine"));
+        var die = Log("die");
+        Assert.DoesNotContain(SharedHeader, die);
+        Assert.Contains("[pkgbuild: the Racket process running this package's steps ended during die (exit", die);
+        Assert.Contains("dying", die);
+        var after = Log("after");
+        Assert.DoesNotContain(SharedHeader, after);
+        Assert.Contains("\nafter\n", after);
+    }
+
+    private string Logs => _dir.Combine("logs");
+
+    private string LogPath(string step) => Path.Combine(Logs, step + ".txt");
+
+    private string Log(string step) => File.ReadAllText(LogPath(step));
+
+    private readonly Dictionary<string, string> _modules = [];
+
+    /// <summary>A step that runs a module of its own (<c>raco test --direct</c>: in the raco process itself) with <paramref name="body"/>.</summary>
+    private RacoStep Step(string name, TimeSpan timeout, string body)
+    {
+        _modules[name + ".rkt"] = $"#lang racket/base\n(require racket/os racket/system)\n{body}\n";
+        return new RacoStep(name, ["test", "--direct", name + ".rkt"], timeout);
+    }
+
+    private async Task<List<(RacoStep Step, GuestRunResult Result)>> RunAsync(bool oneProcess, params RacoStep[] steps)
+    {
+        var settings = new RunSettings
+        {
+            ResultsDirectory = _dir.Combine("results"),
+            StateDirectory = _dir.Combine("state"),
+            SiteDirectory = _dir.Combine("site"),
+            RacketIdentity = "test",
+            OneProcessPerPackage = oneProcess,
+            SilenceTimeout = TimeSpan.FromSeconds(30),
+        };
+        await using var session = await _guest.OpenSessionAsync("pkg");
+        foreach (var (file, text) in _modules)
+        {
+            var local = _dir.Combine("modules", file);
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            File.WriteAllText(local, text);
+            await session.CopyInAsync(local, "work/" + file);
+        }
+        var guest = new RunGuest(_guest, new Uri("http://127.0.0.1:9/"), "raco");
+        var runner = new RacoSteps(settings, session, guest, Logs, new Dictionary<string, string>());
+        var ran = new List<(RacoStep, GuestRunResult)>();
+        await foreach (var finished in runner.RunAsync(steps, CancellationToken.None))
+        {
+            ran.Add(finished);
+        }
+        return ran;
+    }
+}
