@@ -12,7 +12,8 @@ namespace PkgBuild.Pipeline.Runs;
 /// A package's raco commands run by <c>raco-steps.rkt</c> in one Racket process: each through raco's own
 /// front end in a fresh namespace, without loading Racket's package and setup libraries once per command.
 /// Reads the lines it prints around each command to split the output into the steps' logs, give each step
-/// its own time limit from when it starts, and give each result as soon as that step ends.
+/// its own time limit from when it starts, and give each result as soon as that step ends. A step the
+/// process was running when it died ends with it; the steps it never started run each alone.
 /// </summary>
 internal sealed class OneProcessSteps(RunSettings settings, IGuestSession session, RunGuest guest, string logDirectory,
     IReadOnlyDictionary<string, string> environment)
@@ -33,6 +34,9 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
     private int _finished;
     private StepLog? _log;
     private OutputBuffer _output = new(0);
+    private bool _emptyLineHeld; // the driver prints a newline before each exit marker: one empty line is its own
+    private bool _ended;
+    private Exception? _failed;
 
     /// <summary>Why the steps after the last one given are left to processes of their own (null: none are).</summary>
     public string? EndedEarly { get; private set; }
@@ -74,7 +78,8 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
     {
         try
         {
-            var arguments = new List<string> { "-N", "raco", "-t", session.Root + "/" + DriverName, "--", _marker };
+            // stderr into stdout's pipe, as one stream: the markers on stdout then order every line of output.
+            var arguments = new List<string> { "-c", "exec 2>&1; exec \"$0\" \"$@\"", guest.Racket, "-N", guest.Raco, "-t", session.Root + "/" + DriverName, "--", _marker };
             foreach (var step in _steps)
             {
                 arguments.Add(step.StopOnFailure ? "stop" : "go");
@@ -82,7 +87,7 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
                 arguments.AddRange(step.Arguments);
             }
             _clock.Start();
-            var result = await session.RunAsync(new GuestCommand(guest.Racket, arguments) { Environment = environment }, new GuestRunOptions
+            var result = await session.RunAsync(new GuestCommand("/bin/sh", arguments) { Environment = environment }, new GuestRunOptions
             {
                 Timeout = _steps[0].Timeout, // until the first step starts; each step's start moves it
                 Deadline = _deadline,
@@ -91,6 +96,10 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
                 OnOutputLine = Heard,
             }, cancellationToken).ConfigureAwait(false);
             Ended(result);
+            if (_failed != null)
+            {
+                throw new IOException($"The logs of the package's steps could not be written: {_failed.Message}", _failed);
+            }
         }
         finally
         {
@@ -107,30 +116,48 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
     {
         lock (_gate)
         {
-            var at = line.IndexOf(_marker, StringComparison.Ordinal);
-            if (at < 0)
+            if (_ended || _failed != null)
             {
-                Output(line);
-                return;
+                return; // late output of something the process left behind
             }
-            if (at > 0)
+            try
             {
-                Output(line[..at]); // the step's last output had no newline
+                Read(line);
             }
-            var words = line[(at + _marker.Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (words is ["start", var started] && int.TryParse(started, out var next) && next == _finished && _current < 0 && next < _steps.Count)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Start(next);
+                // Not thrown on the reader's thread: it would stop reading, and the full pipe would hang the process.
+                _failed = e;
             }
-            else if (words is ["exit", var ended, var code] && int.TryParse(ended, out var index) && index == _current
-                && int.TryParse(code, out var exitCode))
-            {
-                Finish(new GuestRunResult(exitCode, false, _output.ToString(), _clock.Elapsed));
-            }
-            else
-            {
-                Output(line[at..]);
-            }
+        }
+    }
+
+    private void Read(string line)
+    {
+        var at = line.IndexOf(_marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            Output(line);
+            return;
+        }
+        if (at > 0)
+        {
+            Output(line[..at]); // output of something else that ran on without a newline
+        }
+        var words = line[(at + _marker.Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words is ["start", var started] && int.TryParse(started, out var next) && next == _finished && _current < 0 && next < _steps.Count)
+        {
+            Start(next);
+        }
+        else if (words is ["exit", var ended, var code] && int.TryParse(ended, out var index) && index == _current
+            && int.TryParse(code, out var exitCode))
+        {
+            _emptyLineHeld = false;
+            Finish(new GuestRunResult(exitCode, false, _output.ToString(), _clock.Elapsed), null);
+        }
+        else
+        {
+            Output(line[at..]);
         }
     }
 
@@ -160,14 +187,38 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
             }
             return;
         }
-        _log.Line(line);
+        if (_emptyLineHeld)
+        {
+            _emptyLineHeld = false;
+            Write("");
+        }
+        if (line.Length == 0)
+        {
+            _emptyLineHeld = true; // the driver's own, if the exit marker comes next
+            return;
+        }
+        Write(line);
+    }
+
+    private void Write(string line)
+    {
+        _log!.Line(line);
         _output.AppendLine(line);
         _steps[_current].Watch?.Invoke(line);
     }
 
-    private void Finish(GuestRunResult result)
+    private void Finish(GuestRunResult result, string? note)
     {
         var step = _steps[_current];
+        if (_emptyLineHeld)
+        {
+            _emptyLineHeld = false;
+            Write("");
+        }
+        if (note != null)
+        {
+            _log!.Line(note);
+        }
         _log!.Complete(RacoSteps.Footer(step, result));
         _log = null;
         _current = -1;
@@ -175,27 +226,46 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
         _results.Writer.TryWrite((step, result));
     }
 
-    /// <summary>The process ended: a step it was running timed out, or it died and the rest is left to processes of their own.</summary>
+    /// <summary>
+    /// The process ended. A step it was running ends with it: out of time, or with the process's exit code
+    /// (it died: not run again, as an install cannot be run again on top of a half-done one). The steps it
+    /// did not start are left to processes of their own.
+    /// </summary>
     private void Ended(GuestRunResult process)
     {
         lock (_gate)
         {
+            _ended = true;
             string why;
-            if (_current >= 0 && process.TimedOut)
+            if (_current >= 0 && process.TimedOut && !process.Silent && _clock.Elapsed + TimeSpan.FromMilliseconds(500) < _steps[_current].Timeout)
+            {
+                // The step before it ran out of time just as it ended, and the kill came after this one started: not this one's doing.
+                why = $"out of time as {_steps[_current].Name} began";
+                _log?.Dispose();
+                _log = null;
+                _current = -1;
+            }
+            else if (_current >= 0 && process.TimedOut)
             {
                 why = $"when {_steps[_current].Name} ran out of time";
-                Finish(new GuestRunResult(-1, true, _output.ToString(), _clock.Elapsed) { Silent = process.Silent });
+                Finish(new GuestRunResult(-1, true, _output.ToString(), _clock.Elapsed) { Silent = process.Silent }, null);
+            }
+            else if (_current >= 0)
+            {
+                why = $"during {_steps[_current].Name}";
+                Finish(new GuestRunResult(process.ExitCode == 0 ? -1 : process.ExitCode, false, _output.ToString(), _clock.Elapsed),
+                    $"[pkgbuild: the Racket process running this package's steps ended during {_steps[_current].Name} (exit {process.ExitCode}); this step ends with it]");
             }
             else
             {
-                why = _current >= 0 ? $"during {_steps[_current].Name}" : process.TimedOut ? "out of time between steps" : "between steps";
+                why = process.TimedOut ? "out of time between steps" : "between steps";
             }
             if (_finished == _steps.Count)
             {
                 return;
             }
             var next = _steps[_finished].Name;
-            var said = _unclaimed.Count == 0 ? "" : $"; it said: {string.Join(" / ", _unclaimed.Take(5))}";
+            var said = _unclaimed.Count == 0 ? "" : $"; it said: {string.Join(" / ", _unclaimed.Where(l => l.Length > 0).Take(5))}";
             EndedEarly = $"[pkgbuild: the Racket process running this package's steps ended {why} (exit {process.ExitCode}){said}; "
                 + $"{next} and the steps after it run each in a process of its own]";
         }

@@ -161,25 +161,30 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
     /// </summary>
     private async Task PublishBuiltAsync(IGuestSession session, string package, bool packed, Action installed, CancellationToken cancellationToken)
     {
-        if (packed && side.Archive[package] is { } entry)
+        string? local = null;
+        try
         {
-            var local = Path.Combine(settings.StateDirectory, "built-incoming", $"{package}-{Guid.NewGuid():N}.zip");
-            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-            try
+            if (packed && side.Archive[package] is { } entry)
             {
+                local = Path.Combine(settings.StateDirectory, "built-incoming", $"{package}-{Guid.NewGuid():N}.zip");
+                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
                 await session.CopyOutAsync($"work/{package}.zip", local, cancellationToken).ConfigureAwait(false);
                 built.Publish(package, local, entry);
             }
-            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                // The package made its zip something else (a link, a FIFO): it is not packed, which only costs its dependents time.
-            }
-            finally
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not packed (the package made its zip a link or a FIFO, the connection went): that costs its dependents
+            // time, not results. A lost guest still shows in the steps still running.
+        }
+        finally
+        {
+            if (local != null)
             {
                 File.Delete(local);
             }
+            installed(); // released now, not after the package's own checks: its dependents need only the install
         }
-        installed();
     }
 
     /// <summary>What raco test prints (an error from <c>raco test</c>) when a test file runs past its own limit.</summary>

@@ -8,8 +8,9 @@ namespace PkgBuild.Pipeline.Runs;
 /// Runs a package's raco commands in its guest session in order, each with its own log and time limit,
 /// and gives each one's result as soon as it ends (so a package can be published to its dependents while
 /// its own checks go on). With <see cref="RunSettings.OneProcessPerPackage"/> they run in one Racket
-/// process (<see cref="OneProcessSteps"/>); the steps that process did not finish, because it died, are
-/// then run each in a process of its own, as they are without it.
+/// process (<see cref="OneProcessSteps"/>); the steps that process never started, because it died (or
+/// instantiated racket/gui/base, which a process can do once), are then run each in a process of its own,
+/// as they are without it.
 /// </summary>
 /// <param name="environment">Set for every command on top of the session's (pkg-build's service variables).</param>
 public sealed class RacoSteps(RunSettings settings, IGuestSession session, RunGuest guest, string logDirectory, IReadOnlyDictionary<string, string> environment)

@@ -6,11 +6,17 @@
 ;; namespace, thread, custodian and plumber, so its modules are instantiated anew and nothing it
 ;; sets outside a parameterize reaches the next command; `exit` ends only that command.
 ;;
-;; Command line: racket -N raco -t raco-steps.rkt -- <marker> {stop|go} <n> <arg>...  ...
+;; Command line: racket -N <raco> -t raco-steps.rkt -- <marker> {stop|go} <n> <arg>...  ...
 ;; Each group is one raco command line of <n> arguments; after a failed `stop` command the rest are
-;; not run. Around each command this prints, on a line of its own, "<marker> start <i>" and
-;; "<marker> exit <i> <code>"; the command's stdout and stderr both go to stdout between the two, in
-;; the order written.
+;; not run. Before each command this prints "<marker> start <i>" on a line of its own, after it a
+;; newline and "<marker> exit <i> <code>" (the reader drops that one empty line: a command's output
+;; need not end with a newline). The caller sends stderr to the same pipe as stdout (2>&1), so the
+;; output interleaves as a `raco` process's would.
+;;
+;; racket/gui/base can be instantiated only once in a process: after a command that did, the rest
+;; are left to processes of their own.
+
+(require ffi/unsafe/global)
 
 (define (command-groups args)
   (cond
@@ -31,6 +37,8 @@
 
 (define (run-raco arguments)
   (define out (current-output-port))
+  ;; `raco setup` sets stdout's buffering for the whole process; each command starts as a process would.
+  (define buffering (file-stream-buffer-mode out))
   (define custodian (make-custodian))
   (define plumber (make-plumber))
   (define finished (make-semaphore 0))
@@ -40,30 +48,36 @@
       (set! code v)
       (plumber-flush-all plumber)
       (semaphore-post finished)))
-  (parameterize ([current-custodian custodian]
-                 [current-plumber plumber]
-                 [current-namespace (make-base-empty-namespace)]
-                 [current-command-line-arguments (list->vector arguments)]
-                 [current-error-port out]
-                 [exit-handler (lambda (v)
-                                 (finish! (exit-code v))
-                                 (custodian-shutdown-all custodian))])
-    (thread
-     (lambda ()
-       ;; An exception nothing caught: shown as the process's handler would, and exit code 1, as a
-       ;; `raco` process whose command raised would end.
-       (with-handlers ([(lambda (e) #t)
-                        (lambda (e)
-                          ((error-display-handler)
-                           (if (exn? e) (exn-message e) (format "uncaught exception: ~e" e))
-                           e)
-                          (finish! 1))])
-         (dynamic-require 'raco/main #f))
-       (finish! 0))))
-  (semaphore-wait finished)
+  (define command
+    (parameterize ([current-custodian custodian]
+                   [current-plumber plumber]
+                   [current-namespace (make-base-empty-namespace)]
+                   [current-command-line-arguments (list->vector arguments)]
+                   [exit-handler (lambda (v)
+                                   (finish! (exit-code v))
+                                   (custodian-shutdown-all custodian))])
+      (thread
+       (lambda ()
+         ;; An exception nothing caught: shown as the process's handler would, and exit code 1, as a
+         ;; `raco` process whose command raised would end.
+         (with-handlers ([(lambda (e) #t)
+                          (lambda (e)
+                            ((error-display-handler)
+                             (if (exn? e) (exn-message e) (format "uncaught exception: ~e" e))
+                             e)
+                            (finish! 1))])
+           (dynamic-require 'raco/main #f))
+         (finish! 0)))))
+  ;; A command whose main thread was killed ends as racket does when its main thread dies: exit 0.
+  (sync finished (thread-dead-evt command))
+  (finish! 0)
   (custodian-shutdown-all custodian)
   (flush-output out)
+  (file-stream-buffer-mode out buffering)
   code)
+
+(define (gui-instantiated?)
+  (and (register-process-global #"GRacket-support-initialized" #f) #t))
 
 (define arguments (vector->list (current-command-line-arguments)))
 (when (null? arguments)
@@ -75,8 +89,10 @@
     (printf "~a start ~a\n" marker i)
     (flush-output)
     (define code (run-raco (cdr (car commands))))
-    ;; Not "\n" first: output without a final newline ends up before the marker, and the reader splits it off.
-    (printf "~a exit ~a ~a\n" marker i code)
+    (printf "\n~a exit ~a ~a\n" marker i code)
     (flush-output)
-    (unless (and stop-on-failure? (not (zero? code)))
-      (loop (cdr commands) (add1 i)))))
+    (cond
+      [(and stop-on-failure? (not (zero? code))) (void)]
+      [(and (pair? (cdr commands)) (gui-instantiated?))
+       (printf "raco-steps: racket/gui/base was instantiated; the commands after this one run each in a process of its own\n")]
+      [else (loop (cdr commands) (add1 i))])))

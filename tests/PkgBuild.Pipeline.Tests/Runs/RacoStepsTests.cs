@@ -104,9 +104,8 @@ public sealed class RacoStepsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task When_the_one_process_dies_the_step_and_those_after_it_run_each_alone()
+    public async Task When_the_one_process_dies_its_step_ends_with_it_and_those_after_it_run_each_alone()
     {
-        // Kills the process it runs in: the shared one the first time, its own raco the second.
         var ran = await RunAsync(oneProcess: true,
             Step("fine", TimeSpan.FromSeconds(60), "(printf \"fine\\n\")"),
             Step("die", TimeSpan.FromSeconds(60),
@@ -115,17 +114,54 @@ public sealed class RacoStepsTests : IAsyncLifetime
 
         Assert.Equal(["fine", "die", "after"], ran.Select(r => r.Step.Name));
         Assert.Equal(0, ran[0].Result.ExitCode);
-        Assert.NotEqual(0, ran[1].Result.ExitCode);
+        Assert.Equal(137, ran[1].Result.ExitCode); // killed: not run again (an install cannot be run on top of half of one)
         Assert.False(ran[1].Result.TimedOut);
         Assert.Equal(0, ran[2].Result.ExitCode);
         Assert.Contains(SharedHeader, Log("fine"));
         var die = Log("die");
-        Assert.DoesNotContain(SharedHeader, die);
-        Assert.Contains("[pkgbuild: the Racket process running this package's steps ended during die (exit", die);
+        Assert.Contains(SharedHeader, die);
         Assert.Contains("dying", die);
+        Assert.Contains("[pkgbuild: the Racket process running this package's steps ended during die (exit 137); this step ends with it]", die);
         var after = Log("after");
         Assert.DoesNotContain(SharedHeader, after);
+        Assert.Contains("[pkgbuild: the Racket process running this package's steps ended during die (exit 137); after and the steps after it run each in a process of its own]", after);
         Assert.Contains("\nafter\n", after);
+    }
+
+    [Fact]
+    public async Task After_a_command_instantiates_racket_gui_base_the_rest_run_each_alone()
+    {
+        // racket/gui/base refuses a second instance in one process; here it fails at once for want of a display,
+        // but only after registering itself, which is what the driver looks for.
+        var ran = await RunAsync(oneProcess: true,
+            Step("gui", TimeSpan.FromSeconds(60), "(require racket/gui/base)"),
+            Step("after", TimeSpan.FromSeconds(60), "(printf \"after\\n\")"));
+
+        Assert.Equal(["gui", "after"], ran.Select(r => r.Step.Name));
+        Assert.Contains(SharedHeader, Log("gui"));
+        var after = Log("after");
+        Assert.DoesNotContain(SharedHeader, after);
+        Assert.Contains("racket/gui/base was instantiated", after);
+        Assert.Equal(0, ran[1].Result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Stderr_and_an_empty_last_line_reach_the_step_log_as_a_raco_process_prints_them()
+    {
+        var steps = new[]
+        {
+            Step("mixed", TimeSpan.FromSeconds(60), "(eprintf \"err one\\n\") (printf \"out\\n\") (flush-output) (eprintf \"err two\\n\") (printf \"last\\n\\n\")"),
+            Step("next", TimeSpan.FromSeconds(60), "(void)"),
+        };
+        await RunAsync(true, steps);
+        var lines = Log("mixed").Split('\n')[1..^2]; // without header and footer
+
+        // The same command as its own raco process, its stderr into the same pipe (as an Ssh guest runs every command).
+        await using var session = await _guest.OpenSessionAsync("alone");
+        await session.CopyInAsync(_dir.Combine("modules", "mixed.rkt"), "work/mixed.rkt");
+        var alone = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "exec 2>&1; exec raco test --direct mixed.rkt"), new GuestRunOptions());
+        Assert.Equal(alone.Output.Split('\n')[..^1], lines);
+        Assert.Equal(["raco test: \"mixed.rkt\"", "err one", "out", "err two", "last", ""], lines);
     }
 
     private string Logs => _dir.Combine("logs");
