@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Net;
-using PkgBuild.Pipeline.Archive;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Runs;
 using PkgBuild.Pipeline.Site;
-using PkgBuild.Racket.Catalogs;
 using PkgBuild.Testing;
 using PkgBuild.Testing.Ssh;
 using Xunit;
@@ -35,9 +33,9 @@ public sealed class SshDropTests : IDisposable
     [InlineData(0, PackageOutcome.InfrastructureFailure)]
     public async Task A_connection_dropped_mid_package_is_an_infrastructure_failure_retried_and_the_run_goes_on(int retries, PackageOutcome expected)
     {
-        var site = await ArchiveAsync(
-            ("slow", "(module+ test (sleep 6))"),
-            ("after", "(module+ test (void))"));
+        var site = await TestSite.ArchiveAsync(_dir.Path,
+            new TestPackage("slow", "(module+ test (sleep 6))"),
+            new TestPackage("after", "(module+ test (void))"));
         using var server = SiteServer.Start(site, IPAddress.Loopback, 0);
         var spec = GuestSpec.Parse("ssh", new Dictionary<string, string>
         {
@@ -78,25 +76,5 @@ public sealed class SshDropTests : IDisposable
         {
             Assert.StartsWith("PKB0611", slow.Message);
         }
-    }
-
-    /// <summary>Writes the packages (each a collection with a main.rkt), a directory catalog, and archives it into a site.</summary>
-    private async Task<string> ArchiveAsync(params (string Name, string Body)[] packages)
-    {
-        foreach (var (name, body) in packages)
-        {
-            var directory = _dir.Combine("packages", name);
-            Directory.CreateDirectory(directory);
-            File.WriteAllText(Path.Combine(directory, "info.rkt"), $"#lang info\n(define collection \"{name}\")\n(define deps '(\"base\"))\n");
-            File.WriteAllText(Path.Combine(directory, "main.rkt"), $"#lang racket/base\n{body}\n");
-            Directory.CreateDirectory(_dir.Combine("catalog", "pkg"));
-            File.WriteAllText(_dir.Combine("catalog", "pkg", name),
-                $"#hash((checksum . \"\") (dependencies . (\"base\")) (name . \"{name}\") (source . \"{new Uri(directory).AbsoluteUri}\"))");
-        }
-        var site = _dir.Combine("site");
-        using var archiver = new PackageArchiver(site, _dir.Combine("archive"));
-        var archived = await archiver.ArchiveAsync(DirectoryCatalog.Read(_dir.Combine("catalog")));
-        Assert.All(archived, a => Assert.True(a.Succeeded, a.Failure));
-        return site;
     }
 }
