@@ -9,7 +9,8 @@ namespace PkgBuild.Sdk.Tests;
 /// shell syntax, dependency lists with paths and commands, an author with a script, a huge string; and
 /// packages that flood their output, start processes without end, eat memory, or try the network. Each is
 /// refused, quoted or stopped at its limit and classified, nothing runs or is written where it should not
-/// (canary files), and the run goes on to the ordinary package after them.
+/// (canary files), and the run goes on to the ordinary package after them; the same with a package's raco
+/// commands in one Racket process (the default) and in one process each.
 /// </summary>
 public sealed class HostileInputTests
 {
@@ -36,13 +37,15 @@ public sealed class HostileInputTests
         return workspace;
     }
 
-    [Fact]
-    public void A_hostile_catalog_and_hostile_packages_are_each_refused_or_stopped_and_the_run_goes_on()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_hostile_catalog_and_hostile_packages_are_each_refused_or_stopped_and_the_run_goes_on(bool oneProcessPerPackage)
     {
         File.Delete(Canary);
         using var workspace = Workspace("""<PkgBuildGuest Include="local" Kind="Local" MemoryMb="768" Processes="64" />""");
 
-        var build = workspace.Build("pkgbuild.proj");
+        var build = workspace.Build("pkgbuild.proj", $"-p:PkgBuildOneProcessPerPackage={oneProcessPerPackage}");
 
         Assert.True(build.Succeeded, build.ToString());
         var results = build.OutputItems("PkgBuildPackageResult").ToDictionary(i => i.ItemSpec);
@@ -59,6 +62,8 @@ public sealed class HostileInputTests
         // Dependencies that are commands and paths are not packages: ignored; the package's own info.rkt decides.
         Assert.Equal("success", Result("hx-evil-deps"));
         Assert.StartsWith("$ raco pkg install -u --auto --batch --jobs 1 --catalog file://", Log("hx-evil-deps", "install"));
+        // The same results whether a package's raco commands share one Racket process or not (each log says which).
+        Assert.Equal(oneProcessPerPackage, Log("hx-evil-deps", "install").Split('\n')[0].EndsWith("in the package's one Racket process]", StringComparison.Ordinal));
         Assert.False(File.Exists(Canary), "a command from the catalog ran");
         Assert.False(File.Exists(workspace.PathOf("pkgbuild-canary")), "a command from the catalog ran");
         Assert.False(File.Exists(workspace.PathOf("results", "pkgbuild-canary")));
