@@ -9,18 +9,26 @@ public sealed class CommandDeadline
     private readonly object _gate = new();
     private CancellationTokenSource? _limit;
 
-    /// <summary>From now, the command has <paramref name="limit"/> left (no effect once it has ended).</summary>
-    public void Restart(TimeSpan limit)
+    /// <summary>
+    /// From now, the command has <paramref name="limit"/> left. False when its limit (the deadline or the
+    /// silence watchdog) had already run out: it is being killed, and not for what comes after now.
+    /// </summary>
+    public bool Restart(TimeSpan limit)
     {
         lock (_gate)
         {
             try
             {
+                if (_limit is { IsCancellationRequested: true })
+                {
+                    return false;
+                }
                 _limit?.CancelAfter(limit);
+                return true;
             }
             catch (ObjectDisposedException)
             {
-                // The command ended meanwhile.
+                return false; // the command ended meanwhile
             }
         }
     }

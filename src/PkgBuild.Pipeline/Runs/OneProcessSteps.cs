@@ -36,7 +36,9 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
     private OutputBuffer _output = new(0);
     private bool _emptyLineHeld; // the driver prints a newline before each exit marker: one empty line is its own
     private bool _ended;
+    private bool _startedAfterLimit; // the current step began after the limit had run out: the kill is not its doing
     private Exception? _failed;
+    private CancellationTokenSource? _abort;
 
     /// <summary>Why the steps after the last one given are left to processes of their own (null: none are).</summary>
     public string? EndedEarly { get; private set; }
@@ -76,10 +78,17 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
 
     private async Task RunProcessAsync(CancellationToken cancellationToken)
     {
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _abort = abort;
         try
         {
-            // stderr into stdout's pipe, as one stream: the markers on stdout then order every line of output.
-            var arguments = new List<string> { "-c", "exec 2>&1; exec \"$0\" \"$@\"", guest.Racket, "-N", guest.Raco, "-t", session.Root + "/" + DriverName, "--", _marker };
+            // stderr into stdout's pipe, as one stream: the markers on stdout then order every line of output. env -u:
+            // the shell's own variables are not the command's (a raco run by env -i has neither).
+            var arguments = new List<string>
+            {
+                "-c", "exec 2>&1; exec env -u PWD -u SHLVL \"$0\" \"$@\"",
+                guest.Racket, "-N", guest.Raco, "-t", session.Root + "/" + DriverName, "--", _marker,
+            };
             foreach (var step in _steps)
             {
                 arguments.Add(step.StopOnFailure ? "stop" : "go");
@@ -87,25 +96,34 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
                 arguments.AddRange(step.Arguments);
             }
             _clock.Start();
-            var result = await session.RunAsync(new GuestCommand("/bin/sh", arguments) { Environment = environment }, new GuestRunOptions
+            GuestRunResult? result = null;
+            try
             {
-                Timeout = _steps[0].Timeout, // until the first step starts; each step's start moves it
-                Deadline = _deadline,
-                SilenceTimeout = settings.SilenceTimeout,
-                MaxOutputChars = 4 << 10, // the steps keep their own output
-                OnOutputLine = Heard,
-            }, cancellationToken).ConfigureAwait(false);
-            Ended(result);
+                result = await session.RunAsync(new GuestCommand("/bin/sh", arguments) { Environment = environment }, new GuestRunOptions
+                {
+                    Timeout = _steps[0].Timeout, // until the first step starts; each step's start moves it
+                    Deadline = _deadline,
+                    SilenceTimeout = settings.SilenceTimeout,
+                    MaxOutputChars = 4 << 10, // the steps keep their own output
+                    OnOutputLine = Heard,
+                }, abort.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_failed != null && !cancellationToken.IsCancellationRequested)
+            {
+                // Stopped below: the logs could not be written.
+            }
             if (_failed != null)
             {
                 throw new IOException($"The logs of the package's steps could not be written: {_failed.Message}", _failed);
             }
+            Ended(result!);
         }
         finally
         {
             lock (_gate)
             {
-                _log?.Dispose(); // a step the process did not finish: its log is written again when it runs alone
+                _ended = true;
+                _log?.Dispose(); // a step the process did not finish and nobody reports: its log is not kept half-written
                 _log = null;
             }
             _results.Writer.TryComplete();
@@ -127,7 +145,9 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Not thrown on the reader's thread: it would stop reading, and the full pipe would hang the process.
+                // The process is stopped instead, and the package is an infrastructure failure.
                 _failed = e;
+                _ = _abort?.CancelAsync();
             }
         }
     }
@@ -165,7 +185,7 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
     {
         var step = _steps[index];
         _current = index;
-        _deadline.Restart(step.Timeout);
+        _startedAfterLimit = !_deadline.Restart(step.Timeout);
         _clock.Restart();
         _output = new OutputBuffer(RacoSteps.KeptOutputChars);
         _log = new StepLog(Path.Combine(logDirectory, step.Name + ".txt"), settings.MaxLogBytes,
@@ -235,11 +255,10 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
     {
         lock (_gate)
         {
-            _ended = true;
             string why;
-            if (_current >= 0 && process.TimedOut && !process.Silent && _clock.Elapsed + TimeSpan.FromMilliseconds(500) < _steps[_current].Timeout)
+            if (_current >= 0 && process.TimedOut && _startedAfterLimit)
             {
-                // The step before it ran out of time just as it ended, and the kill came after this one started: not this one's doing.
+                // The step before it ran out of time (or of silence) just as it ended: the kill came after this one began.
                 why = $"out of time as {_steps[_current].Name} began";
                 _log?.Dispose();
                 _log = null;
@@ -258,14 +277,16 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
             }
             else
             {
-                why = process.TimedOut ? "out of time between steps" : "between steps";
+                var where = _finished == 0 ? "before its first step" : "between steps";
+                why = process.TimedOut ? $"out of time {where}" : where;
             }
             if (_finished == _steps.Count)
             {
                 return;
             }
             var next = _steps[_finished].Name;
-            var said = _unclaimed.Count == 0 ? "" : $"; it said: {string.Join(" / ", _unclaimed.Where(l => l.Length > 0).Take(5))}";
+            var words = _unclaimed.Where(l => l.Length > 0).Take(5).ToList();
+            var said = words.Count == 0 ? "" : $"; it said: {string.Join(" / ", words)}";
             EndedEarly = $"[pkgbuild: the Racket process running this package's steps ended {why} (exit {process.ExitCode}){said}; "
                 + $"{next} and the steps after it run each in a process of its own]";
         }

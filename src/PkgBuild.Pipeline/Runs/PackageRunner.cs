@@ -179,11 +179,18 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
         }
         finally
         {
+            installed(); // released now, not after the package's own checks: its dependents need only the install
             if (local != null)
             {
-                File.Delete(local);
+                try
+                {
+                    File.Delete(local);
+                }
+                catch (IOException)
+                {
+                    // A leftover in the state directory, not a result.
+                }
             }
-            installed(); // released now, not after the package's own checks: its dependents need only the install
         }
     }
 

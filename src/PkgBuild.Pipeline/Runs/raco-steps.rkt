@@ -37,8 +37,10 @@
 
 (define (run-raco arguments)
   (define out (current-output-port))
+  (define err (current-error-port))
   ;; `raco setup` sets stdout's buffering for the whole process; each command starts as a process would.
   (define buffering (file-stream-buffer-mode out))
+  (define err-buffering (file-stream-buffer-mode err))
   (define custodian (make-custodian))
   (define plumber (make-plumber))
   (define finished (make-semaphore 0))
@@ -62,9 +64,11 @@
          ;; `raco` process whose command raised would end.
          (with-handlers ([(lambda (e) #t)
                           (lambda (e)
-                            ((error-display-handler)
-                             (if (exn? e) (exn-message e) (format "uncaught exception: ~e" e))
-                             e)
+                            ;; A handler the command replaced may fail in turn: the exit code stays 1.
+                            (with-handlers ([(lambda (_) #t) void])
+                              ((error-display-handler)
+                               (if (exn? e) (exn-message e) (format "uncaught exception: ~e" e))
+                               e))
                             (finish! 1))])
            (dynamic-require 'raco/main #f))
          (finish! 0)))))
@@ -73,7 +77,9 @@
   (finish! 0)
   (custodian-shutdown-all custodian)
   (flush-output out)
+  (flush-output err)
   (file-stream-buffer-mode out buffering)
+  (file-stream-buffer-mode err err-buffering)
   code)
 
 (define (gui-instantiated?)

@@ -100,6 +100,8 @@ public sealed class RacoStepsTests : IAsyncLifetime
         Assert.Contains("hanging", Log("hang"));
         Assert.Contains("[pkgbuild: hang stopped after", Log("hang"));
         Assert.Contains("over its time limit of 3 s", Log("hang"));
+        Assert.Equal(oneProcess, Log("hang").Contains(SharedHeader)); // its own time-out, not taken for the step before's
+        Assert.DoesNotContain("[pkgbuild: the Racket process", Log("hang"));
         Assert.False(File.Exists(LogPath("after")));
     }
 
@@ -109,7 +111,7 @@ public sealed class RacoStepsTests : IAsyncLifetime
         var ran = await RunAsync(oneProcess: true,
             Step("fine", TimeSpan.FromSeconds(60), "(printf \"fine\\n\")"),
             Step("die", TimeSpan.FromSeconds(60),
-                "(printf \"dying\\n\") (flush-output) (void (system* \"/bin/kill\" \"-KILL\" (number->string (getpid)))) (sleep 30)"),
+                "(printf \"dying\\n\") (flush-output) (eprintf \"last words\\n\") (void (system* \"/bin/kill\" \"-KILL\" (number->string (getpid)))) (sleep 30)"),
             Step("after", TimeSpan.FromSeconds(60), "(printf \"after\\n\")"));
 
         Assert.Equal(["fine", "die", "after"], ran.Select(r => r.Step.Name));
@@ -121,6 +123,7 @@ public sealed class RacoStepsTests : IAsyncLifetime
         var die = Log("die");
         Assert.Contains(SharedHeader, die);
         Assert.Contains("dying", die);
+        Assert.Contains("last words", die); // stderr is not held in a buffer that the kill throws away
         Assert.Contains("[pkgbuild: the Racket process running this package's steps ended during die (exit 137); this step ends with it]", die);
         var after = Log("after");
         Assert.DoesNotContain(SharedHeader, after);
