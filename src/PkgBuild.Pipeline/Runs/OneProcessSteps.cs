@@ -188,8 +188,7 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
         _startedAfterLimit = !_deadline.Restart(step.Timeout);
         _clock.Restart();
         _output = new OutputBuffer(RacoSteps.KeptOutputChars);
-        _log = new StepLog(Path.Combine(logDirectory, step.Name + ".txt"), settings.MaxLogBytes,
-            $"$ {new GuestCommand(guest.Raco, step.Arguments)}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}, in the package's one Racket process]");
+        _log = new StepLog(Path.Combine(logDirectory, step.Name + ".txt"), settings.MaxLogBytes, RacoSteps.Header(guest, step, shared: true));
         foreach (var line in _unclaimed)
         {
             _log.Line(line);

@@ -11,8 +11,10 @@ namespace PkgBuild.Pipeline.Runs;
 /// One package in one fresh guest session, as pkg-build does it: install the package from the run's
 /// catalog only (<c>raco pkg install -u --auto --batch --catalog</c>, <see cref="BuiltCatalog"/>), check
 /// its dependency declarations (<c>raco setup --check-pkg-deps</c>), run its tests (<c>raco test --drdr
-/// --package</c>), each step within its limits and with its own log under <c>logs/&lt;pkg&gt;/</c>. A
-/// successful install is published to the built catalog for the package's dependents.
+/// --package</c>), each step within its limits and with its own log under <c>logs/&lt;pkg&gt;/</c> (run by
+/// <see cref="RacoSteps"/>, in one Racket process by default). A successful install is packed
+/// (<c>raco pkg create --from-install --built</c>) and published to the built catalog for the package's
+/// dependents, who start while its own check and tests go on.
 /// </summary>
 /// <param name="packForDependents">Whether a package is worth packing compiled (something depends on it).</param>
 /// <param name="side">Which side's catalog the package installs from, and where its logs go.</param>

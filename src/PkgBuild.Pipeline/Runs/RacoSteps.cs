@@ -52,8 +52,9 @@ public sealed class RacoSteps(RunSettings settings, IGuestSession session, RunGu
     /// <summary>Whether nothing runs after this: a time-out ends the package (unless the step is optional), as does a failed install.</summary>
     public static bool Ends(RacoStep step, GuestRunResult result) => result.TimedOut && !step.Optional || step.StopOnFailure && result.ExitCode != 0;
 
-    /// <summary>The command line a step's log shows: raco's, as pkg-build runs it.</summary>
-    internal string CommandLine(RacoStep step) => new GuestCommand(guest.Raco, step.Arguments).ToString();
+    /// <summary>A step's log's first line: raco's command line as pkg-build runs it, where, when, and whether in the shared process.</summary>
+    internal static string Header(RunGuest guest, RacoStep step, bool shared) =>
+        $"$ {new GuestCommand(guest.Raco, step.Arguments)}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}{(shared ? ", in the package's one Racket process" : "")}]";
 
     internal static string Footer(RacoStep step, GuestRunResult result)
     {
@@ -70,8 +71,7 @@ public sealed class RacoSteps(RunSettings settings, IGuestSession session, RunGu
     private async Task<GuestRunResult> RunAloneAsync(RacoStep step, string? note, CancellationToken cancellationToken)
     {
         var command = new GuestCommand(guest.Raco, step.Arguments) { Environment = environment };
-        using var log = new StepLog(Path.Combine(logDirectory, step.Name + ".txt"), settings.MaxLogBytes,
-            $"$ {command}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}]");
+        using var log = new StepLog(Path.Combine(logDirectory, step.Name + ".txt"), settings.MaxLogBytes, Header(guest, step, shared: false));
         if (note != null)
         {
             log.Line(note);
