@@ -48,8 +48,10 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
     {
         _steps = steps;
         await session.CopyInAsync(DriverFile(settings.StateDirectory), DriverName, cancellationToken).ConfigureAwait(false);
+        // Stops the process when the caller stops listening, or when its logs cannot be written (Heard).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = RunProcessAsync(stop.Token);
+        _abort = stop;
+        var running = RunProcessAsync(stop.Token, cancellationToken);
         try
         {
             await foreach (var finished in _results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
@@ -76,10 +78,8 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
         }
     }
 
-    private async Task RunProcessAsync(CancellationToken cancellationToken)
+    private async Task RunProcessAsync(CancellationToken stop, CancellationToken cancellationToken)
     {
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _abort = abort;
         try
         {
             // stderr into stdout's pipe, as one stream: the markers on stdout then order every line of output. env -u:
@@ -106,7 +106,7 @@ internal sealed class OneProcessSteps(RunSettings settings, IGuestSession sessio
                     SilenceTimeout = settings.SilenceTimeout,
                     MaxOutputChars = 4 << 10, // the steps keep their own output
                     OnOutputLine = Heard,
-                }, abort.Token).ConfigureAwait(false);
+                }, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_failed != null && !cancellationToken.IsCancellationRequested)
             {

@@ -144,15 +144,8 @@ public sealed class RunScheduler
                 }
                 Complete(result, done);
             }
-            try
+            if (!Reported(done, finished, slots))
             {
-                Report(done, finished);
-            }
-            catch (Exception e)
-            {
-                // The listener failed (the journal's disk is full, say): end the run, every worker, and say why.
-                Interlocked.CompareExchange(ref _fault, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null);
-                _signal.Release(slots);
                 return;
             }
         }
@@ -215,14 +208,22 @@ public sealed class RunScheduler
                 }
             }
         }
+        Reported(done, finished, slots);
+    }
+
+    /// <summary>Reports the finished packages; when the listener fails (the journal's disk is full, say), ends the run, every worker, and says why.</summary>
+    private bool Reported(List<PackageResult> done, Action<PackageResult> finished, int slots)
+    {
         try
         {
             Report(done, finished);
+            return true;
         }
         catch (Exception e)
         {
             Interlocked.CompareExchange(ref _fault, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null);
             _signal.Release(slots);
+            return false;
         }
     }
 
