@@ -45,10 +45,11 @@ public sealed class RacoStepsTests : IAsyncLifetime
     public async Task Each_step_has_its_own_log_exit_code_and_time_limit(bool oneProcess)
     {
         var ran = await RunAsync(oneProcess,
-            // 2 s each against limits of 4 s: together past any one limit, so each step's limit starts with it.
-            Step("first", TimeSpan.FromSeconds(4), "(printf \"first\\n\") (flush-output) (sleep 2) (printf \"no newline\")"),
-            Step("second", TimeSpan.FromSeconds(4), "(printf \"second\\n\") (exit 7)"),
-            Step("third", TimeSpan.FromSeconds(4), "(sleep 2) (printf \"third\\n\")"));
+            // 6 s of sleep each against limits of 11 s: together past any one limit, so each step's limit must
+            // start with it; 5 s left to each step for starting raco on a loaded 2-core CI machine (4 s was not).
+            Step("first", TimeSpan.FromSeconds(11), "(printf \"first\\n\") (flush-output) (sleep 6) (printf \"no newline\")"),
+            Step("second", TimeSpan.FromSeconds(11), "(printf \"second\\n\") (exit 7)"),
+            Step("third", TimeSpan.FromSeconds(11), "(sleep 6) (printf \"third\\n\")"));
 
         Assert.Equal(["first", "second", "third"], ran.Select(r => r.Step.Name));
         Assert.Equal([0, 7, 0], ran.Select(r => r.Result.ExitCode));
@@ -90,16 +91,17 @@ public sealed class RacoStepsTests : IAsyncLifetime
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var ran = await RunAsync(oneProcess,
             Step("quick", TimeSpan.FromSeconds(60), "(void)"),
-            Step("hang", TimeSpan.FromSeconds(3), "(printf \"hanging\\n\") (flush-output) (sleep 60)"),
+            // 8 s: time to start raco and print on a loaded machine, far below the 60 s it would hang.
+            Step("hang", TimeSpan.FromSeconds(8), "(printf \"hanging\\n\") (flush-output) (sleep 60)"),
             Step("after", TimeSpan.FromSeconds(60), "(void)"));
 
         Assert.Equal(["quick", "hang"], ran.Select(r => r.Step.Name));
         Assert.True(ran[1].Result.TimedOut);
         Assert.False(ran[1].Result.Silent);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"took {clock.Elapsed}");
         Assert.Contains("hanging", Log("hang"));
         Assert.Contains("[pkgbuild: hang stopped after", Log("hang"));
-        Assert.Contains("over its time limit of 3 s", Log("hang"));
+        Assert.Contains("over its time limit of 8 s", Log("hang"));
         Assert.Equal(oneProcess, Log("hang").Contains(SharedHeader)); // its own time-out, not taken for the step before's
         Assert.DoesNotContain("[pkgbuild: the Racket process", Log("hang"));
         Assert.False(File.Exists(LogPath("after")));
