@@ -25,21 +25,22 @@ public sealed class RunLimitTests
     {
         var lines = new List<string>();
 
-        var result = await ChildProcess.RunAsync("sh", ["-c", "i=0; while [ $i -lt 15 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done"],
-            new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(2), SilenceTimeout = TimeSpan.FromSeconds(1), OnOutputLine = l => { lock (lines) { lines.Add(l); } } });
+        // 4 s of ticks every 0.2 s against 2 s of silence: the watchdog must be reset by each tick.
+        var result = await ChildProcess.RunAsync("sh", ["-c", "i=0; while [ $i -lt 20 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done"],
+            new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(2), SilenceTimeout = TimeSpan.FromSeconds(2), OnOutputLine = l => { lock (lines) { lines.Add(l); } } });
 
         Assert.False(result.TimedOut);
         Assert.False(result.Silent);
         Assert.True(result.Succeeded);
-        Assert.Equal(15, lines.Count);
-        Assert.EndsWith("tick 14\n", result.Output);
+        Assert.Equal(20, lines.Count);
+        Assert.EndsWith("tick 19\n", result.Output);
     }
 
     [Fact]
     public async Task Output_on_stderr_counts_as_output_for_the_watchdog()
     {
-        var result = await ChildProcess.RunAsync("sh", ["-c", "i=0; while [ $i -lt 10 ]; do echo tick >&2; i=$((i+1)); sleep 0.2; done"],
-            new ChildProcessOptions { SilenceTimeout = TimeSpan.FromSeconds(1) });
+        var result = await ChildProcess.RunAsync("sh", ["-c", "i=0; while [ $i -lt 20 ]; do echo tick >&2; i=$((i+1)); sleep 0.2; done"],
+            new ChildProcessOptions { SilenceTimeout = TimeSpan.FromSeconds(2) }); // 4 s in all
 
         Assert.True(result.Succeeded);
     }
@@ -114,7 +115,7 @@ public sealed class RunLimitTests
     public async Task RunLimit_fires_on_silence_only_and_says_so()
     {
         using var limit = new RunLimit(TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(2), CancellationToken.None);
-        for (var i = 0; i < 15; i++)
+        for (var i = 0; i < 40; i++) // 4 s in all, past the 2 s of silence: only Heard() keeps it alive
         {
             await Task.Delay(100);
             limit.Heard();
