@@ -170,19 +170,33 @@ public sealed class RunScheduler
             {
                 continue; // its dependents stopped waiting on it when it was released
             }
-            foreach (var dependent in _graph.DirectDependentsOf(result.Package))
+            foreach (var blocked in StopWaitingOn(result.Package))
             {
-                if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(result.Package, dependent) && --_waitingOn[dependent] == 0
-                    && Ready(dependent) is { } blocked)
-                {
-                    pending.Push(blocked);
-                }
+                pending.Push(blocked);
             }
         }
         if (_unfinished == 0)
         {
             _signal.Release(); // every worker wakes in turn and sees the end
         }
+    }
+
+    /// <summary>
+    /// The dependents in the run that wait on <paramref name="package"/> stop waiting on it: those left
+    /// waiting on nothing are readied, or given back blocked (another dependency did not install). Under the gate.
+    /// </summary>
+    private List<PackageResult> StopWaitingOn(string package)
+    {
+        var blocked = new List<PackageResult>();
+        foreach (var dependent in _graph.DirectDependentsOf(package))
+        {
+            if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(package, dependent) && --_waitingOn[dependent] == 0
+                && Ready(dependent) is { } result)
+            {
+                blocked.Add(result);
+            }
+        }
+        return blocked;
     }
 
     /// <summary>
@@ -199,13 +213,9 @@ public sealed class RunScheduler
             {
                 return;
             }
-            foreach (var dependent in _graph.DirectDependentsOf(package))
+            foreach (var blocked in StopWaitingOn(package))
             {
-                if (_toRun.Contains(dependent) && !_results.ContainsKey(dependent) && !SameCycle(package, dependent) && --_waitingOn[dependent] == 0
-                    && Ready(dependent) is { } blocked)
-                {
-                    Complete(blocked, done);
-                }
+                Complete(blocked, done);
             }
         }
         Reported(done, finished, slots);
