@@ -46,6 +46,9 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     public ITaskItem[] Packages { get; set; } = [];
 
+    /// <summary>The <c>PkgBuildOverride</c> items: where each was written, for errors about the packages they changed.</summary>
+    public ITaskItem[] Overrides { get; set; } = [];
+
     public ITaskItem[] Skip { get; set; } = [];
 
     public ITaskItem[] Force { get; set; } = [];
@@ -136,6 +139,11 @@ public sealed class RunPkgBuild : PkgBuildTask
             Locate = name => items.FirstOrDefault(i => i.ItemSpec == name) is { } item
                 ? ItemLocation.Of(item, Packages.Contains(item) ? "PkgBuildPackage" : Skip.Contains(item) ? "PkgBuildSkip" : "PkgBuildForce")
                 : SourceLocation.InFile(ProjectFile),
+            LocateOverride = package =>
+            {
+                var name = EditReport.OverrideOf(EditsFile).GetValueOrDefault(package) ?? package;
+                return (name, Overrides.FirstOrDefault(i => i.ItemSpec == name) is { } item ? ItemLocation.Of(item, "PkgBuildOverride") : SourceLocation.InFile(ProjectFile));
+            },
         };
 
         // Nothing changed since a run that decided every package: report it again, starting nothing.
@@ -305,15 +313,31 @@ public sealed class RunPkgBuild : PkgBuildTask
                 _progress.Enqueue($"{machine.Spec.Name}: installing Racket from {Path.GetFileName(installer)} (once per installer)");
                 raco = await machine.InstallRacketAsync(installer!, CancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                await machine.UsePreinstalledRacketAsync("racket", CancellationToken).ConfigureAwait(false);
+            }
             guests.Add(new RunGuest(machine, site, raco));
         }
-        // Which Racket each guest runs (and that it runs at all) goes into every package's key.
+        // Which Racket each guest runs (and that it runs at all), and the packages it already has, go into every package's key.
         var identities = new List<string>();
+        var provided = new Dictionary<string, ProvidedPackage>(StringComparer.Ordinal);
         foreach (var guest in guests)
         {
-            identities.Add(await RacketProbe.IdentifyAsync(guest, settings.StateDirectory, CancellationToken).ConfigureAwait(false));
+            var racket = await RacketProbe.IdentifyAsync(guest, settings.StateDirectory, CancellationToken).ConfigureAwait(false);
+            identities.Add(racket.Identity);
+            foreach (var (package, checksum) in racket.Provided)
+            {
+                provided[package] = provided.TryGetValue(package, out var known)
+                    ? known with { Guests = [.. known.Guests, guest.Name] }
+                    : new ProvidedPackage(checksum, [guest.Name]);
+            }
         }
-        settings = settings with { RacketIdentity = string.Join(" | ", identities.Distinct()) + (preinstalled ? "" : " installer " + RacketInstall.DirectoryName(installer!)) };
+        settings = settings with
+        {
+            RacketIdentity = string.Join(" | ", identities.Distinct()) + (preinstalled ? "" : " installer " + RacketInstall.DirectoryName(installer!)),
+            ProvidedPackages = provided,
+        };
         var run = new PackageRun(settings, guests, _progress.Enqueue);
         return await run.RunAsync(selection, CancellationToken).ConfigureAwait(false);
     }

@@ -48,6 +48,29 @@ public static class EditReport
             : [];
     }
 
+    /// <summary>Which override changed each package, by the override's name, as an earlier <see cref="Write"/> recorded it.</summary>
+    public static IReadOnlyDictionary<string, string> OverrideOf(string jsonPath)
+    {
+        var of = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(jsonPath))
+        {
+            return of;
+        }
+        using var document = JsonDocument.Parse(File.ReadAllText(jsonPath));
+        if (document.RootElement.TryGetProperty("edits", out var edits) && edits.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var edit in edits.EnumerateArray())
+            {
+                if (edit.TryGetProperty("package", out var p) && p.GetString() is { } package
+                    && edit.TryGetProperty("override", out var o) && o.GetString() is { } name)
+                {
+                    of.TryAdd(package, name);
+                }
+            }
+        }
+        return of;
+    }
+
     private static string Markdown(string editedCatalog, IReadOnlyList<OverrideSpec> overrides, IReadOnlyList<CatalogEdit> edits)
     {
         var md = new StringBuilder();

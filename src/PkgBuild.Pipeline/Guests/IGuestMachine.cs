@@ -29,6 +29,13 @@ public interface IGuestMachine : IAsyncDisposable
     /// </summary>
     Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Readies the guest's own Racket (PkgBuildRacket=Preinstalled, run as <paramref name="racket"/>) for
+    /// sessions: where the kind can, each session then sees it pristine and writable, as a VM restored to
+    /// its snapshot would. Kinds whose sessions already get that (a container's own layer) do nothing.
+    /// </summary>
+    Task UsePreinstalledRacketAsync(string racket, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>Stops the guest (idempotent).</summary>
     Task StopAsync(CancellationToken cancellationToken = default);
 }

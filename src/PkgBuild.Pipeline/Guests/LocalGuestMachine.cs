@@ -9,6 +9,7 @@ namespace PkgBuild.Pipeline.Guests;
 public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Action<PkgBuildException> warn) : IGuestMachine
 {
     private readonly List<string> _shared = [];
+    private IReadOnlyList<InstallationMount> _installation = [];
 
     private string SessionsDirectory => Path.Combine(stateDirectory, "sessions");
 
@@ -16,6 +17,12 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
 
     /// <summary>Whether sessions run in their own namespaces and overlay (known after the preflight).</summary>
     public bool Isolated { get; private set; }
+
+    /// <summary>Whether each session gets the installation writable, over layers of its own (known after the preflight).</summary>
+    public bool WritableInstallation { get; private set; }
+
+    /// <summary>The installation's directories as sessions mount them (empty: seen read-only, or not known yet).</summary>
+    public IReadOnlyList<InstallationMount> Installation => _installation;
 
     public async Task PreflightAsync(CancellationToken cancellationToken = default)
     {
@@ -28,6 +35,15 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
             throw new PkgBuildException(ErrorCodes.GuestRootWithoutIsolation,
                 $"PkgBuildGuest '{Spec.Name}': Local guests cannot be isolated here ({why}), and this build runs as root, so packages would run on this machine as root. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and allow user namespaces, or run the build as an ordinary user.",
                 Spec.Location);
+        }
+        if (why == null)
+        {
+            var overlay = await InstallationOverlay.ProbeAsync(stateDirectory, cancellationToken).ConfigureAwait(false);
+            WritableInstallation = overlay == null;
+            if (overlay != null)
+            {
+                warn(ReadOnlyInstallation(overlay));
+            }
         }
         if (why != null)
         {
@@ -54,7 +70,8 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
         // Hide every guest's state, not only this one's: other guests' sessions are not this package's to read.
         var hidden = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory))) ?? stateDirectory;
-        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, hidden, _shared, (Spec.MemoryMb ?? LocalIsolation.DefaultMemoryMb, Spec.Processes ?? LocalIsolation.MaxProcesses), cancellationToken).ConfigureAwait(false);
+        return await LocalGuestSession.CreateAsync(root, Isolated, Spec.Env, hidden, _shared, _installation,
+            (Spec.MemoryMb ?? LocalIsolation.DefaultMemoryMb, Spec.Processes ?? LocalIsolation.MaxProcesses), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sessions see the site's directory read-only at its own path and read it as a <c>file://</c> catalog: they have no network.</summary>
@@ -65,14 +82,104 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         return Task.FromResult(new Uri(full + "/"));
     }
 
-    /// <summary>Installed once on this machine, next to the guests' state, and seen read-only by every session.</summary>
+    /// <summary>
+    /// Installed once on this machine, next to the guests' state; every session sees it pristine and writable
+    /// over a layer of its own (read-only where the machine cannot mount one, with PKB0620 said).
+    /// </summary>
     public async Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default)
     {
-        var racket = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory)))!, "..", "racket");
+        var racket = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory)))!, "..", "racket"));
         var directory = await RacketInstall.OnThisMachineAsync(installerFile, racket, Spec, cancellationToken).ConfigureAwait(false);
-        Share(directory);
+        await UseInstallationAsync([directory], cancellationToken).ConfigureAwait(false);
         return Path.Combine(directory, "bin", "raco");
     }
+
+    /// <summary>
+    /// This machine's own Racket (PkgBuildRacket=Preinstalled), seen by every session as an installer's is: its
+    /// directories (asked of racket in a session: collects, share, lib, packages, compiled files, launchers,
+    /// documentation) each pristine and writable over a layer of the session's own.
+    /// </summary>
+    public async Task UsePreinstalledRacketAsync(string racket, CancellationToken cancellationToken = default)
+    {
+        if (!WritableInstallation)
+        {
+            return;
+        }
+        await using var session = await OpenSessionAsync("racket-directories", cancellationToken).ConfigureAwait(false);
+        var result = await session.RunAsync(new GuestCommand(racket, "-l", "racket/base", "-l", "setup/dirs", "-e", DirectoriesProgram),
+            new GuestRunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new PkgBuildException(ErrorCodes.GuestRacketUnusable,
+                $"PkgBuildGuest '{Spec.Name}': {racket} could not say where its installation is (exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}", Spec.Location);
+        }
+        await UseInstallationAsync(InstallationRoots(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Prints each directory an installation's raco may write into, one per line.</summary>
+    private const string DirectoriesProgram =
+        "(for ([p (append (list (find-collects-dir) (find-share-dir) (find-lib-dir) (find-pkgs-dir) (find-console-bin-dir) (find-man-dir) (find-apps-dir) (find-doc-dir))"
+        + " (filter path? (current-compiled-file-roots)))] #:when p) (displayln (simplify-path (path->complete-path p))))";
+
+    /// <summary>The existing directories among <paramref name="directories"/> that no other one contains.</summary>
+    internal static IReadOnlyList<string> InstallationRoots(IEnumerable<string> directories)
+    {
+        var existing = directories.Where(d => Path.IsPathRooted(d) && Directory.Exists(d) && new DirectoryInfo(d).LinkTarget == null)
+            .Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Distinct(StringComparer.Ordinal).ToList();
+        return existing.Where(d => d != "/" && !existing.Any(o => o != d && (o == "/" ? false : d.StartsWith(o + "/", StringComparison.Ordinal))))
+            .Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Sessions get <paramref name="roots"/> writable over a layer of their own, owned by the sandbox user (see <see cref="InstallationOverlay.OwnershipLayerAsync"/>).</summary>
+    private async Task UseInstallationAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    {
+        var unusable = roots.Select(InstallationOverlay.Unusable).FirstOrDefault(w => w != null)
+            ?? InstallationOverlay.Unusable(Path.GetFullPath(stateDirectory));
+        if (!WritableInstallation || unusable != null)
+        {
+            if (unusable != null && WritableInstallation)
+            {
+                warn(ReadOnlyInstallation(unusable));
+            }
+            foreach (var root in roots)
+            {
+                Share(root);
+            }
+            return;
+        }
+        var mounts = new List<InstallationMount>();
+        var layers = Path.Combine(Path.GetFullPath(stateDirectory), "installation");
+        for (var i = 0; i < roots.Count; i++)
+        {
+            var layer = Path.Combine(layers, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var owned = await InstallationOverlay.OwnershipLayerAsync(roots[i], layer, Fingerprint(roots[i]), cancellationToken).ConfigureAwait(false);
+            mounts.Add(new InstallationMount(roots[i], [owned, roots[i]]));
+        }
+        _installation = mounts;
+    }
+
+    /// <summary>
+    /// What an installation directory is, cheaply: its own and its subdirectories' times (installing or
+    /// removing anything there changes one) and, for an installer's, its completion marker.
+    /// </summary>
+    private static string Fingerprint(string root)
+    {
+        var lines = new List<string> { $"{root} {Directory.GetLastWriteTimeUtc(root).Ticks}" };
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        lines.AddRange(Directory.EnumerateDirectories(root, "*", options).Order(StringComparer.Ordinal).Select(d => $"{d} {Directory.GetLastWriteTimeUtc(d).Ticks}"));
+        var marker = Path.Combine(root, RacketInstall.CompleteMarker);
+        if (File.Exists(marker))
+        {
+            lines.Add(File.ReadAllText(marker));
+        }
+        return string.Join("\n", lines);
+    }
+
+    private PkgBuildException ReadOnlyInstallation(string why) => new(ErrorCodes.GuestInstallationReadOnly,
+        $"PkgBuildGuest '{Spec.Name}': packages see the Racket installation read-only ({why}): what raco writes there in a pkg-build VM (a meta package's shared files, "
+        + "info caches, compiled/ directories) fails instead, and such packages fail for it. Run the build as root on Linux with overlayfs for a writable installation per package.",
+        Spec.Location);
 
     private void Share(string directory)
     {

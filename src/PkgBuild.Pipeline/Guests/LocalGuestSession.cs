@@ -16,11 +16,13 @@ public sealed class LocalGuestSession : IGuestSession
     private readonly string _hiddenState;
     private readonly IReadOnlyList<string> _shared;
     private readonly (int MemoryMb, int Processes) _limits;
+    private readonly IReadOnlyList<InstallationMount> _installation;
 
     private LocalGuestSession(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState, IReadOnlyList<string> shared,
-        (int MemoryMb, int Processes) limits)
+        IReadOnlyList<InstallationMount> installation, (int MemoryMb, int Processes) limits)
     {
         _shared = shared;
+        _installation = installation;
         _limits = limits;
         Root = root;
         _isolated = isolated;
@@ -36,18 +38,26 @@ public sealed class LocalGuestSession : IGuestSession
 
     /// <param name="hiddenState">The guest's state directory: hidden from the package, except this session.</param>
     /// <param name="shared">Directories of this machine the session reads (the site, an installed Racket), bound read-only.</param>
+    /// <param name="installation">The installation's directories, writable over an upper layer of this session's (isolated sessions only).</param>
     internal static async Task<LocalGuestSession> CreateAsync(string root, bool isolated, IReadOnlyDictionary<string, string> env, string hiddenState,
-        IReadOnlyList<string> shared, (int MemoryMb, int Processes) limits, CancellationToken cancellationToken)
+        IReadOnlyList<string> shared, IReadOnlyList<InstallationMount> installation, (int MemoryMb, int Processes) limits, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> snapshot;
         lock (shared)
         {
             snapshot = shared.ToList();
         }
-        var session = new LocalGuestSession(root, isolated, env, hiddenState, snapshot, limits);
+        var session = new LocalGuestSession(root, isolated, env, hiddenState, snapshot, isolated ? installation : [], limits);
         Directory.CreateDirectory(session.WorkDirectory);
         Directory.CreateDirectory(session.UserHome);
         Directory.CreateDirectory(Path.Combine(root, "tmp"));
+        for (var i = 0; i < session._installation.Count; i++)
+        {
+            // Given to the sandbox user with the rest: the merged directory's owner is the upper layer's.
+            var (upper, work) = InstallationOverlay.Layers(Path.Combine(root, InstallationOverlay.SessionDirectoryName), i);
+            Directory.CreateDirectory(upper);
+            Directory.CreateDirectory(work);
+        }
         if (isolated)
         {
             await LocalIsolation.GiveToGuestAsync(root, cancellationToken).ConfigureAwait(false);
@@ -77,7 +87,7 @@ public sealed class LocalGuestSession : IGuestSession
             OnOutputLine = options.OnOutputLine,
             WorkingDirectory = WorkDirectory,
         };
-        var full = _isolated ? LocalIsolation.Wrap(Root, WorkDirectory, _hiddenState, argv, _shared, _limits.MemoryMb, _limits.Processes) : argv;
+        var full = _isolated ? LocalIsolation.Wrap(Root, WorkDirectory, _hiddenState, argv, _shared, _limits.MemoryMb, _limits.Processes, _installation) : argv;
         var result = await ChildProcess.RunAsync(full[0], full.Skip(1), processOptions, cancellationToken).ConfigureAwait(false);
         return new GuestRunResult(result.ExitCode, result.TimedOut, result.Output, clock.Elapsed) { Silent = result.Silent };
     }

@@ -33,17 +33,18 @@ public static class LocalIsolation
         string.Join(Path.PathSeparator, path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Where(d => !HiddenDirectories.Any(h => d == h || d.StartsWith(h + "/", StringComparison.Ordinal))));
 
-    /// <summary>The argv that runs <paramref name="command"/> isolated, working in <paramref name="workDirectory"/>.</summary>
     /// <summary>
     /// Address space per process when the guest sets no <c>MemoryMb</c>: a package that eats memory fails
     /// there instead of taking this machine's memory (Racket CS runs well within 1 GiB of it).
     /// </summary>
     public const int DefaultMemoryMb = 4096;
 
+    /// <summary>The argv that runs <paramref name="command"/> isolated, working in <paramref name="workDirectory"/>.</summary>
     /// <param name="readOnly">Directories of this machine bound read-only at their own paths, above the hidden ones (the site, an installed Racket).</param>
     /// <param name="memoryMb">Each process's address space limit (RLIMIT_AS).</param>
+    /// <param name="installation">The installation's directories, each mounted writable over its own layers with the session's upper layer (root only).</param>
     public static IReadOnlyList<string> Wrap(string session, string workDirectory, string hiddenState, IEnumerable<string> command,
-        IEnumerable<string>? readOnly = null, int memoryMb = DefaultMemoryMb, int processes = MaxProcesses)
+        IEnumerable<string>? readOnly = null, int memoryMb = DefaultMemoryMb, int processes = MaxProcesses, IReadOnlyList<InstallationMount>? installation = null)
     {
         // env -i first: bwrap's own init (PID 1 in the sandbox, readable as /proc/1/environ by the package)
         // must not carry the build's environment, which may hold tokens.
@@ -54,6 +55,11 @@ public static class LocalIsolation
             argv.Add($"--as={bytes}");
         }
         argv.Add("--");
+        var overlay = Path.Combine(session, InstallationOverlay.SessionDirectoryName);
+        if (installation is { Count: > 0 })
+        {
+            argv.AddRange(InstallationOverlay.Prefix(installation, overlay));
+        }
         if (RunningAsRoot)
         {
             argv.AddRange(["setpriv", $"--reuid={NobodyId}", $"--regid={NobodyId}", "--clear-groups", "--"]);
@@ -68,9 +74,18 @@ public static class LocalIsolation
         {
             argv.AddRange(["--ro-bind", shared, shared]);
         }
+        argv.AddRange(["--bind", session, session]);
+        if (installation is { Count: > 0 })
+        {
+            // The layers are the kernel's to manage while mounted; the package sees only the merged view.
+            argv.AddRange(["--size", size, "--tmpfs", overlay]);
+            foreach (var mount in installation)
+            {
+                argv.AddRange(["--bind", mount.Target, mount.Target]);
+            }
+        }
         argv.AddRange(
         [
-            "--bind", session, session,
             "--unshare-all",
             "--unshare-user", // --unshare-all only tries; the user namespace is required, and --disable-userns needs it
             "--disable-userns",

@@ -4,8 +4,8 @@ using PkgBuild.Racket.Sources;
 namespace PkgBuild.Pipeline.Runs;
 
 /// <summary>
-/// Who depends on whom among a catalog's packages. Dependencies outside the catalog (say <c>base</c>,
-/// when the guests' Racket provides it) are not nodes: nothing waits on them. Cycles are allowed, as in
+/// Who depends on whom among a catalog's packages. Dependencies outside the catalog, and packages the
+/// guests' Racket provides (say <c>base</c>), are not nodes: nothing waits on them. Cycles are allowed, as in
 /// real catalogs; <see cref="Closure"/> and <see cref="DependentsOf"/> follow them without looping.
 /// </summary>
 public sealed class PackageGraph
@@ -32,8 +32,9 @@ public sealed class PackageGraph
         }
     }
 
-    public static PackageGraph FromCatalog(PackageCatalog catalog) =>
-        new(catalog.Entries.Where(e => PackageName.IsValid(e.Name))
+    /// <param name="given">Packages the guests' Racket already has (pkg-build's installed list): not nodes, like those outside the catalog.</param>
+    public static PackageGraph FromCatalog(PackageCatalog catalog, IReadOnlyCollection<string>? given = null) =>
+        new(catalog.Entries.Where(e => PackageName.IsValid(e.Name) && given?.Contains(e.Name) != true)
             .ToDictionary(e => e.Name, e => CatalogDependencies.Of(e), StringComparer.Ordinal));
 
     public IEnumerable<string> Packages => _dependencies.Keys;

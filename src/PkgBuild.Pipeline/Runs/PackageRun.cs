@@ -22,8 +22,15 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         // Every package of the edited catalog is a node, also one the archive could not fetch: it is an
         // install failure, and what depends on it is blocked rather than failing on its own.
         var edited = settings.EditedCatalogDirectory is { } directory && Directory.Exists(directory) ? DirectoryCatalog.Read(directory) : modified.Archive;
-        var graph = PackageGraph.FromCatalog(edited);
-        var selected = PackageSelection.Select(graph, selection.Scope, selection.Packages, selection.Overridden, selection.Skip, selection.Locate);
+        var provided = settings.ProvidedPackages;
+        RefuseProvided(selection, provided);
+        if (provided.Count > 0)
+        {
+            progress($"Packages installed already: {provided.Count} (the guests' Racket has them in installation scope; given, as pkg-build takes them: never built, never a blocker)");
+        }
+        var graph = PackageGraph.FromCatalog(edited, provided.Keys.ToHashSet(StringComparer.Ordinal));
+        var skip = selection.Skip.Where(p => !provided.ContainsKey(p)).ToList(); // never built anyway
+        var selected = PackageSelection.Select(graph, selection.Scope, selection.Packages, selection.Overridden, skip, selection.Locate);
         foreach (var unknown in selection.Force.Where(f => !graph.Contains(f)))
         {
             throw new PkgBuildException(ErrorCodes.UnknownPackage, $"PkgBuildForce '{unknown}' is not a package of the edited catalog.", selection.Locate?.Invoke(unknown) ?? default);
@@ -71,6 +78,39 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
             baselineSide == null ? null : (b, m) => Divergence(b, m));
         Verdicts.VerdictReport.Write(settings.ResultsDirectory, verdicts, baselineName);
         return summary with { Verdicts = verdicts, Elapsed = clock.Elapsed };
+    }
+
+    /// <summary>
+    /// A change to a package the guests' Racket already has cannot be tested there: raco keeps the installed
+    /// copy ("package is currently installed in a wider scope") and every dependent runs against it. Refused
+    /// before anything is built, at the item that asked for it.
+    /// </summary>
+    private static void RefuseProvided(RunSelection selection, IReadOnlyDictionary<string, ProvidedPackage> provided)
+    {
+        if (provided.Count == 0)
+        {
+            return;
+        }
+        var asked = selection.Overridden.Where(provided.ContainsKey)
+            .Select(p => selection.LocateOverride is { } locate && locate(p) is var (o, at)
+                ? (Package: p, Item: $"PkgBuildOverride '{o}'", Location: at)
+                : (Package: p, Item: "PkgBuildOverride", Location: default(SourceLocation)))
+            .Concat(selection.Packages.Where(provided.ContainsKey).Select(p => (Package: p, Item: $"PkgBuildPackage '{p}'", Location: selection.Locate?.Invoke(p) ?? default)))
+            .Concat(selection.Force.Where(provided.ContainsKey).Select(p => (Package: p, Item: $"PkgBuildForce '{p}'", Location: selection.Locate?.Invoke(p) ?? default)))
+            .ToList();
+        if (asked.Count == 0)
+        {
+            return;
+        }
+        var packages = asked.Select(a => a.Package).Distinct(StringComparer.Ordinal).ToList();
+        var guests = packages.SelectMany(p => provided[p].Guests).Distinct(StringComparer.Ordinal).Select(g => $"'{g}'");
+        var items = string.Join(", ", asked.Select(a => a.Item).Distinct(StringComparer.Ordinal));
+        throw new PkgBuildException(ErrorCodes.PackageProvidedByRacket,
+            $"{items} asks to test {string.Join(", ", packages)}, which the Racket of guest {string.Join(", ", guests)} already has in installation scope: "
+            + "raco would keep the installed copy (\"package is currently installed in a wider scope\") and every package that depends on it would run against that copy, "
+            + "so the change would never be tested. Give the guests a Racket without it: a minimal installer (PkgBuildInstaller; eng/minimal-racket.sh builds one from "
+            + "Debian's racket source), or installers built from the edited catalog (PkgBuildRacketRepo, with PkgBuildInstallerPackages naming what the installer holds).",
+            asked[0].Location);
     }
 
     /// <summary>The packages a side's archive lacks (the source could not be fetched), as install failures with the archive's log.</summary>

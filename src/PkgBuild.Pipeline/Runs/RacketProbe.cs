@@ -4,36 +4,72 @@ using PkgBuild.Racket.Diagnostics;
 namespace PkgBuild.Pipeline.Runs;
 
 /// <summary>
+/// What a guest's Racket is: <paramref name="Identity"/> (version, virtual machine, kind, <c>Env</c>, image,
+/// and the packages below) goes into every package's key; <paramref name="Provided"/> holds the packages it
+/// has in installation scope, each with its checksum (empty when it has none), which pkg-build takes as
+/// given: never built, never a blocker.
+/// </summary>
+public sealed record GuestRacket(string Identity, IReadOnlyDictionary<string, string> Provided);
+
+/// <summary>
 /// Asks a guest, in a fresh session, which Racket its packages will run: its version and virtual machine,
-/// and that <c>raco</c> runs at all there, before any package is tried (a Racket that cannot start would
-/// otherwise make every package an install failure). The answer, with the guest's kind, <c>Env</c> and
-/// image, goes into every package's key: a different Racket redoes everything.
+/// its installation's packages (read through Racket's own package library), and that <c>raco</c> runs at
+/// all there, before any package is tried (a Racket that cannot start would otherwise make every package
+/// an install failure). A different answer redoes everything.
 /// </summary>
 public static class RacketProbe
 {
+    private const string PackagesMarker = "--pkgbuild-installation-packages--";
+
+    /// <summary>The version and VM, then a marker, then each installation-scope package and its checksum.</summary>
+    private const string Program =
+        "(printf \"~a ~a\\n~a\\n\" (version) (system-type 'vm) \"" + PackagesMarker + "\")"
+        + " (for ([(name info) (in-hash (installed-pkg-table #:scope 'installation))]) (printf \"~a ~a\\n\" name (or (pkg-info-checksum info) \"\")))";
+
     /// <summary>
     /// The identity, asked of the guest only when what it runs may have changed: for a Local guest, whose
     /// racket and raco are this machine's files, the answer is kept in <paramref name="cacheDirectory"/> with
     /// their paths, sizes and times and reused while those stay the same (a no-op build then starts no
     /// Racket); other kinds are asked every time.
     /// </summary>
-    public static async Task<string> IdentifyAsync(RunGuest guest, string cacheDirectory, CancellationToken cancellationToken)
+    public static async Task<GuestRacket> IdentifyAsync(RunGuest guest, string cacheDirectory, CancellationToken cancellationToken)
     {
         var files = guest.Machine is LocalGuestMachine ? HostFiles(guest) : null;
         var cache = Path.Combine(cacheDirectory, $"racket-{guest.Name}.txt");
         var spec = guest.Machine.Spec;
+        // The installation's layers too: an installation's packages can change without its racket changing.
+        var layers = guest.Machine is LocalGuestMachine local ? string.Join(";", local.Installation.Select(m => $"{m.Target}={string.Join(':', m.Lowers)}")) : "";
         var fingerprint = files == null ? null : string.Join("\n", files.Select(f => $"{f.FullName} {f.Length} {f.LastWriteTimeUtc.Ticks}"))
-            + $"\n{spec.Kind} {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))}";
-        if (fingerprint != null && File.Exists(cache) && File.ReadAllText(cache).Split("\n--\n") is [var known, var identity] && known == fingerprint)
+            + $"\n{spec.Kind} {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))}\n{layers} v2";
+        if (fingerprint != null && File.Exists(cache) && File.ReadAllText(cache).Split("\n--\n") is [var known, var identity, var packages] && known == fingerprint)
         {
-            return identity;
+            return new GuestRacket(identity, ParsePackages(packages));
         }
         var asked = await IdentifyAsync(guest, cancellationToken).ConfigureAwait(false);
         if (fingerprint != null)
         {
-            IO.AtomicFile.WriteAllText(cache, fingerprint + "\n--\n" + asked);
+            IO.AtomicFile.WriteAllText(cache, fingerprint + "\n--\n" + asked.Identity + "\n--\n" + FormatPackages(asked.Provided));
         }
         return asked;
+    }
+
+    private static string FormatPackages(IReadOnlyDictionary<string, string> packages) =>
+        string.Join("\n", packages.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
+
+    private static Dictionary<string, string> ParsePackages(string text)
+    {
+        var packages = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var space = line.IndexOf(' ');
+            var name = space < 0 ? line : line[..space];
+            // A name Racket would not take (the output is the guest's) is not a package we could match.
+            if (PkgBuild.Racket.Sources.PackageName.IsValid(name))
+            {
+                packages[name] = space < 0 ? "" : line[(space + 1)..];
+            }
+        }
+        return packages;
     }
 
     /// <summary>
@@ -54,11 +90,11 @@ public static class RacketProbe
         return raco == null || racket == null ? null : [racket, raco];
     }
 
-    private static async Task<string> IdentifyAsync(RunGuest guest, CancellationToken cancellationToken)
+    private static async Task<GuestRacket> IdentifyAsync(RunGuest guest, CancellationToken cancellationToken)
     {
         await using var session = await guest.Machine.OpenSessionAsync("racket-probe", cancellationToken).ConfigureAwait(false);
         var racket = guest.Racket;
-        var version = await session.RunAsync(new GuestCommand(racket, "-l", "racket/base", "-e", "(printf \"~a ~a\" (version) (system-type 'vm))"),
+        var version = await session.RunAsync(new GuestCommand(racket, "-l", "racket/base", "-l", "pkg/lib", "-e", Program),
             new GuestRunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken).ConfigureAwait(false);
         var raco = await session.RunAsync(new GuestCommand(guest.Raco, "pkg", "install", "--help"),
             new GuestRunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken).ConfigureAwait(false);
@@ -71,7 +107,18 @@ public static class RacketProbe
                 + "system directories, not /home or /root); otherwise the installer's must work there.", guest.Machine.Spec.Location);
         }
         var spec = guest.Machine.Spec;
-        return $"{spec.Kind} racket {version.Output.Trim()} raco {guest.Raco} image {spec.Image} env {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))}";
+        var output = version.Output.ReplaceLineEndings("\n");
+        var marker = output.IndexOf(PackagesMarker, StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            throw new PkgBuildException(ErrorCodes.GuestRacketUnusable,
+                $"PkgBuildGuest '{guest.Name}': {racket} did not list its installation's packages: {Brief(output)}", spec.Location);
+        }
+        var provided = ParsePackages(output[(marker + PackagesMarker.Length)..]);
+        var packagesKey = IO.Sha256.Of(FormatPackages(provided))[..16];
+        return new GuestRacket(
+            $"{spec.Kind} racket {output[..marker].Trim()} raco {guest.Raco} image {spec.Image} env {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))} installation-packages {provided.Count} {packagesKey}",
+            provided);
     }
 
     private static string Brief(string output)

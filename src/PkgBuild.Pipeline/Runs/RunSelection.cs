@@ -20,4 +20,7 @@ public sealed record RunSelection
 
     /// <summary>Where an item naming a package was written, for errors.</summary>
     public Func<string, SourceLocation>? Locate { get; init; }
+
+    /// <summary>The <c>PkgBuildOverride</c> item that changed a package, and where it was written: (name, location).</summary>
+    public Func<string, (string Override, SourceLocation Location)>? LocateOverride { get; init; }
 }

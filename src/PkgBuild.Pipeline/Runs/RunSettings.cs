@@ -24,6 +24,12 @@ public sealed record RunSettings
     /// <summary>Which Racket the guests run (a version, or an installer's checksum): part of every package's key.</summary>
     public required string RacketIdentity { get; init; }
 
+    /// <summary>
+    /// The packages the guests' Racket has in installation scope (asked of it), with their checksums and
+    /// the guests that have them: given, as pkg-build takes its installed list: never selected, built or waited on.
+    /// </summary>
+    public IReadOnlyDictionary<string, ProvidedPackage> ProvidedPackages { get; init; } = new Dictionary<string, ProvidedPackage>();
+
     /// <summary><c>PkgBuildRunTests</c>.</summary>
     public bool RunTests { get; init; } = true;
 
@@ -62,3 +68,6 @@ public sealed record RunSettings
     /// </summary>
     public string Fingerprint => $"racket={RacketIdentity};tests={RunTests};commands={PackageRunner.CommandsVersion};one-process={OneProcessPerPackage}";
 }
+
+/// <summary>A package the Racket under test already has: its checksum there and the guests that have it.</summary>
+public sealed record ProvidedPackage(string Checksum, IReadOnlyList<string> Guests);

@@ -176,6 +176,9 @@ public static class ErrorCodes
     /// <summary>Local guests cannot be isolated and the build runs as root: packages are not run on the machine as root.</summary>
     public const string GuestRootWithoutIsolation = "PKB0619";
 
+    /// <summary>Warning: a Local guest cannot give each package its own writable view of the installation (not root, or no overlayfs), so raco's writes into it fail.</summary>
+    public const string GuestInstallationReadOnly = "PKB0620";
+
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
     public const string UnknownPackage = "PKB0701";
 
@@ -196,6 +199,15 @@ public static class ErrorCodes
 
     /// <summary>racket or raco does not run in a fresh session of a guest.</summary>
     public const string GuestRacketUnusable = "PKB0707";
+
+    /// <summary>An override, PkgBuildPackage or PkgBuildForce names a package the guests' Racket already has in installation scope: it cannot be tested there.</summary>
+    public const string PackageProvidedByRacket = "PKB0708";
+
+    /// <summary>PkgBuildBaseline=Run would build the baseline on the modified Racket (installers built from the edited catalog).</summary>
+    public const string BaselineRacketNeeded = "PKB0709";
+
+    /// <summary>The PkgBuildExtraPackages could not be installed into the guests' installation.</summary>
+    public const string ExtraPackagesFailed = "PKB0710";
 
     /// <summary>PkgBuildBaseline names a summary that cannot be fetched or read.</summary>
     public const string BaselineUnreadable = "PKB0801";

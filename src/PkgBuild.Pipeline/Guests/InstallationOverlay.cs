@@ -1,0 +1,138 @@
+using PkgBuild.Pipeline.Processes;
+
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// One directory of the Racket installation as every Local session sees it: an overlay of
+/// <paramref name="Lowers"/> (first is on top) mounted at <paramref name="Target"/>, with an upper layer of
+/// the session's own. This is pkg-build's snapshot restore: each package finds the installation pristine
+/// and writable, and what it writes there (shared files, <c>compiled/</c>, info caches) goes when its
+/// session does. The installation itself is never written.
+/// </summary>
+public sealed record InstallationMount(string Target, IReadOnlyList<string> Lowers);
+
+/// <summary>
+/// How a Local sandbox mounts <see cref="InstallationMount"/>s: as root, in a private mount namespace made
+/// just for the command (so the mounts end with its last process and never reach this machine), before
+/// dropping to the sandbox user. bubblewrap 0.8 cannot mount an overlay itself.
+/// </summary>
+public static class InstallationOverlay
+{
+    /// <summary>Inside a session: the upper and work directories of each mount, hidden from the package.</summary>
+    public const string SessionDirectoryName = ".installation";
+
+    private const string MountScript =
+        "while [ \"$1\" != -- ]; do mount -t overlay pkgbuild-racket -o \"$1\" -- \"$2\" || exit 125; shift 2; done; shift; exec \"$@\"";
+
+    /// <summary>The argv prefix that mounts <paramref name="mounts"/> (upper layers under <paramref name="sessionOverlay"/>) and then runs what follows it.</summary>
+    public static IReadOnlyList<string> Prefix(IReadOnlyList<InstallationMount> mounts, string sessionOverlay)
+    {
+        var argv = new List<string> { "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MountScript, "pkgbuild-overlay" };
+        for (var i = 0; i < mounts.Count; i++)
+        {
+            var (upper, work) = Layers(sessionOverlay, i);
+            argv.Add($"lowerdir={string.Join(':', mounts[i].Lowers)},upperdir={upper},workdir={work},{Options}");
+            argv.Add(mounts[i].Target);
+        }
+        argv.Add("--");
+        return argv;
+    }
+
+    /// <summary>A session's upper and work directory for its <paramref name="index"/>th mount.</summary>
+    public static (string Upper, string Work) Layers(string sessionOverlay, int index) =>
+        (Path.Combine(sessionOverlay, index.ToString(System.Globalization.CultureInfo.InvariantCulture), "upper"),
+         Path.Combine(sessionOverlay, index.ToString(System.Globalization.CultureInfo.InvariantCulture), "work"));
+
+    /// <summary>Why <paramref name="path"/> cannot be a layer (overlayfs options split on ':' and ','), or null.</summary>
+    public static string? Unusable(string path) =>
+        path.IndexOfAny([':', ',', '\\', '\n', '\r', '\0']) >= 0 ? $"'{path}' holds ':', ',', '\\' or a line break, which an overlay's options cannot carry" : null;
+
+    /// <summary>
+    /// A layer that gives every file and directory of <paramref name="target"/> to the sandbox user, as
+    /// pkg-build's build user owns its installation, without copying or changing the installation: a chown
+    /// through an overlay with <c>metacopy=on</c> copies up only the metadata. Laid between the session's
+    /// layer and the installation. Made once per <paramref name="fingerprint"/> (what the installation is);
+    /// returns the layer's directory.
+    /// </summary>
+    public static async Task<string> OwnershipLayerAsync(string target, string layer, string fingerprint, CancellationToken cancellationToken)
+    {
+        var upper = Path.Combine(layer, "upper");
+        var marker = Path.Combine(layer, "complete");
+        if (File.Exists(marker) && File.ReadAllText(marker) == fingerprint)
+        {
+            return upper;
+        }
+        await SessionDirectory.DeleteAsync(layer, cancellationToken).ConfigureAwait(false);
+        var work = Path.Combine(layer, "work");
+        var merged = Path.Combine(layer, "merged");
+        Directory.CreateDirectory(upper);
+        Directory.CreateDirectory(work);
+        Directory.CreateDirectory(merged);
+        var owner = $"{LocalIsolation.NobodyId}:{LocalIsolation.NobodyId}";
+        // chown -h and chmod -R never follow a link: only the installation's own entries change owner.
+        var argv = new List<string>
+        {
+            "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+            "mount -t overlay pkgbuild-racket -o \"$1\" -- \"$2\" && chown -R -h \"$3\" -- \"$2\" && chmod -R u+w -- \"$2\"",
+            "pkgbuild-ownership", $"lowerdir={target},upperdir={upper},workdir={work},{Options}", merged, owner,
+        };
+        var result = await ChildProcess.RunAsync(argv[0], argv.Skip(1), new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(10) }, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new IOException($"Could not give the installation {target} to the sandbox user (exit {result.ExitCode}): {result.Output.Trim().ReplaceLineEndings(" / ")}");
+        }
+        Directory.Delete(merged);
+        await SessionDirectory.DeleteAsync(work, cancellationToken).ConfigureAwait(false);
+        IO.AtomicFile.WriteAllText(marker, fingerprint);
+        return upper;
+    }
+
+    /// <summary>
+    /// Every mount of the installation, the ownership layer's included: metadata-only copies must be read
+    /// as such, and a directory a package renames must stay one directory (not a copy).
+    /// </summary>
+    private const string Options = "metacopy=on,redirect_dir=on";
+
+    /// <summary>Null when an overlay can be mounted here the way sessions mount it (tried once), else why not.</summary>
+    public static async Task<string?> ProbeAsync(string scratchParent, CancellationToken cancellationToken = default)
+    {
+        if (!LocalIsolation.RunningAsRoot)
+        {
+            return "the build does not run as root, and only root can mount the overlay";
+        }
+        var probe = Path.Combine(scratchParent, $"overlay-probe-{Guid.NewGuid():N}");
+        if (Unusable(probe) is { } why)
+        {
+            return why;
+        }
+        var lower = Path.Combine(probe, "lower");
+        var target = Path.Combine(probe, "target");
+        Directory.CreateDirectory(lower);
+        Directory.CreateDirectory(target);
+        File.WriteAllText(Path.Combine(lower, "seen"), "");
+        var overlay = Path.Combine(probe, SessionDirectoryName);
+        var (upper, work) = Layers(overlay, 0);
+        Directory.CreateDirectory(upper);
+        Directory.CreateDirectory(work);
+        try
+        {
+            var argv = Prefix([new InstallationMount(target, [lower])], overlay).Concat(["/bin/sh", "-c", $"test -e {ShellQuote.Quote(target)}/seen && touch {ShellQuote.Quote(target)}/written"]).ToList();
+            var result = await ChildProcess.RunAsync(argv[0], argv.Skip(1), new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return $"a trial overlay mount failed (exit {result.ExitCode}): {result.Output.Trim().ReplaceLineEndings(" / ")}";
+            }
+            return File.Exists(Path.Combine(lower, "written")) || !File.Exists(Path.Combine(upper, "written"))
+                ? "a trial overlay did not keep its writes in its own layer"
+                : null;
+        }
+        catch (FileNotFoundException e)
+        {
+            return $"{e.FileName ?? "unshare"} is not installed";
+        }
+        finally
+        {
+            await SessionDirectory.DeleteAsync(probe, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Racket.Diagnostics;
+using PkgBuild.Testing;
+
+namespace PkgBuild.Pipeline.Tests.Guests;
+
+/// <summary>
+/// The Racket installation as Local sessions see it: pristine and writable for every package, as after
+/// pkg-build's snapshot restore, with this machine's copy never written. Real overlays, the real Debian
+/// racket and real raco commands.
+/// </summary>
+public sealed class LocalInstallationTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly List<PkgBuildException> _warnings = [];
+    private LocalGuestMachine _guest = null!;
+
+    public async Task InitializeAsync()
+    {
+        _guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guests", "local"), _warnings.Add);
+        try
+        {
+            await _guest.PreflightAsync();
+            Assert.True(_guest.Isolated, "Local guests are not isolated here: " + string.Join("\n", _warnings.Select(w => w.Message)));
+            // CI runs as root on Linux with overlayfs; without it every test here would be vacuous.
+            Assert.True(_guest.WritableInstallation, string.Join("\n", _warnings.Select(w => w.Message)));
+            await _guest.StartAsync();
+        }
+        catch
+        {
+            _dir.Dispose();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _guest.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private static GuestRunOptions Slow => new() { Timeout = TimeSpan.FromMinutes(3) };
+
+    [Fact]
+    public async Task The_systems_racket_is_writable_in_each_session_and_pristine_in_the_next()
+    {
+        await _guest.UsePreinstalledRacketAsync("racket");
+        var targets = _guest.Installation.Select(m => m.Target).ToList();
+        Assert.Contains("/usr/share/racket", targets);
+        Assert.Contains("/usr/lib/racket", targets); // Debian's compiled-file root
+        var marker = $"pkgbuild-test-{Guid.NewGuid():N}";
+
+        await using (var first = await _guest.OpenSessionAsync("writer"))
+        {
+            var wrote = await first.RunAsync(new GuestCommand("/bin/sh", "-c",
+                $"id -u && echo x > /usr/share/racket/{marker} && mkdir /usr/lib/racket/compiled/{marker} && echo y >> /usr/share/racket/links.rktd && cat /usr/share/racket/{marker}"), Slow);
+            Assert.True(wrote.Succeeded, wrote.Output);
+            Assert.Equal(["65534", "x"], wrote.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.False(File.Exists($"/usr/share/racket/{marker}"));
+        Assert.False(Directory.Exists($"/usr/lib/racket/compiled/{marker}"));
+        Assert.DoesNotContain("\ny\n", File.ReadAllText("/usr/share/racket/links.rktd") + "\n");
+
+        await using var second = await _guest.OpenSessionAsync("reader");
+        var looked = await second.RunAsync(new GuestCommand("/bin/sh", "-c", $"test ! -e /usr/share/racket/{marker} && tail -c 2 /usr/share/racket/links.rktd | od -c | head -1"), Slow);
+        Assert.True(looked.Succeeded, looked.Output);
+        Assert.DoesNotContain("y", looked.Output);
+        // Outside the installation the system stays read-only.
+        var elsewhere = await second.RunAsync(new GuestCommand("/bin/sh", "-c", "touch /usr/share/pkgbuild-test 2>&1; echo $?"), Slow);
+        Assert.NotEqual("0", elsewhere.Output.Trim().Split('\n')[^1]);
+    }
+
+    [Fact]
+    public async Task A_meta_package_installs_the_installations_shared_files_as_in_a_pkg_build_vm()
+    {
+        // A `(define collection 'multi)` package with only an info.rkt: `raco setup --pkgs P` then installs the
+        // installation's shared files (slatex.sty...) into its share directory, which read-only made fail.
+        await _guest.UsePreinstalledRacketAsync("racket");
+        await using var session = await _guest.OpenSessionAsync("meta");
+        Directory.CreateDirectory(Path.Combine(session.WorkDirectory, "pkgbuild-meta"));
+        File.WriteAllText(Path.Combine(session.WorkDirectory, "pkgbuild-meta", "info.rkt"), "#lang info\n(define collection 'multi)\n(define deps '(\"base\"))\n");
+        await LocalIsolation.GiveToGuestAsync(session.Root, CancellationToken.None);
+
+        var installed = await session.RunAsync(new GuestCommand("raco", "pkg", "install", "-u", "--batch", "--auto", "./pkgbuild-meta"), Slow);
+        Assert.True(installed.Succeeded, installed.Output);
+        var setup = await session.RunAsync(new GuestCommand("raco", "setup", "-nxiID", "--check-pkg-deps", "--pkgs", "pkgbuild-meta"), Slow);
+
+        Assert.True(setup.Succeeded, setup.Output);
+        Assert.DoesNotContain("Read-only file system", setup.Output);
+        // The shares went into the session's layer, not into this machine's installation.
+        var upper = InstallationOverlay.Layers(Path.Combine(session.Root, InstallationOverlay.SessionDirectoryName),
+            _guest.Installation.Select((m, i) => (m, i)).Single(x => x.m.Target == "/usr/share/racket").i).Upper;
+        Assert.True(File.Exists(Path.Combine(upper, "info-cache.rktd")) || Directory.EnumerateFileSystemEntries(upper).Any(), setup.Output);
+    }
+
+    [Fact]
+    public async Task An_installers_racket_is_writable_per_session_and_the_installed_tree_never_changes()
+    {
+        var installer = _dir.Combine("fake-installer.sh");
+        // A stand-in for an installer's layout only (bin/raco, share/): the real one is tested by the SDK tests.
+        File.WriteAllText(installer, """
+            #!/bin/sh
+            [ "$1" = --in-place ] && [ "$2" = --dest ] || exit 2
+            mkdir -p "$3/bin" "$3/share/pkgs/base" && printf '#!/bin/sh\necho raco\n' > "$3/bin/raco" && chmod +x "$3/bin/raco" && echo 1 > "$3/share/links.rktd"
+            """);
+        var raco = await _guest.InstallRacketAsync(installer);
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(raco))!;
+        Assert.Equal([root], _guest.Installation.Select(m => m.Target));
+
+        await using (var session = await _guest.OpenSessionAsync("writer"))
+        {
+            var wrote = await session.RunAsync(new GuestCommand("/bin/sh", "-c",
+                $"echo 2 > {root}/share/links.rktd && mkdir {root}/share/pkgs/base/compiled && rm {root}/bin/raco && cat {root}/share/links.rktd"), Slow);
+            Assert.True(wrote.Succeeded, wrote.Output);
+            Assert.Equal("2", wrote.Output.Trim());
+        }
+        Assert.Equal("1\n", File.ReadAllText(Path.Combine(root, "share", "links.rktd")));
+        Assert.True(File.Exists(raco));
+        Assert.False(Directory.Exists(Path.Combine(root, "share", "pkgs", "base", "compiled")));
+
+        await using var next = await _guest.OpenSessionAsync("reader");
+        var looked = await next.RunAsync(new GuestCommand("/bin/sh", "-c", $"cat {root}/share/links.rktd && {raco}"), Slow);
+        Assert.Equal(["1", "raco"], looked.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task The_installations_layers_are_hidden_from_the_package()
+    {
+        await _guest.UsePreinstalledRacketAsync("racket");
+        await using var session = await _guest.OpenSessionAsync("peek");
+        var overlay = Path.Combine(session.Root, InstallationOverlay.SessionDirectoryName);
+        var skeleton = _guest.Installation[0].Lowers[0];
+
+        var looked = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"ls -A {overlay} | wc -l; ls -A {skeleton} 2>/dev/null | wc -l"), Slow);
+
+        Assert.Equal(["0", "0"], looked.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+    }
+}
