@@ -46,6 +46,9 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     public ITaskItem[] Packages { get; set; } = [];
 
+    /// <summary><c>PkgBuildExtraPackages</c>: installed into the guests' installation scope before any package (pkg-build's <c>#:extra-packages</c>).</summary>
+    public ITaskItem[] ExtraPackages { get; set; } = [];
+
     /// <summary>The <c>PkgBuildOverride</c> items: where each was written, for errors about the packages they changed.</summary>
     public ITaskItem[] Overrides { get; set; } = [];
 
@@ -242,7 +245,7 @@ public sealed class RunPkgBuild : PkgBuildTask
             string.Join(" ", new[] { typeof(RunPkgBuild), typeof(PackageRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
             settings.ToString(),
             $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
-            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer}",
+            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', Names(ExtraPackages))}",
             // The report given again carries the errors these decide.
             $"fail-on-package-failure={FailOnPackageFailure} fail-on-regression={FailOnRegression} results={ResultsDirectory}",
         };
@@ -317,6 +320,12 @@ public sealed class RunPkgBuild : PkgBuildTask
             {
                 await machine.UsePreinstalledRacketAsync("racket", CancellationToken).ConfigureAwait(false);
             }
+            var extras = Names(ExtraPackages);
+            if (extras.Count > 0)
+            {
+                _progress.Enqueue($"{machine.Spec.Name}: installing the extra packages ({string.Join(", ", extras)}) into the Racket's installation scope (once per Racket and catalog entries)");
+                await machine.InstallExtraPackagesAsync(raco, [.. extras], new Uri(site, "catalog/"), ExtrasKey(settings.SiteDirectory, extras), CancellationToken).ConfigureAwait(false);
+            }
             guests.Add(new RunGuest(machine, site, raco));
         }
         // Which Racket each guest runs (and that it runs at all), and the packages it already has, go into every package's key.
@@ -340,6 +349,15 @@ public sealed class RunPkgBuild : PkgBuildTask
         };
         var run = new PackageRun(settings, guests, _progress.Enqueue);
         return await run.RunAsync(selection, CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What the extra packages are: their names and the archive's entries for them and all they depend on.</summary>
+    private static string ExtrasKey(string siteDirectory, IReadOnlyCollection<string> extras)
+    {
+        var catalog = PkgBuild.Racket.Catalogs.DirectoryCatalog.Read(Path.Combine(siteDirectory, "catalog"));
+        var closure = PackageGraph.FromCatalog(catalog).Closure(extras);
+        return Pipeline.IO.Sha256.Of(string.Join("\n", extras.Order(StringComparer.Ordinal).Concat(
+            closure.Order(StringComparer.Ordinal).Select(p => $"{p} {catalog[p]?.Checksum} {catalog[p]?.Source}"))));
     }
 
     /// <summary>Waits on the task's thread, logging progress as it arrives (MSBuild's logger is the task thread's).</summary>

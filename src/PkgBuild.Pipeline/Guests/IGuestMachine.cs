@@ -36,6 +36,16 @@ public interface IGuestMachine : IAsyncDisposable
     /// </summary>
     Task UsePreinstalledRacketAsync(string racket, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    /// <summary>
+    /// Installs <paramref name="packages"/> (pkg-build's <c>#:extra-packages</c>) into the installation scope of
+    /// the Racket every session sees, from <paramref name="catalog"/>, once per <paramref name="key"/> (what they
+    /// are): from then on they are part of that Racket.
+    /// </summary>
+    Task InstallExtraPackagesAsync(string raco, IReadOnlyList<string> packages, Uri catalog, string key, CancellationToken cancellationToken = default) =>
+        throw new PkgBuild.Racket.Diagnostics.PkgBuildException(PkgBuild.Racket.Diagnostics.ErrorCodes.ExtraPackagesFailed,
+            $"PkgBuildGuest '{Spec.Name}': PkgBuildExtraPackages are not supported on {Spec.Kind} guests yet; use Local guests, or an installer that already holds them.",
+            Spec.Location);
+
     /// <summary>Stops the guest (idempotent).</summary>
     Task StopAsync(CancellationToken cancellationToken = default);
 }

@@ -10,6 +10,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
 {
     private readonly List<string> _shared = [];
     private IReadOnlyList<InstallationMount> _installation = [];
+    private string _installationFingerprint = "";
 
     private string SessionsDirectory => Path.Combine(stateDirectory, "sessions");
 
@@ -157,6 +158,45 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
             mounts.Add(new InstallationMount(roots[i], [owned, roots[i]]));
         }
         _installation = mounts;
+        _installationFingerprint = string.Join("\n", roots.Select(Fingerprint));
+    }
+
+    /// <summary>
+    /// Installed once per <paramref name="key"/> in a session with the installation writable, whose layers are
+    /// then kept as one more layer of it: pkg-build's snapshot taken after <c>#:extra-packages</c>.
+    /// </summary>
+    public async Task InstallExtraPackagesAsync(string raco, IReadOnlyList<string> packages, Uri catalog, string key, CancellationToken cancellationToken = default)
+    {
+        if (_installation.Count == 0)
+        {
+            throw new PkgBuildException(ErrorCodes.ExtraPackagesFailed,
+                $"PkgBuildGuest '{Spec.Name}': PkgBuildExtraPackages need the installation writable, which this guest cannot give (see PKB0620).", Spec.Location);
+        }
+        // The same packages on another installation are another layer.
+        var extras = Path.Combine(Path.GetFullPath(stateDirectory), "extra-packages", IO.Sha256.Of(key + "\n" + _installationFingerprint)[..16]);
+        var marker = Path.Combine(extras, "complete");
+        if (!File.Exists(marker))
+        {
+            await SessionDirectory.DeleteAsync(extras, cancellationToken).ConfigureAwait(false);
+            await using var session = await OpenSessionAsync("extra-packages", cancellationToken).ConfigureAwait(false);
+            var result = await session.RunAsync(new GuestCommand(raco, ["pkg", "install", "-i", "--auto", "--batch", "--catalog", catalog.AbsoluteUri, .. packages]),
+                new GuestRunOptions { Timeout = TimeSpan.FromHours(1) }, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new PkgBuildException(ErrorCodes.ExtraPackagesFailed,
+                    $"PkgBuildGuest '{Spec.Name}': `raco pkg install -i --auto {string.Join(' ', packages)}` failed ({(result.TimedOut ? "timed out" : $"exit {result.ExitCode}")}): {RacketInstall.Tail(result.Output)}",
+                    Spec.Location);
+            }
+            Directory.CreateDirectory(extras);
+            for (var i = 0; i < _installation.Count; i++)
+            {
+                // Moved, not copied: the layer keeps the kernel's whiteouts and attributes as they are.
+                var upper = InstallationOverlay.Layers(Path.Combine(session.Root, InstallationOverlay.SessionDirectoryName), i).Upper;
+                Directory.Move(upper, Path.Combine(extras, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            IO.AtomicFile.WriteAllText(marker, string.Join("\n", packages) + "\n");
+        }
+        _installation = _installation.Select((m, i) => m with { Lowers = [Path.Combine(extras, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. m.Lowers] }).ToList();
     }
 
     /// <summary>
