@@ -6,8 +6,9 @@ namespace PkgBuild.Pipeline.Guests;
 /// <summary>
 /// A guest made of containers (podman or docker): each package gets a fresh container from <c>Image</c>,
 /// with no network, the optional memory limit, and its session directory bound in at the same path as on
-/// this machine, so copying in and out is a file copy. Nothing is pulled: the image must already be in the
-/// tool's store (for podman, the guest's own store under <see cref="StorageDirectory"/>).
+/// this machine, so copying in and out is a file copy; the site read-only, an installed Racket writable in
+/// the container's own view of it. Nothing is pulled: the image must already be in the tool's store (for
+/// podman, the guest's own store under <see cref="StorageDirectory"/>).
 /// </summary>
 public sealed class ContainerGuestMachine : IGuestMachine
 {
@@ -33,6 +34,7 @@ public sealed class ContainerGuestMachine : IGuestMachine
         _searchPath = searchPath ?? Environment.GetEnvironmentVariable("PATH");
         ContainerTool = spec.ContainerTool ?? ContainerCli.Detect(_searchPath);
         _storageDirectory = Path.Combine(_stateDirectory, "storage");
+        CopiesInstallations = ContainerTool != "podman";
     }
 
     public GuestSpec Spec { get; }
@@ -53,9 +55,16 @@ public sealed class ContainerGuestMachine : IGuestMachine
     /// <summary>Where every container sees the served site (read-only): containers have no network.</summary>
     public const string SiteMount = "/pkgbuild/site";
 
-    private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Where a container that copies an installed Racket (see <see cref="CopiesInstallations"/>) sees this
+    /// machine's copy, read-only, under the installation's directory name.
+    /// </summary>
+    internal const string InstallationSourceMount = "/pkgbuild/installed";
 
-    /// <summary><see cref="ReadOnlyMounts"/> plus what the run shared: the site and an installed Racket.</summary>
+    private readonly Dictionary<string, string> _shared = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _installations = new(StringComparer.Ordinal);
+
+    /// <summary><see cref="ReadOnlyMounts"/> plus what the run shared read-only: the site.</summary>
     internal IReadOnlyList<KeyValuePair<string, string>> Mounts
     {
         get
@@ -67,18 +76,53 @@ public sealed class ContainerGuestMachine : IGuestMachine
         }
     }
 
+    /// <summary>Racket installations of this machine every container sees writable at the same path, each its own view.</summary>
+    internal IReadOnlyList<string> Installations
+    {
+        get
+        {
+            lock (_shared)
+            {
+                return _installations.ToList();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether each container copies an installed Racket into its own layer when it starts rather than seeing
+    /// it through podman's overlay volume (<c>-v dir:dir:O</c>, which docker lacks). The copy costs seconds a
+    /// package (the whole tree, every file) where the overlay costs milliseconds, and disk for every container at once. Only docker needs
+    /// it; tests set it to run this path with podman (the commands are the same with docker, but this path
+    /// has not been run against a Docker engine).
+    /// </summary>
+    internal bool CopiesInstallations { get; init; }
+
+    /// <summary>Where a container that copies <paramref name="installation"/> sees this machine's copy of it.</summary>
+    internal static string CopySource(string installation) => InstallationSourceMount + "/" + Path.GetFileName(installation);
+
     public Task<Uri> ShareSiteAsync(string siteDirectory, Uri siteUrl, CancellationToken cancellationToken = default)
     {
         Share(Path.GetFullPath(siteDirectory), SiteMount);
         return Task.FromResult(new Uri("file://" + SiteMount + "/"));
     }
 
-    /// <summary>Installed once on this machine, beside the guests' state, and mounted read-only at the same path.</summary>
+    /// <summary>
+    /// Installed once on this machine, beside the guests' state, and seen by every container at the same
+    /// path, writable, as pkg-build's build user sees its VM's installation: raco writes there in ordinary
+    /// runs (a meta package's shared files and <c>shares.rktd</c>, <c>info-cache.rktd</c>, <c>compiled/</c>
+    /// directories). What a package writes stays in its container's own layer and goes with it; this
+    /// machine's copy is never changed. The files keep the owner they have here, so the package's user can
+    /// write there when it is root in the container (an image without <c>USER</c>) or that owner.
+    /// </summary>
     public async Task<string> InstallRacketAsync(string installerFile, CancellationToken cancellationToken = default)
     {
         var racket = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(_stateDirectory)))!, "..", "racket");
         var directory = await RacketInstall.OnThisMachineAsync(installerFile, racket, Spec, cancellationToken).ConfigureAwait(false);
-        Share(directory, directory);
+        CheckMountablePath(directory, "a directory bound into the containers");
+        lock (_shared)
+        {
+            _installations.Add(directory);
+        }
         return Path.Combine(directory, "bin", "raco");
     }
 

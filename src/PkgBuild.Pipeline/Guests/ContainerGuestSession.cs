@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PkgBuild.Pipeline.Processes;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Pipeline.Guests;
@@ -6,8 +7,8 @@ namespace PkgBuild.Pipeline.Guests;
 /// <summary>
 /// One package's fresh container: started from the guest's image with no network, its memory and process
 /// limits, and the session directory on this machine (<c>work/</c>, <c>home/</c> = <c>PLTUSERHOME</c>,
-/// <c>tmp/</c>) bound in at the same path. Commands run with <c>exec</c>; writes anywhere else go to the
-/// container's own layer and vanish when it is removed.
+/// <c>tmp/</c>) bound in at the same path. Commands run with <c>exec</c>; writes anywhere else (an installed
+/// Racket included) go to the container's own layer and vanish when it is removed.
 /// </summary>
 public sealed class ContainerGuestSession : IGuestSession
 {
@@ -21,6 +22,8 @@ public sealed class ContainerGuestSession : IGuestSession
 
     /// <summary>Processes one package may run at once (a fork bomb stops here, not at the machine's limit).</summary>
     public const int PidsLimit = 4096;
+
+    private const string SearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private readonly ContainerGuestMachine _guest;
 
@@ -60,11 +63,24 @@ public sealed class ContainerGuestSession : IGuestSession
             arguments.AddRange(["--memory", $"{memory}m", "--memory-swap", $"{memory}m"]);
         }
         arguments.AddRange(["--pids-limit", (guest.Spec.Processes ?? PidsLimit).ToString(System.Globalization.CultureInfo.InvariantCulture), "-v", $"{root}:{root}"]);
+        // The site stays read-only: a package must not change the archive its dependents install from.
         foreach (var (host, inGuest) in guest.Mounts)
         {
             arguments.AddRange(["-v", $"{Path.GetFullPath(host)}:{inGuest}:ro"]);
         }
-        // The image's own entrypoint (say, racket) must not receive our keep-alive as arguments.
+        // An installed Racket is writable, as on pkg-build's VM, in a view of the container's own: podman's
+        // overlay volume keeps writes in an upper directory in the container's storage, removed with it.
+        // docker has no overlay volume; there the installation is copied into the container's layer.
+        var installations = guest.Installations;
+        foreach (var installation in installations)
+        {
+            arguments.AddRange(["-v", guest.CopiesInstallations
+                ? $"{installation}:{ContainerGuestMachine.CopySource(installation)}:ro"
+                : $"{installation}:{installation}:O"]);
+        }
+        // The image's own entrypoint (say, racket) must not receive our keep-alive as arguments. No --read-only
+        // (nor read_only in our containers.conf): a Preinstalled Racket is in the image, so it is in the
+        // container's own writable layer, written there and gone with the container like everything else.
         arguments.AddRange(["-w", session.WorkDirectory, "--entrypoint", "/bin/sh", image, "-c", KeepAlive]);
 
         var started = await guest.Cli.RunAsync(arguments, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
@@ -74,7 +90,40 @@ public sealed class ContainerGuestSession : IGuestSession
             throw guest.Error(ErrorCodes.GuestNotReady,
                 $"`{guest.Cli.Tool} run` could not start a container from {guest.Spec.Image}{(started.TimedOut ? " within 2 minutes" : "")}: {ContainerCli.Brief(started.Output)}");
         }
+        if (guest.CopiesInstallations)
+        {
+            foreach (var installation in installations)
+            {
+                await session.CopyInstallationAsync(installation, cancellationToken).ConfigureAwait(false);
+            }
+        }
         return session;
+    }
+
+    /// <summary>
+    /// Copies an installed Racket from its read-only mount into the container's own layer, at the path it has
+    /// on this machine. As root, so that the path's parents can be made and the files keep their owner, as
+    /// they do through an overlay volume.
+    /// </summary>
+    private async Task CopyInstallationAsync(string installation, CancellationToken cancellationToken)
+    {
+        ChildProcessResult copied;
+        try
+        {
+            copied = await Cli.RunAsync(["exec", "--user", "0", Name, "env", "-i", $"PATH={SearchPath}", "/bin/sh", "-c", "mkdir -p \"$2\" && cp -a \"$1/.\" \"$2\"", "sh",
+                ContainerGuestMachine.CopySource(installation), installation], TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        if (!copied.Succeeded)
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw _guest.Error(ErrorCodes.GuestNotReady,
+                $"could not copy the Racket installation {installation} into the container {Name}{(copied.TimedOut ? " within 10 minutes" : "")} (the image needs mkdir and cp): {ContainerCli.Brief(copied.Output)}");
+        }
     }
 
     public async Task<GuestRunResult> RunAsync(GuestCommand command, GuestRunOptions options, CancellationToken cancellationToken = default)
@@ -143,7 +192,7 @@ public sealed class ContainerGuestSession : IGuestSession
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ["PATH"] = SearchPath,
             ["HOME"] = UserHome,
             ["PLTUSERHOME"] = UserHome,
             ["TMPDIR"] = Path.Combine(Root, "tmp"),

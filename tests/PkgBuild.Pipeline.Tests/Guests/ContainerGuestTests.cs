@@ -67,12 +67,14 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
     }
 
     /// <summary>A podman guest of the test image in the fixture's store, disposed (its containers removed) after the test.</summary>
-    private ContainerGuestMachine Machine(string name = "box", IReadOnlyDictionary<string, string>? readOnlyMounts = null, string? state = null, params (string Key, string Value)[] extra)
+    private ContainerGuestMachine Machine(string name = "box", IReadOnlyDictionary<string, string>? readOnlyMounts = null, string? state = null, bool copiesInstallations = false,
+        params (string Key, string Value)[] extra)
     {
         var machine = new ContainerGuestMachine(Spec(name, [("Image", Image.Name), ("ContainerTool", "podman"), .. extra]), state ?? _dir.Combine("guests", name))
         {
             StorageDirectory = Image.StorageDirectory,
             ReadOnlyMounts = readOnlyMounts ?? new Dictionary<string, string>(),
+            CopiesInstallations = copiesInstallations,
         };
         _machines.Add(machine);
         return machine;
@@ -80,7 +82,7 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
 
     private async Task<ContainerGuestMachine> Started(string name = "box", IReadOnlyDictionary<string, string>? readOnlyMounts = null, params (string Key, string Value)[] extra)
     {
-        var machine = Machine(name, readOnlyMounts, null, extra);
+        var machine = Machine(name, readOnlyMounts, null, false, extra);
         await machine.PreflightAsync();
         await machine.StartAsync();
         return machine;
@@ -333,6 +335,86 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
         Assert.NotEqual(0, create.ExitCode);
         Assert.Equal("archive", File.ReadAllText(Path.Combine(site, "index.txt")));
         Assert.Equal(["index.txt"], Directory.GetFiles(site).Select(f => Path.GetFileName(f)!).ToArray());
+    }
+
+    /// <summary>
+    /// A stand-in for a Racket installer (none is needed to check the mount): what <c>sh installer --in-place
+    /// --dest DIR</c> leaves that raco writes next to, a meta package's shared file and the installation's
+    /// <c>shares.rktd</c>, and a <c>bin/raco</c> the image's shell can run.
+    /// </summary>
+    private string StandInInstaller()
+    {
+        var installer = _dir.Combine("racket-standin.sh");
+        File.WriteAllText(installer, """
+            #!/bin/sh
+            # Stand-in Racket installer for the Container guest tests: no Racket, the installation's shape.
+            [ "$1" = --in-place ] && [ "$2" = --dest ] && [ -n "$3" ] || { echo "usage: sh $0 --in-place --dest DIR" >&2; exit 2; }
+            mkdir -p "$3/bin" "$3/share/pkgs/slatex" || exit 1
+            printf '#!/bin/sh\necho "stand-in raco $*"\n' > "$3/bin/raco" && chmod 755 "$3/bin/raco"
+            printf '#hash()\n' > "$3/share/shares.rktd"
+            printf '%% slatex\n' > "$3/share/pkgs/slatex/slatex.sty"
+
+            """);
+        return installer;
+    }
+
+    /// <summary>Every entry under <paramref name="directory"/> with its kind, mode, time and contents.</summary>
+    private static List<string> Snapshot(string directory) =>
+        Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(p => File.Exists(p) ? (FileSystemInfo)new FileInfo(p) : new DirectoryInfo(p))
+            .Select(e => $"{Path.GetRelativePath(directory, e.FullName)} {e.UnixFileMode} {e.LastWriteTimeUtc:O} "
+                + (e is FileInfo ? Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(e.FullName))) : "dir"))
+            .Prepend($". {File.GetLastWriteTimeUtc(directory):O}")
+            .ToList();
+
+    [Theory]
+    [InlineData(false)] // podman: an overlay volume, the container's own layer over this machine's copy
+    [InlineData(true)] // what docker guests do (a copy into the container's layer), run here with podman
+    public async Task An_installed_Racket_is_writable_in_its_container_and_nowhere_else(bool copies)
+    {
+        var site = _dir.Combine("site");
+        Directory.CreateDirectory(site);
+        File.WriteAllText(Path.Combine(site, "index.txt"), "archive");
+        var machine = Machine(copiesInstallations: copies);
+        await machine.PreflightAsync();
+        await machine.StartAsync();
+        await machine.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/"));
+        var raco = await machine.InstallRacketAsync(StandInInstaller());
+        var installation = Path.GetDirectoryName(Path.GetDirectoryName(raco))!;
+        var before = Snapshot(installation);
+        var owner = ProcessRunner.Run("stat", ["-c", "%u", installation]).Output.Trim();
+        var first = (ContainerGuestSession)await machine.OpenSessionAsync("meta-pkg");
+        await using var second = await machine.OpenSessionAsync("other-pkg");
+
+        var inst = ShellQuote.Quote(installation);
+        var user = await Sh(first, $"id -u && ls -ldn {inst}");
+        // What raco setup does for a meta package, then a compiled/ directory inside one of the installation's packages.
+        var wrote = await Sh(first, $"""
+            cp {inst}/share/pkgs/slatex/slatex.sty {inst}/share/slatex.sty && printf '#hash((#"slatex.sty" . ("slatex")))\n' > {inst}/share/shares.rktd \
+              && mkdir {inst}/share/pkgs/slatex/compiled && echo zo > {inst}/share/pkgs/slatex/compiled/x.zo && {ShellQuote.Quote(raco)} setup && cat {inst}/share/shares.rktd
+            """);
+        var siteWrite = await Sh(first, "touch /pkgbuild/site/new");
+        var imageWrite = await Sh(first, "touch /bin/pkgbuild-probe && echo image-writable"); // where a Preinstalled Racket lives
+        var looked = await Sh(second, $"test ! -e {inst}/share/slatex.sty && test ! -e {inst}/share/pkgs/slatex/compiled && cat {inst}/share/shares.rktd");
+
+        // The package's user is the container's root, and the installation is root's here and there: the tests
+        // run as root, as rootful podman must.
+        output.WriteLine(user.Output);
+        var lines = user.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("0", lines[0]);
+        Assert.Equal("0", lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[2]);
+        Assert.Equal("0", owner);
+        Assert.True(wrote.Succeeded, wrote.Output);
+        Assert.Contains("stand-in raco setup", wrote.Output);
+        Assert.EndsWith("#hash((#\"slatex.sty\" . (\"slatex\")))", wrote.Output.Trim());
+        Assert.True(looked.Succeeded, looked.Output);
+        Assert.Equal("#hash()", looked.Output.Trim());
+        Assert.NotEqual(0, siteWrite.ExitCode);
+        Assert.Contains("Read-only file system", siteWrite.Output);
+        Assert.Equal("image-writable", imageWrite.Output.Trim());
+        await first.DisposeAsync();
+        Assert.Equal(before, Snapshot(installation));
+        Assert.Equal(["index.txt"], Directory.GetFileSystemEntries(site).Select(f => Path.GetFileName(f)!).ToArray());
     }
 
     [Fact]
