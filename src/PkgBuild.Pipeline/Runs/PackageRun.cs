@@ -23,7 +23,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         // install failure, and what depends on it is blocked rather than failing on its own.
         var edited = settings.EditedCatalogDirectory is { } directory && Directory.Exists(directory) ? DirectoryCatalog.Read(directory) : modified.Archive;
         var provided = settings.ProvidedPackages;
-        RefuseProvided(selection, provided);
+        RefuseProvided(selection, provided, edited);
         if (provided.Count > 0)
         {
             progress($"Packages installed already: {provided.Count} (the guests' Racket has them in installation scope; given, as pkg-build takes them: never built, never a blocker)");
@@ -85,13 +85,17 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
     /// copy ("package is currently installed in a wider scope") and every dependent runs against it. Refused
     /// before anything is built, at the item that asked for it.
     /// </summary>
-    private static void RefuseProvided(RunSelection selection, IReadOnlyDictionary<string, ProvidedPackage> provided)
+    /// <remarks>
+    /// An overridden package the Racket has at the edited catalog's checksum is the change itself (installers
+    /// built from the edited catalog): given, like any other, and its dependents test it.
+    /// </remarks>
+    internal static void RefuseProvided(RunSelection selection, IReadOnlyDictionary<string, ProvidedPackage> provided, PackageCatalog edited)
     {
         if (provided.Count == 0)
         {
             return;
         }
-        var asked = selection.Overridden.Where(provided.ContainsKey)
+        var asked = selection.Overridden.Where(p => provided.TryGetValue(p, out var has) && has.Checksum != edited[p]?.Checksum)
             .Select(p => selection.LocateOverride is { } locate && locate(p) is var (o, at)
                 ? (Package: p, Item: $"PkgBuildOverride '{o}'", Location: at)
                 : (Package: p, Item: "PkgBuildOverride", Location: default(SourceLocation)))

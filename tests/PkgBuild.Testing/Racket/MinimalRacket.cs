@@ -17,7 +17,7 @@ public static class MinimalRacket
 
     /// <summary>Writes a directory catalog of <paramref name="packages"/> and all they depend on, with directory sources from <see cref="DistributionPackages"/>.</summary>
     public static void WriteCatalog(string catalogDirectory, params string[] packages) =>
-        RacketRunner.RunScript("distribution-catalog.rkt", [DistributionPackages, catalogDirectory, .. packages]);
+        RacketRunner.Run("racket", [Path.Combine(RepositoryPaths.Root, "eng", "distribution-catalog.rkt"), DistributionPackages, catalogDirectory, .. packages]);
 
     private static string Build()
     {
