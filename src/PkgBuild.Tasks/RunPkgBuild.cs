@@ -122,7 +122,7 @@ public sealed class RunPkgBuild : PkgBuildTask
             SilenceTimeout = SilenceTimeout.Trim() == "0" ? null : Seconds(SilenceTimeout, "PkgBuildSilenceTimeout") ?? TimeSpan.FromMinutes(5),
             MaxLogBytes = Number(MaxLogSize, "PkgBuildMaxLogSize", 1024, long.MaxValue) ?? 10L << 20,
             InfrastructureRetries = (int)(Number(InfraRetries, "PkgBuildInfraRetries", 0, 10) ?? 2),
-            Jobs = (int)(Number(Jobs, "PkgBuildJobs", 1, 256) ?? 1),
+            Jobs = (int?)Number(Jobs, "PkgBuildJobs", 1, 256),
         };
         var scope = Scope.Trim() switch
         {

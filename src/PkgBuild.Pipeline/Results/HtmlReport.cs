@@ -13,7 +13,7 @@ public static class HtmlReport
 {
     private static readonly PackageOutcome[] Order =
     [
-        PackageOutcome.InstallFailure, PackageOutcome.TestFailure, PackageOutcome.DependencyProblem, PackageOutcome.Timeout,
+        PackageOutcome.InstallFailure, PackageOutcome.TestFailure, PackageOutcome.DependencyProblem, PackageOutcome.DependencyCheckFailure, PackageOutcome.Timeout,
         PackageOutcome.BlockedByDependency, PackageOutcome.InfrastructureFailure, PackageOutcome.Success,
     ];
 
@@ -24,7 +24,7 @@ public static class HtmlReport
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pkg-build results</title>\n")
             .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
-            .Append(".success{background:#e6f4e6}.install-failure,.test-failure{background:#fbe3e3}.dependency-problem,.timeout{background:#fdf3d8}")
+            .Append(".success{background:#e6f4e6}.install-failure,.test-failure{background:#fbe3e3}.dependency-problem,.dependency-check-failure,.timeout{background:#fdf3d8}")
             .Append(".blocked-by-dependency,.infrastructure-failure{background:#eee}</style></head><body>\n")
             .Append("<h1>pkg-build results</h1>\n<p>");
         html.Append(string.Join(" · ", Order.Select(o => (o, n: results.Count(r => r.Outcome == o))).Where(x => x.n > 0)
@@ -50,6 +50,7 @@ public static class HtmlReport
         PackageOutcome.Success => "success",
         PackageOutcome.TestFailure => "test failure",
         PackageOutcome.DependencyProblem => "dependency problem",
+        PackageOutcome.DependencyCheckFailure => "dependency check failed",
         PackageOutcome.InstallFailure => "install failure",
         PackageOutcome.BlockedByDependency => "blocked",
         PackageOutcome.Timeout => "timeout",

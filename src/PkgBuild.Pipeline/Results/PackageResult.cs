@@ -19,7 +19,7 @@ public sealed record PackageResult
     /// <summary>The test log, when tests ran.</summary>
     public string? TestLog { get; init; }
 
-    /// <summary>The dependency-check log, when <c>raco setup --check-pkg-deps</c> reported problems.</summary>
+    /// <summary>The dependency-check log, when <c>raco setup --check-pkg-deps</c> reported problems or failed.</summary>
     public string? DependencyLog { get; init; }
 
     /// <summary>For <see cref="PackageOutcome.BlockedByDependency"/>: the failed dependency at the root.</summary>
@@ -31,7 +31,10 @@ public sealed record PackageResult
     /// <summary>The guest that ran it.</summary>
     public string? Guest { get; init; }
 
-    /// <summary>What went wrong, in a line, for outcomes that have no log of their own (infrastructure, blocked).</summary>
+    /// <summary>
+    /// What went wrong, in a line: for outcomes that have no log of their own (infrastructure, blocked), a
+    /// timeout's limit, and a failed dependency check's first error line.
+    /// </summary>
     public string? Message { get; init; }
 
     public TimeSpan Elapsed { get; init; }
@@ -41,6 +44,7 @@ public sealed record PackageResult
 
     /// <summary>Whether the package got installed, so its dependents can be: what decides whether they are blocked.</summary>
     public bool Installed => Outcome is PackageOutcome.Success or PackageOutcome.TestFailure or PackageOutcome.DependencyProblem
+        or PackageOutcome.DependencyCheckFailure
         || Outcome == PackageOutcome.Timeout && Step != RunSteps.Install;
 }
 

@@ -32,7 +32,10 @@ public static class SummaryWriter
             JsonSerializer.Serialize(results.OrderBy(r => r.Package, StringComparer.Ordinal), Json) + "\n");
     }
 
-    /// <summary>The keys pkg-build writes, each a path or <c>#f</c>.</summary>
+    /// <summary>
+    /// The keys pkg-build writes, each a path or <c>#f</c>. pkg-build has a failing <c>--check-pkg-deps</c> as
+    /// a dep failure whatever made it fail, so a dependency problem and a failed check both give <c>dep-failure-log</c>.
+    /// </summary>
     private static RacketHash Entry(PackageResult r)
     {
         var installed = r.Installed;
@@ -42,7 +45,7 @@ public static class SummaryWriter
             Pair("success-log", Log(installed, r.InstallLog)),
             Pair("failure-log", Log(!installed, r.InstallLog)),
             Pair("dep-failure-log", Log(true, r.DependencyLog)),
-            Pair("test-success-log", Log(r.Outcome is PackageOutcome.Success or PackageOutcome.DependencyProblem, r.TestLog)),
+            Pair("test-success-log", Log(r.Outcome is PackageOutcome.Success or PackageOutcome.DependencyProblem or PackageOutcome.DependencyCheckFailure, r.TestLog)),
             Pair("test-failure-log", Log(r.Outcome is PackageOutcome.TestFailure || r.Outcome == PackageOutcome.Timeout && r.Step == RunSteps.Test, r.TestLog)),
             Pair("min-failure-log", new RacketBoolean(false)),
             Pair("arch-failure-log", new RacketBoolean(false)),

@@ -175,6 +175,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         PackageOutcome.Success => "success",
         PackageOutcome.TestFailure => "test failure",
         PackageOutcome.DependencyProblem => "dependency problem (undeclared dependencies)",
+        PackageOutcome.DependencyCheckFailure => r.Message != null ? $"dependency check failed ({r.Message})" : "dependency check failed",
         PackageOutcome.InstallFailure => "install failure",
         PackageOutcome.BlockedByDependency => $"blocked by {r.BlockedBy}",
         PackageOutcome.Timeout => $"timeout in {r.Step} ({r.Message})",

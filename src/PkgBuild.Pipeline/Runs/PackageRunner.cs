@@ -21,7 +21,7 @@ namespace PkgBuild.Pipeline.Runs;
 public sealed partial class PackageRunner(RunSettings settings, RunSide side, BuiltCatalog built, Func<string, bool> packForDependents)
 {
     /// <summary>Changes when the commands below change, so results of the old commands are redone.</summary>
-    public const string CommandsVersion = "3";
+    public const string CommandsVersion = "4";
 
     /// <summary>Named in the guest's environment as pkg-build names it, so packages can tell they are being built by a service.</summary>
     private Dictionary<string, string> ServiceEnvironment => new(StringComparer.Ordinal)
@@ -67,9 +67,10 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
             var pack = packForDependents(package);
             // raco test stops a test file itself after its own limit (90 s in --drdr mode): a timeout too, not a failure.
             string? racoTimeout = null;
+            var check = new DependencyCheckOutput();
             var steps = new List<RacoStep>
             {
-                new(RunSteps.Install, ["pkg", "install", "-u", "--auto", "--batch", "--jobs", Jobs, "--catalog", catalog, package], settings.InstallTimeout)
+                new(RunSteps.Install, ["pkg", "install", "-u", "--auto", "--batch", .. Jobs, "--catalog", catalog, package], settings.InstallTimeout)
                     { StopOnFailure = true },
             };
             if (pack)
@@ -78,7 +79,8 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                 steps.Add(new(RunSteps.Pack, ["pkg", "create", "--from-install", "--built", "--dest", session.WorkDirectory, package], settings.InstallTimeout)
                     { Optional = true });
             }
-            steps.Add(new(RunSteps.CheckDeps, ["setup", "-nxiID", "--jobs", Jobs, "--check-pkg-deps", "--pkgs", package], settings.InstallTimeout));
+            steps.Add(new(RunSteps.CheckDeps, ["setup", "-nxiID", .. Jobs, "--check-pkg-deps", "--pkgs", package], settings.InstallTimeout)
+                { Watch = check.Hear });
             if (settings.RunTests)
             {
                 steps.Add(new(RunSteps.Test, ["test", "--drdr", "--package", package], settings.TestTimeout)
@@ -113,8 +115,19 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                         case RunSteps.CheckDeps when ran.TimedOut:
                             return result with { Outcome = PackageOutcome.Timeout, Step = RunSteps.CheckDeps, DependencyLog = Log(RunSteps.CheckDeps),
                                 Message = RacoSteps.TimeoutMessage(ran, step.Timeout), Elapsed = clock.Elapsed };
-                        case RunSteps.CheckDeps when ran.ExitCode != 0:
+                        case RunSteps.CheckDeps when ran.ExitCode != 0 && check.ReportedProblems:
                             result = result with { Outcome = PackageOutcome.DependencyProblem, Step = RunSteps.CheckDeps, DependencyLog = Log(RunSteps.CheckDeps) };
+                            break;
+                        case RunSteps.CheckDeps when ran.ExitCode != 0:
+                            // Setup failed for some other reason (an error in the package's info.rkt, a read-only
+                            // installation): not a missing deps entry, so not reported as one.
+                            result = result with
+                            {
+                                Outcome = PackageOutcome.DependencyCheckFailure,
+                                Step = RunSteps.CheckDeps,
+                                DependencyLog = Log(RunSteps.CheckDeps),
+                                Message = check.FirstError ?? $"raco setup exited with {ran.ExitCode}",
+                            };
                             break;
                         case RunSteps.Test:
                             result = result with { TestLog = Log(RunSteps.Test) };
@@ -130,7 +143,8 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                             }
                             if (ran.ExitCode != 0)
                             {
-                                result = result with { Outcome = PackageOutcome.TestFailure, Step = RunSteps.Test };
+                                // The dependency check's message, if any, is not what this outcome is about.
+                                result = result with { Outcome = PackageOutcome.TestFailure, Step = RunSteps.Test, Message = null };
                             }
                             break;
                     }
@@ -200,6 +214,85 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
     [System.Text.RegularExpressions.GeneratedRegex(@"^raco test: timeout after \d+ seconds?$")]
     private static partial System.Text.RegularExpressions.Regex RacoTestTimeout();
 
-    private string Jobs => settings.Jobs.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// <c>--jobs N</c> only when PkgBuildJobs is set: without it raco setup chooses, as under pkg-build, whose
+    /// install command line has no such flag.
+    /// </summary>
+    private string[] Jobs => settings.Jobs is { } jobs ? ["--jobs", jobs.ToString(CultureInfo.InvariantCulture)] : [];
+
+    /// <summary>
+    /// Reads the output of <c>raco setup --check-pkg-deps</c> line by line: whether the checker reported a
+    /// problem with the package's dependencies, and otherwise the first line that looks like an error.
+    /// </summary>
+    internal sealed class DependencyCheckOutput
+    {
+        private const string Setup = "raco setup: ";
+        private const int MaxMessageChars = 200;
+
+        // What the checker (setup/private/pkg-deps.rkt) prints, after setup's prefix, for each kind of problem
+        // that makes it fail: an undeclared dependency, a dependency on a newer version than is installed, a
+        // dependency that is not installed, a module two packages provide; and the header of the summary it
+        // prints whenever there is one of those. Not "implied package is not declared as a dependency": the
+        // checker prints that and still passes, so it is never why the step failed.
+        private static readonly string[] Problems =
+        [
+            "found undeclared dependency:",
+            "package depends on newer version:",
+            "package not installed: ",
+            "module provided by multiple packages:",
+            "--- summary of package problems ---",
+        ];
+
+        private readonly object _gate = new();
+        private bool _reported;
+        private string? _firstError;
+
+        public bool ReportedProblems
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _reported;
+                }
+            }
+        }
+
+        /// <summary>The first line that looks like an error, cut to a couple of hundred characters.</summary>
+        public string? FirstError
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _firstError;
+                }
+            }
+        }
+
+        /// <summary>One line of the step's output; stdout's and stderr's readers may call it at once.</summary>
+        public void Hear(string line)
+        {
+            var problem = line.StartsWith(Setup, StringComparison.Ordinal)
+                && Problems.Any(p => line.AsSpan(Setup.Length).StartsWith(p, StringComparison.Ordinal));
+            var error = !problem && ErrorLine().IsMatch(line);
+            lock (_gate)
+            {
+                _reported |= problem;
+                if (error && _firstError == null)
+                {
+                    var trimmed = line.TrimEnd();
+                    _firstError = trimmed.Length <= MaxMessageChars ? trimmed : trimmed[..(MaxMessageChars - 1)] + "…";
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A line as Racket's error display starts one (<c>who: message</c>, <c>file:line:col: message</c>, unindented;
+    /// setup's own status lines have a space in <c>raco setup</c> and never match), or setup's own error report.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:raco setup: (?:error|check failure): \S|[^\s\[]\S*: \S)")]
+    private static partial System.Text.RegularExpressions.Regex ErrorLine();
 
 }

@@ -46,11 +46,11 @@ public sealed record RunSettings
     public long MaxLogBytes { get; init; } = 10L << 20;
 
     /// <summary>
-    /// <c>PkgBuildJobs</c>: <c>raco setup</c> jobs within one package's install. One: the run's parallelism
-    /// is across packages (slots), and a parallel setup first starts its worker processes, which costs more
-    /// than it saves on a small package.
+    /// <c>PkgBuildJobs</c>: <c>raco setup</c> jobs within one package's install and dependency check
+    /// (<c>--jobs</c>). Null: no flag, and raco setup chooses, as it does under pkg-build, whose install
+    /// command line has none.
     /// </summary>
-    public int Jobs { get; init; } = 1;
+    public int? Jobs { get; init; }
 
     /// <summary>
     /// <c>PkgBuildOneProcessPerPackage</c>: a package's raco commands run in one Racket process, each through

@@ -9,6 +9,8 @@ namespace PkgBuild.Pipeline.Verdicts;
 /// A pkg-build <c>summary.rktd</c> as a baseline (<c>PkgBuildBaseline=&lt;path or URL&gt;</c>): each
 /// package's result from the logs its entry names. An install failure (<c>failure-log</c>) beats a test
 /// failure, which beats a dependency problem; a package with none of them and a <c>success-log</c> passed.
+/// A <c>dep-failure-log</c> is a dependency problem: pkg-build writes one for any failed dependency check,
+/// so a summary cannot tell a reported problem from a check that failed, and the common case is the one kept.
 /// Log paths are kept as written, relative to the summary. Entries that are not package names or not
 /// hashes are skipped: a summary from elsewhere is untrusted input.
 /// </summary>

@@ -3,7 +3,8 @@ using PkgBuild.Pipeline.Results;
 namespace PkgBuild.Pipeline.Verdicts;
 
 /// <summary>
-/// How two results become a verdict. Only <see cref="PackageOutcome.Success"/> passes; a timeout or an
+/// How two results become a verdict. Only <see cref="PackageOutcome.Success"/> passes (a failed dependency
+/// check fails, as a dependency problem does: pkg-build counts both as dep failures); a timeout or an
 /// infrastructure failure on either side is spurious, since it says nothing about the change (crater's
 /// rule). A candidate regression becomes <see cref="Verdict.Regressed"/> only when every confirmation
 /// run fails with the change and passes without it; otherwise it is <see cref="Verdict.Flaky"/>.

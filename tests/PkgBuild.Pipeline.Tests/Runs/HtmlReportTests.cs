@@ -73,4 +73,21 @@ public sealed class HtmlReportTests
         Assert.DoesNotContain("logs/", blockedRow);
         Assert.Contains("by <a href=\"#qs-app\">qs-app</a>", blockedRow);
     }
+
+    [Fact]
+    public void Every_outcome_is_counted_labelled_and_coloured_after_the_failures_it_follows()
+    {
+        var outcomes = Enum.GetValues<PackageOutcome>();
+        var html = HtmlReport.Render([.. outcomes.Select(o => new PackageResult { Package = $"p-{(int)o}", Outcome = o })]);
+
+        Assert.Equal(outcomes.Length, outcomes.Select(HtmlReport.Label).Distinct().Count());
+        Assert.All(outcomes, o => Assert.DoesNotContain(o.ToString(), HtmlReport.Label(o))); // a label of its own, not the name
+        Assert.All(outcomes, o => Assert.Contains($"1 {HtmlReport.Label(o)}", html));
+        var style = html[..html.IndexOf("</style>", StringComparison.Ordinal)];
+        Assert.All(outcomes, o => Assert.Contains($".{System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(o.ToString())}", style));
+        // A failed check is listed with the dependency problems, among the failures, not at the top as an unknown.
+        int Row(PackageOutcome o) => html.IndexOf($"id=\"p-{(int)o}\"", StringComparison.Ordinal);
+        Assert.True(Row(PackageOutcome.DependencyProblem) < Row(PackageOutcome.DependencyCheckFailure));
+        Assert.True(Row(PackageOutcome.DependencyCheckFailure) < Row(PackageOutcome.Timeout));
+    }
 }

@@ -27,6 +27,7 @@ public sealed class OneProcessFidelityTests : IDisposable
             ["fl-ok"] = PackageOutcome.Success,
             ["fl-user"] = PackageOutcome.Success,
             ["fl-undeclared"] = PackageOutcome.DependencyProblem,
+            ["fl-bad-check"] = PackageOutcome.DependencyCheckFailure,
             ["fl-failing"] = PackageOutcome.TestFailure,
             ["fl-broken"] = PackageOutcome.InstallFailure,
         };
@@ -37,6 +38,16 @@ public sealed class OneProcessFidelityTests : IDisposable
             var logs = _dir.Combine(name, "results", "logs");
             Assert.Equal(oneProcess, File.ReadAllText(Path.Combine(logs, "fl-ok", "test.txt")).Contains("in the package's one Racket process"));
             Assert.Contains("fl-undeclared", File.ReadAllText(Path.Combine(logs, "fl-undeclared", "check-deps.txt")));
+            // Setup failed in the check, on the info.rkt's unquoted file name (the install only warned about it): the
+            // log's first error line, not a dependency report.
+            var badCheck = (oneProcess ? shared : alone).Results.Single(r => r.Package == "fl-bad-check");
+            Assert.Equal("path->complete-path: contract violation", badCheck.Message);
+            Assert.Equal($"logs/fl-bad-check/{RunSteps.CheckDeps}.txt", badCheck.DependencyLog);
+            Assert.Contains("\npath->complete-path: contract violation\n", File.ReadAllText(Path.Combine(logs, "fl-bad-check", "check-deps.txt")));
+            Assert.Null((oneProcess ? shared : alone).Results.Single(r => r.Package == "fl-undeclared").Message);
+            // No --jobs unless PkgBuildJobs says so, as pkg-build runs them.
+            Assert.StartsWith("$ raco pkg install -u --auto --batch --catalog ", File.ReadAllText(Path.Combine(logs, "fl-ok", "install.txt")));
+            Assert.StartsWith("$ raco setup -nxiID --check-pkg-deps --pkgs fl-ok ", File.ReadAllText(Path.Combine(logs, "fl-ok", "check-deps.txt")));
             Assert.Contains("a failing test", File.ReadAllText(Path.Combine(logs, "fl-failing", "test.txt")));
             Assert.Contains("this-is-not-bound", File.ReadAllText(Path.Combine(logs, "fl-broken", "install.txt")));
             Assert.False(File.Exists(Path.Combine(logs, "fl-broken", "check-deps.txt"))); // nothing after a failed install
@@ -53,6 +64,9 @@ public sealed class OneProcessFidelityTests : IDisposable
         new TestPackage("fl-undeclared", "(require rackunit) (check-equal? 1 1)"),
         new TestPackage("fl-failing", "(module+ test (error 'fl-failing \"a failing test\"))"),
         new TestPackage("fl-broken", "(this-is-not-bound)"),
+        // A file name left unquoted: raco setup only warns about the bad 'scribblings while installing, but the
+        // dependency check reads the entry and raises.
+        new TestPackage("fl-bad-check", "(void)") { Info = "(define scribblings '((manual.scrbl)))\n" },
     ];
 
     private async Task<RunSummary> RunAsync(bool oneProcess)

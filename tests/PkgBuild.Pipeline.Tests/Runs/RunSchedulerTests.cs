@@ -146,6 +146,7 @@ public sealed class RunSchedulerTests
     [InlineData(PackageOutcome.Timeout, RunSteps.Test, false)]
     [InlineData(PackageOutcome.TestFailure, RunSteps.Test, false)]
     [InlineData(PackageOutcome.DependencyProblem, RunSteps.CheckDeps, false)]
+    [InlineData(PackageOutcome.DependencyCheckFailure, RunSteps.CheckDeps, false)]
     [InlineData(PackageOutcome.InfrastructureFailure, null, true)]
     public async Task A_dependency_blocks_its_dependent_only_when_it_did_not_install(PackageOutcome outcome, string? step, bool blocks)
     {

@@ -7,6 +7,9 @@ namespace PkgBuild.Pipeline.Tests.Runs;
 public sealed record TestPackage(string Name, string MainBody, params string[] Deps)
 {
     public string DepsList => string.Join(" ", Deps.Prepend("base").Select(d => $"\"{d}\""));
+
+    /// <summary>More of its info.rkt, after the collection and deps.</summary>
+    public string Info { get; init; } = "";
 }
 
 /// <summary>Writes packages and a directory catalog of them under <paramref name="root"/>, and archives that into a site (its path returned), as ArchivePackages does.</summary>
@@ -19,7 +22,7 @@ public static class TestSite
         {
             var directory = Path.Combine(root, "packages", package.Name);
             Directory.CreateDirectory(directory);
-            File.WriteAllText(Path.Combine(directory, "info.rkt"), $"#lang info\n(define collection \"{package.Name}\")\n(define deps '({package.DepsList}))\n");
+            File.WriteAllText(Path.Combine(directory, "info.rkt"), $"#lang info\n(define collection \"{package.Name}\")\n(define deps '({package.DepsList}))\n{package.Info}");
             File.WriteAllText(Path.Combine(directory, "main.rkt"), $"#lang racket/base\n{package.MainBody}\n");
             File.WriteAllText(Path.Combine(root, "catalog", "pkg", package.Name),
                 $"#hash((checksum . \"\") (dependencies . ({package.DepsList})) (name . \"{package.Name}\") (source . \"{new Uri(directory).AbsoluteUri}\"))");

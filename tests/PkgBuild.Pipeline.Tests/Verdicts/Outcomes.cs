@@ -8,6 +8,7 @@ internal static class Outcomes
     public const PackageOutcome Pass = PackageOutcome.Success;
     public const PackageOutcome TestFail = PackageOutcome.TestFailure;
     public const PackageOutcome DepFail = PackageOutcome.DependencyProblem;
+    public const PackageOutcome DepCheckFail = PackageOutcome.DependencyCheckFailure;
     public const PackageOutcome InstallFail = PackageOutcome.InstallFailure;
     public const PackageOutcome Blocked = PackageOutcome.BlockedByDependency;
     public const PackageOutcome TimedOut = PackageOutcome.Timeout;

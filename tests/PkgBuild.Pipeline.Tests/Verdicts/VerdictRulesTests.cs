@@ -7,21 +7,23 @@ namespace PkgBuild.Pipeline.Tests.Verdicts;
 public sealed class VerdictRulesTests
 {
     // Rows: baseline outcome; columns: modified outcome, both in the order
-    // Success, TestFailure, DependencyProblem, InstallFailure, BlockedByDependency, TimedOut, InfrastructureFailure.
+    // Success, TestFailure, DependencyProblem, DependencyCheckFailure, InstallFailure, BlockedByDependency, TimedOut,
+    // InfrastructureFailure.
     // P = still passing, R = regressed, F = fixed, X = still failing, S = spurious.
     private static readonly string[] Table =
     [
-        "PRRRRSS", // Success
-        "FXXXXSS", // TestFailure
-        "FXXXXSS", // DependencyProblem
-        "FXXXXSS", // InstallFailure
-        "FXXXXSS", // BlockedByDependency
-        "SSSSSSS", // Timeout
-        "SSSSSSS", // InfrastructureFailure
+        "PRRRRRSS", // Success
+        "FXXXXXSS", // TestFailure
+        "FXXXXXSS", // DependencyProblem
+        "FXXXXXSS", // DependencyCheckFailure
+        "FXXXXXSS", // InstallFailure
+        "FXXXXXSS", // BlockedByDependency
+        "SSSSSSSS", // Timeout
+        "SSSSSSSS", // InfrastructureFailure
     ];
 
     private static readonly PackageOutcome[] Order =
-        [Pass, TestFail, DepFail, InstallFail, Blocked, TimedOut, Infra];
+        [Pass, TestFail, DepFail, DepCheckFail, InstallFail, Blocked, TimedOut, Infra];
 
     public static TheoryData<PackageOutcome, PackageOutcome, Verdict> EveryPair()
     {
@@ -61,6 +63,7 @@ public sealed class VerdictRulesTests
     [InlineData(Pass)]
     [InlineData(TestFail)]
     [InlineData(DepFail)]
+    [InlineData(DepCheckFail)]
     [InlineData(InstallFail)]
     [InlineData(Blocked)]
     [InlineData(TimedOut)]
@@ -83,7 +86,7 @@ public sealed class VerdictRulesTests
         PackageOutcome baseline, PackageOutcome modified, Verdict _)
     {
         // A run with a timeout or an infrastructure failure on either side is not counted: the candidate stays a regression.
-        var reproduced = baseline == Pass && modified is TestFail or DepFail or InstallFail or Blocked
+        var reproduced = baseline == Pass && modified is TestFail or DepFail or DepCheckFail or InstallFail or Blocked
             || VerdictRules.Spurious(baseline) || VerdictRules.Spurious(modified);
         Assert.Equal(reproduced ? Verdict.Regressed : Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(modified, baseline)]));
     }
