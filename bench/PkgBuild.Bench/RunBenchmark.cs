@@ -54,7 +54,9 @@ static class RunBenchmark
         await using var local = new LocalGuestMachine(spec, dir.Combine("work", "guests", "local"), _ => { });
         await local.PreflightAsync();
         await local.StartAsync();
-        var guest = new RunGuest(local, await local.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/")), "raco");
+        var shared = await local.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/"));
+        await local.UsePreinstalledRacketAsync("racket"); // as RunPkgBuild readies this machine's Racket
+        var guest = new RunGuest(local, shared, "raco");
         var settings = new RunSettings
         {
             ResultsDirectory = dir.Combine("results"),

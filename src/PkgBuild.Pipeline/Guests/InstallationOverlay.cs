@@ -21,22 +21,36 @@ public static class InstallationOverlay
     /// <summary>Inside a session: the upper and work directories of each mount, hidden from the package.</summary>
     public const string SessionDirectoryName = ".installation";
 
-    private const string MountScript =
-        "while [ \"$1\" != -- ]; do mount -t overlay pkgbuild-racket -o \"$1\" -- \"$2\" || exit 125; shift 2; done; shift; exec \"$@\"";
+    /// <summary>The mount table a session's commands mount, in its hidden directory.</summary>
+    public const string TableName = "fstab";
 
-    /// <summary>The argv prefix that mounts <paramref name="mounts"/> (upper layers under <paramref name="sessionOverlay"/>) and then runs what follows it.</summary>
-    public static IReadOnlyList<string> Prefix(IReadOnlyList<InstallationMount> mounts, string sessionOverlay)
+    // One `mount -a` for all the mounts: a mount process each cost more than the rest of a session.
+    private const string MountScript = "mount -a -T \"$1\" || exit 125; shift; exec \"$@\"";
+
+    /// <summary>
+    /// Writes the mount table of <paramref name="mounts"/> (upper layers under <paramref name="sessionOverlay"/>)
+    /// and makes the layers' directories; a session does this once, its commands each mount the table.
+    /// </summary>
+    public static void WriteTable(IReadOnlyList<InstallationMount> mounts, string sessionOverlay)
     {
-        var argv = new List<string> { "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MountScript, "pkgbuild-overlay" };
+        var lines = new System.Text.StringBuilder();
         for (var i = 0; i < mounts.Count; i++)
         {
             var (upper, work) = Layers(sessionOverlay, i);
-            argv.Add($"lowerdir={string.Join(':', mounts[i].Lowers)},upperdir={upper},workdir={work},{Options}");
-            argv.Add(mounts[i].Target);
+            Directory.CreateDirectory(upper);
+            Directory.CreateDirectory(work);
+            var options = $"lowerdir={string.Join(':', mounts[i].Lowers)},upperdir={upper},workdir={work},{Options}";
+            lines.Append($"pkgbuild-racket {Escape(mounts[i].Target)} overlay {Escape(options)} 0 0\n");
         }
-        argv.Add("--");
-        return argv;
+        File.WriteAllText(Path.Combine(sessionOverlay, TableName), lines.ToString());
     }
+
+    /// <summary>A mount table field: its blanks as the octal escapes the table's reader takes.</summary>
+    private static string Escape(string field) => field.Replace(" ", "\\040", StringComparison.Ordinal).Replace("\t", "\\011", StringComparison.Ordinal);
+
+    /// <summary>The argv prefix that mounts the table <see cref="WriteTable"/> wrote under <paramref name="sessionOverlay"/> and then runs what follows it.</summary>
+    public static IReadOnlyList<string> Prefix(string sessionOverlay) =>
+        ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MountScript, "pkgbuild-overlay", Path.Combine(sessionOverlay, TableName)];
 
     /// <summary>A session's upper and work directory for its <paramref name="index"/>th mount.</summary>
     public static (string Upper, string Work) Layers(string sessionOverlay, int index) =>
@@ -111,12 +125,11 @@ public static class InstallationOverlay
         Directory.CreateDirectory(target);
         File.WriteAllText(Path.Combine(lower, "seen"), "");
         var overlay = Path.Combine(probe, SessionDirectoryName);
-        var (upper, work) = Layers(overlay, 0);
-        Directory.CreateDirectory(upper);
-        Directory.CreateDirectory(work);
+        var upper = Layers(overlay, 0).Upper;
         try
         {
-            var argv = Prefix([new InstallationMount(target, [lower])], overlay).Concat(["/bin/sh", "-c", $"test -e {ShellQuote.Quote(target)}/seen && touch {ShellQuote.Quote(target)}/written"]).ToList();
+            WriteTable([new InstallationMount(target, [lower])], overlay);
+            var argv = Prefix(overlay).Concat(["/bin/sh", "-c", $"test -e {ShellQuote.Quote(target)}/seen && touch {ShellQuote.Quote(target)}/written"]).ToList();
             var result = await ChildProcess.RunAsync(argv[0], argv.Skip(1), new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {

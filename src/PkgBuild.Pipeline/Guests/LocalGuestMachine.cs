@@ -118,9 +118,15 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
             .ConfigureAwait(false);
     }
 
-    /// <summary>Prints each directory an installation's raco may write into, one per line.</summary>
+    /// <summary>
+    /// Prints each directory an installation's raco writes into for a package, one per line: collections,
+    /// shared files, packages and compiled files. Not the launcher, documentation, man-page and desktop-file
+    /// directories, which on a system Racket are the system's own (/usr/bin, /usr/share/man): a package must
+    /// not be able to replace the programs its own later steps run, and the steps write nothing there (the
+    /// check runs without docs; a user-scope install puts its launchers and docs in the user's directories).
+    /// </summary>
     private const string DirectoriesProgram =
-        "(for ([p (append (list (find-collects-dir) (find-share-dir) (find-lib-dir) (find-pkgs-dir) (find-console-bin-dir) (find-man-dir) (find-apps-dir) (find-doc-dir))"
+        "(for ([p (append (list (find-collects-dir) (find-share-dir) (find-lib-dir) (find-pkgs-dir))"
         + " (filter path? (current-compiled-file-roots)))] #:when p) (displayln (simplify-path (path->complete-path p))))";
 
     /// <summary>The existing directories among <paramref name="directories"/> that no other one contains.</summary>

@@ -51,12 +51,10 @@ public sealed class LocalGuestSession : IGuestSession
         Directory.CreateDirectory(session.WorkDirectory);
         Directory.CreateDirectory(session.UserHome);
         Directory.CreateDirectory(Path.Combine(root, "tmp"));
-        for (var i = 0; i < session._installation.Count; i++)
+        if (session._installation.Count > 0)
         {
             // Given to the sandbox user with the rest: the merged directory's owner is the upper layer's.
-            var (upper, work) = InstallationOverlay.Layers(Path.Combine(root, InstallationOverlay.SessionDirectoryName), i);
-            Directory.CreateDirectory(upper);
-            Directory.CreateDirectory(work);
+            InstallationOverlay.WriteTable(session._installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName));
         }
         if (isolated)
         {

@@ -58,7 +58,7 @@ public static class LocalIsolation
         var overlay = Path.Combine(session, InstallationOverlay.SessionDirectoryName);
         if (installation is { Count: > 0 })
         {
-            argv.AddRange(InstallationOverlay.Prefix(installation, overlay));
+            argv.AddRange(InstallationOverlay.Prefix(overlay));
         }
         if (RunningAsRoot)
         {
