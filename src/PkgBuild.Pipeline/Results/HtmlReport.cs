@@ -17,9 +17,11 @@ public static class HtmlReport
         PackageOutcome.BlockedByDependency, PackageOutcome.InfrastructureFailure, PackageOutcome.Success,
     ];
 
-    public static void Write(string path, IReadOnlyList<PackageResult> results) => AtomicFile.WriteAllText(path, Render(results));
+    /// <param name="provided">The packages the Racket under test has (name, checksum): listed as given.</param>
+    public static void Write(string path, IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null) =>
+        AtomicFile.WriteAllText(path, Render(results, provided));
 
-    public static string Render(IReadOnlyList<PackageResult> results)
+    public static string Render(IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pkg-build results</title>\n")
@@ -41,7 +43,7 @@ public static class HtmlReport
                     .Where(l => l.Item2 != null && Verdicts.VerdictReport.IsPlainRelativePath(l.Item2)).Select(l => $"<a href=\"{E(l.Item2!)}\">{l.Item1}</a>")))
                 .Append($"</td><td>{E(r.Author ?? "")}</td></tr>\n");
         }
-        html.Append("</tbody></table>\n</body></html>\n");
+        html.Append("</tbody></table>\n").Append(ProvidedPackagesReport.Html(provided)).Append("</body></html>\n");
         return html.ToString();
     }
 

@@ -45,7 +45,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         var summary = new RunSummary(all, withChange.Built, withChange.Kept, clock.Elapsed);
         if (settings.Baseline == null)
         {
-            HtmlReport.Write(Path.Combine(settings.ResultsDirectory, "report.html"), all);
+            HtmlReport.Write(Path.Combine(settings.ResultsDirectory, "report.html"), all, ProvidedChecksums);
             return summary;
         }
 
@@ -76,7 +76,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
             .ConfirmAsync(candidates, baseline, p => withChange.Keys[p], p => baselineKeys?[p] ?? baselineKey, cancellationToken).ConfigureAwait(false);
         var verdicts = Verdicts.VerdictBuilder.Build(graph, withChange.Results, baseline, confirmations,
             baselineSide == null ? null : (b, m) => Divergence(b, m));
-        Verdicts.VerdictReport.Write(settings.ResultsDirectory, verdicts, baselineName);
+        Verdicts.VerdictReport.Write(settings.ResultsDirectory, verdicts, baselineName, ProvidedChecksums);
         return summary with { Verdicts = verdicts, Elapsed = clock.Elapsed };
     }
 
@@ -116,6 +116,8 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
             + "Debian's racket source), or installers built from the edited catalog (PkgBuildRacketRepo, with PkgBuildInstallerPackages naming what the installer holds).",
             asked[0].Location);
     }
+
+    private Dictionary<string, string> ProvidedChecksums => settings.ProvidedPackages.ToDictionary(p => p.Key, p => p.Value.Checksum, StringComparer.Ordinal);
 
     /// <summary>The packages a side's archive lacks (the source could not be fetched), as install failures with the archive's log.</summary>
     private Dictionary<string, PackageResult> ArchiveFailures(PackageGraph graph, RunSide side)

@@ -17,16 +17,18 @@ public static class VerdictReport
 {
     private static JsonSerializerOptions Json => ResultJson.Document;
 
-    public static void Write(string resultsDirectory, IReadOnlyList<PackageVerdict> verdicts, string baselineName)
+    /// <param name="provided">The packages the Racket under test has (name, checksum): listed as given.</param>
+    public static void Write(string resultsDirectory, IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null)
     {
         AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "results.json"), JsonSerializer.Serialize(new
         {
             baseline = baselineName,
             counts = Enum.GetValues<Verdict>().ToDictionary(v => Label(v), v => verdicts.Count(x => x.Verdict == v)),
+            providedByRacket = ProvidedPackagesReport.Json(provided),
             verdicts,
         }, Json) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "report.md"), Markdown(verdicts, baselineName));
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "report.html"), Html(verdicts, baselineName));
+        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "report.md"), Markdown(verdicts, baselineName, provided));
+        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "report.html"), Html(verdicts, baselineName, provided));
     }
 
     public static string Label(Verdict verdict) => verdict switch
@@ -48,7 +50,7 @@ public static class VerdictReport
     private static ILookup<string, string> Blocked(IReadOnlyList<PackageVerdict> verdicts) =>
         verdicts.Where(v => v.Verdict == Verdict.BlockedByRegression && v.RootCause != null).ToLookup(v => v.RootCause!, v => v.Package);
 
-    public static string Markdown(IReadOnlyList<PackageVerdict> verdicts, string baselineName)
+    public static string Markdown(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null)
     {
         var md = new StringBuilder("## pkg-build: what the change does\n\n");
         md.Append($"{verdicts.Count} package(s) compared with {MarkdownText(baselineName)}.\n\n| verdict | packages |\n|---|---|\n");
@@ -79,10 +81,10 @@ public static class VerdictReport
         {
             md.Append($"\n### Flaky (not counted as regressions)\n\n{string.Join(", ", flaky.Select(f => MarkdownText(f.Package)))}\n");
         }
-        return md.ToString();
+        return md.Append(ProvidedPackagesReport.Markdown(provided, MarkdownText)).ToString();
     }
 
-    public static string Html(IReadOnlyList<PackageVerdict> verdicts, string baselineName)
+    public static string Html(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null)
     {
         var blocked = Blocked(verdicts);
         var html = new StringBuilder();
@@ -128,7 +130,7 @@ public static class VerdictReport
             }
             html.Append($"</td><td>{E(v.Author ?? "")}</td></tr>\n");
         }
-        html.Append("</tbody></table>\n<script>\n").Append(FilterScript).Append("</script>\n</body></html>\n");
+        html.Append("</tbody></table>\n").Append(ProvidedPackagesReport.Html(provided)).Append("<script>\n").Append(FilterScript).Append("</script>\n</body></html>\n");
         return html.ToString();
     }
 

@@ -37,6 +37,17 @@ public sealed class HtmlReportTests
     }
 
     [Fact]
+    public void The_packages_the_Racket_provides_are_listed_as_given_and_escaped()
+    {
+        var html = HtmlReport.Render([new PackageResult { Package = "app", Outcome = PackageOutcome.Success }],
+            new Dictionary<string, string> { ["racket-lib"] = "c2", ["base"] = "c1", ["<i>x</i>"] = "" });
+
+        Assert.Contains("<h2>Provided by the Racket under test</h2>", html);
+        Assert.Contains("3 package(s) the guests' Racket has in installation scope, given (never built, never a blocker): &lt;i&gt;x&lt;/i&gt;, base, racket-lib.", html);
+        Assert.DoesNotContain("Provided by", HtmlReport.Render([new PackageResult { Package = "app", Outcome = PackageOutcome.Success }]));
+    }
+
+    [Fact]
     public void Failures_are_listed_before_successes()
     {
         var html = HtmlReport.Render(

@@ -275,6 +275,21 @@ public sealed class VerdictReportTests
         Assert.Contains("| still passing | 1 |", md);
     }
 
+    [Fact]
+    public void Every_report_names_the_packages_the_Racket_under_test_provides()
+    {
+        using var dir = new TempDirectory();
+        var provided = new Dictionary<string, string> { ["typed-racket-lib"] = "abc", ["base"] = "def" };
+
+        VerdictReport.Write(dir.Path, [V("fine", Verdict.StillPassing, modified: Pass)], "summary.rktd", provided);
+
+        Assert.Contains("Provided by the Racket under test (given, not built): 2 package(s): base, typed-racket-lib.", File.ReadAllText(dir.Combine("report.md")));
+        Assert.Contains("given (never built, never a blocker): base, typed-racket-lib.", File.ReadAllText(dir.Combine("report.html")));
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.Combine("results.json")));
+        var listed = json.RootElement.GetProperty("providedByRacket").EnumerateArray().Select(p => (p.GetProperty("name").GetString(), p.GetProperty("checksum").GetString()));
+        Assert.Equal([("base", "def"), ("typed-racket-lib", "abc")], listed);
+    }
+
     // ---- Write ----
 
     [Fact]
