@@ -95,6 +95,7 @@ public sealed class RunPkgBuild : PkgBuildTask
     public ITaskItem[] Verdicts { get; set; } = [];
 
     private readonly ConcurrentQueue<string> _progress = new();
+    private readonly ConcurrentQueue<PkgBuildException> _warnings = new();
 
     protected override void ExecuteCore()
     {
@@ -162,7 +163,18 @@ public sealed class RunPkgBuild : PkgBuildTask
         {
             return;
         }
-        var summary = WaitWithProgress(RunAsync(pool, siteUrl, settings, installer, preinstalled, selection));
+        // The guests' warnings (readying their Racket, say) are this task's while it runs.
+        pool.Warnings?.RouteTo(_warnings.Enqueue);
+        RunSummary summary;
+        try
+        {
+            summary = WaitWithProgress(RunAsync(pool, siteUrl, settings, installer, preinstalled, selection));
+        }
+        finally
+        {
+            pool.Warnings?.RouteTo(_ => { });
+            Drain();
+        }
         var report = RunReport.Of(summary, new RunReportOptions(ResultsDirectory, settings.Baseline, FailOnPackageFailure, FailOnRegression));
         Emit(report);
         if (stamp != null && LastRun.Decided(summary))
@@ -373,6 +385,10 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     private void Drain()
     {
+        while (_warnings.TryDequeue(out var warning))
+        {
+            LogWarning(warning);
+        }
         while (_progress.TryDequeue(out var line))
         {
             if (line.StartsWith("warning ", StringComparison.Ordinal))

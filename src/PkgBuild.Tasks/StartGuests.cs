@@ -49,12 +49,13 @@ public sealed class StartGuests : PkgBuildTask
         {
             failures.Add(new PkgBuildException(ErrorCodes.GuestInvalid, $"There are {duplicate.Count()} PkgBuildGuest items named '{duplicate.Key}'.", duplicate.Last().Location));
         }
+        var warnings = new GuestWarnings(LogWarning);
         var machines = new List<IGuestMachine>();
         foreach (var spec in specs)
         {
             try
             {
-                machines.Add(GuestFactory.Create(spec, StateDirectory, LogWarning, line => Log.LogMessage(MessageImportance.High, "StartVm: {0}", line)));
+                machines.Add(GuestFactory.Create(spec, StateDirectory, warnings.Send, line => Log.LogMessage(MessageImportance.High, "StartVm: {0}", line)));
             }
             catch (PkgBuildException e)
             {
@@ -83,6 +84,7 @@ public sealed class StartGuests : PkgBuildTask
             }
             return;
         }
+        pool.Warnings = warnings;
         engine.RegisterTaskObject(key, pool, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
         foreach (var machine in pool.Guests)
         {

@@ -11,7 +11,7 @@ public static class GuestFactory
     public static IGuestMachine Create(GuestSpec spec, string guestsDirectory, Action<PkgBuildException> warn, Action<string> progress) => spec.Kind switch
     {
         GuestKind.Local => new LocalGuestMachine(spec, Path.Combine(guestsDirectory, spec.Name), warn),
-        GuestKind.Ssh => new SshGuestMachine(spec),
+        GuestKind.Ssh => new SshGuestMachine(spec, warn: warn),
         GuestKind.Container => new ContainerGuestMachine(spec, Path.Combine(guestsDirectory, spec.Name)),
         GuestKind.VirtualBox => new VirtualBoxGuestMachine(spec, progress),
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Every guest kind has a machine."),

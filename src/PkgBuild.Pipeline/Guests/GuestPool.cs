@@ -24,6 +24,9 @@ public sealed class GuestPool : IDisposable
 
     public IReadOnlyList<IGuestMachine> Guests { get; }
 
+    /// <summary>Where the guests' warnings go; the step using the guests routes them to itself.</summary>
+    public GuestWarnings? Warnings { get; set; }
+
     /// <summary>
     /// Preflights every guest, all of them even when one fails, so that one build names every problem;
     /// returns the failures (empty when all passed).

@@ -8,8 +8,15 @@ namespace PkgBuild.Pipeline.Guests;
 /// <c>PLTUSERHOME</c> under <c>Dir</c>, not to a snapshot: what a package installs outside them stays
 /// (the README says so). One SSH connection and one SFTP connection are shared by the guest's sessions.
 /// </summary>
-public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = null) : IGuestMachine
+public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = null, Action<PkgBuildException>? warn = null) : IGuestMachine
 {
+    /// <summary>
+    /// The installed Racket's directory when every session mounts it writable over a layer of its own (in
+    /// a user namespace of the guest user's: no root needed); null when it is one installation all sessions
+    /// share.
+    /// </summary>
+    internal string? Installation { get; private set; }
+
     private readonly SshConnector _connector = new(spec) { ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(15) };
     private SshClient? _ssh;
     private SftpClient? _sftp;
@@ -165,7 +172,35 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
                     $"PkgBuildGuest '{Spec.Name}': installing Racket in {directory} on the guest failed{(installed.TimedOut ? " (timed out)" : "")}: {RacketInstall.Tail(installed.Output)}", Spec.Location);
             }
         }
+        await UseInstallationAsync(directory, cancellationToken).ConfigureAwait(false);
         return $"{directory}/bin/raco";
+    }
+
+    /// <summary>
+    /// Whether the guest lets its user mount an overlay in a user namespace of its own (Linux 5.11 and later,
+    /// user namespaces allowed, util-linux's unshare), tried once: then each session sees the installation
+    /// pristine and writable, as a pkg-build VM restored to its snapshot. Otherwise sessions share it (PKB0620).
+    /// </summary>
+    private async Task UseInstallationAsync(string directory, CancellationToken cancellationToken)
+    {
+        Installation = null;
+        var probe = ShellQuote.Quote($"{Dir}/overlay-probe-{Guid.NewGuid():N}");
+        var tried = await SshGuestSession.RunRawAsync(Ssh,
+            $"p={probe}; mkdir -p \"$p/lower\" \"$p/target\" \"$p/u\" \"$p/w\" && echo x > \"$p/lower/seen\" && "
+            + "unshare -U -r -m -- sh -c 'mount -t overlay pkgbuild-racket -o \"lowerdir=$1/lower,upperdir=$1/u,workdir=$1/w,userxattr\" -- \"$1/target\" && touch \"$1/target/written\"' probe \"$p\" "
+            + "&& test -e \"$p/u/written\" && test ! -e \"$p/lower/written\"; status=$?; chmod -R u+rwx \"$p\" 2>/dev/null; rm -rf \"$p\"; exit $status",
+            TimeSpan.FromSeconds(60), null, cancellationToken).ConfigureAwait(false);
+        var why = !tried.Succeeded ? $"a trial overlay in a user namespace failed there (exit {tried.ExitCode}): {RacketInstall.Tail(tried.Output)}"
+            : InstallationOverlay.Unusable(directory);
+        if (why == null)
+        {
+            Installation = directory;
+            return;
+        }
+        warn?.Invoke(new PkgBuildException(ErrorCodes.GuestInstallationReadOnly,
+            $"PkgBuildGuest '{Spec.Name}': packages share one Racket installation in {directory}, and what one writes there (shared files, info caches, compiled/ "
+            + $"directories) stays for the next ({why}). A guest that allows its user namespaces and overlays (Linux 5.11 or later) gives each package its own writable view.",
+            Spec.Location));
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default)

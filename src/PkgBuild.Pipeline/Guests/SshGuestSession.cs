@@ -28,10 +28,22 @@ public sealed class SshGuestSession : IGuestSession
 
     public string UserHome => Root + "/home";
 
+    /// <summary>The upper and work directories of the installation's overlay, when the guest gives each session one.</summary>
+    private string Overlay => Root + "/" + InstallationOverlay.SessionDirectoryName;
+
+    // As root of a user namespace of the guest user's: mount the session's overlay on the installation, then
+    // drop back to the user's own uid and gid (a nested namespace, same mounts) and run the command.
+    private const string MountScript =
+        "mount -t overlay pkgbuild-racket -o \"lowerdir=$2,upperdir=$3/upper,workdir=$3/work,userxattr\" -- \"$2\" || exit 125; "
+        + "uid=$1; shift 3; exec unshare -U --map-user=\"${uid%:*}\" --map-group=\"${uid#*:}\" -- \"$@\"";
+
     internal static async Task<SshGuestSession> CreateAsync(SshGuestMachine guest, string root, CancellationToken cancellationToken)
     {
         var session = new SshGuestSession(guest, root);
-        var made = await RunRawAsync(guest.Ssh, $"mkdir -p {ShellQuote.Join([session.WorkDirectory, session.UserHome, root + "/tmp"])}",
+        string[] directories = guest.Installation == null
+            ? [session.WorkDirectory, session.UserHome, root + "/tmp"]
+            : [session.WorkDirectory, session.UserHome, root + "/tmp", session.Overlay + "/upper", session.Overlay + "/work"];
+        var made = await RunRawAsync(guest.Ssh, $"mkdir -p {ShellQuote.Join(directories)}",
             TimeSpan.FromSeconds(60), null, cancellationToken).ConfigureAwait(false);
         if (!made.Succeeded)
         {
@@ -55,8 +67,12 @@ public sealed class SshGuestSession : IGuestSession
             env[key] = value;
         }
         // $$ is the guest shell that exec turns into the command: its PID names the session to kill on timeout.
+        var argv = new[] { "env", "-i" }.Concat(env.Select(e => $"{e.Key}={e.Value}")).Concat(command.Argv);
         var line = $"exec 2>&1; cd {ShellQuote.Quote(WorkDirectory)} && echo $$ > ../command.pid && exec "
-            + ShellQuote.Join(new[] { "env", "-i" }.Concat(env.Select(e => $"{e.Key}={e.Value}")).Concat(command.Argv));
+            + (_guest.Installation is { } installation
+                ? "unshare -U -r -m -- sh -c " + ShellQuote.Quote(MountScript) + " pkgbuild-overlay \"$(id -u):$(id -g)\" "
+                  + ShellQuote.Join(new[] { installation, Overlay }.Concat(argv))
+                : ShellQuote.Join(argv));
         return RunAndKillOnTimeoutAsync(line, options, cancellationToken);
     }
 
@@ -79,7 +95,8 @@ public sealed class SshGuestSession : IGuestSession
     {
         try
         {
-            await RunRawAsync(_guest.Ssh, $"rm -rf {ShellQuote.Quote(Root)}", TimeSpan.FromMinutes(2), null, CancellationToken.None).ConfigureAwait(false);
+            // The overlay's work directory holds a directory the kernel made with no permissions.
+            await RunRawAsync(_guest.Ssh, $"chmod -R u+rwx {ShellQuote.Quote(Overlay)} 2>/dev/null; rm -rf {ShellQuote.Quote(Root)}", TimeSpan.FromMinutes(2), null, CancellationToken.None).ConfigureAwait(false);
         }
         catch (PkgBuildException)
         {

@@ -52,6 +52,42 @@ public sealed class SshGuestTests : IDisposable
     }
 
     [Fact]
+    public async Task An_installed_Racket_is_writable_in_each_session_and_pristine_in_the_next()
+    {
+        // A stand-in for an installer's layout only (bin/raco, share/): what is tested is the guest's view of it.
+        var installer = _dir.Combine("fake-installer.sh");
+        File.WriteAllText(installer, """
+            #!/bin/sh
+            [ "$1" = --in-place ] && [ "$2" = --dest ] || exit 2
+            mkdir -p "$3/bin" "$3/share/pkgs/base" && printf '#!/bin/sh\necho raco\n' > "$3/bin/raco" && chmod +x "$3/bin/raco" && echo 1 > "$3/share/links.rktd"
+            """);
+        var warnings = new List<PkgBuildException>();
+        await using var guest = new SshGuestMachine(Spec(), warn: warnings.Add);
+        await guest.PreflightAsync();
+        await guest.StartAsync();
+        var raco = await guest.InstallRacketAsync(installer);
+        var root = raco[..^"/bin/raco".Length];
+        Assert.Empty(warnings); // this machine's kernel lets the guest user mount an overlay in its own namespace
+
+        await using (var first = await guest.OpenSessionAsync("writer"))
+        {
+            var wrote = await first.RunAsync(new GuestCommand("/bin/sh", "-c",
+                $"id -u && echo 2 > {root}/share/links.rktd && mkdir {root}/share/pkgs/base/compiled && rm {root}/bin/raco && cat {root}/share/links.rktd"), Quick);
+            Assert.True(wrote.Succeeded, wrote.Output);
+            // The guest's own user, not the namespace's root.
+            var uid = ProcessRunner.Run("id", ["-u", _server.User]).Output.Trim();
+            Assert.Equal([uid, "2"], wrote.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        Assert.Equal("1\n", File.ReadAllText(Path.Combine(root, "share", "links.rktd")));
+        Assert.True(File.Exists(raco));
+        Assert.False(Directory.Exists(Path.Combine(root, "share", "pkgs", "base", "compiled")));
+
+        await using var next = await guest.OpenSessionAsync("reader");
+        var looked = await next.RunAsync(new GuestCommand("/bin/sh", "-c", $"cat {root}/share/links.rktd && {raco}"), Quick);
+        Assert.Equal(["1", "raco"], looked.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
     public async Task A_known_guest_runs_commands_in_fresh_sessions_and_copies_files()
     {
         await using var guest = new SshGuestMachine(Spec(("Env", "GREETING=hello there")));
