@@ -176,7 +176,7 @@ public static class ErrorCodes
     /// <summary>Local guests cannot be isolated and the build runs as root: packages are not run on the machine as root.</summary>
     public const string GuestRootWithoutIsolation = "PKB0619";
 
-    /// <summary>Warning: a Local guest cannot give each package its own writable view of the installation (not root, or no overlayfs), so raco's writes into it fail.</summary>
+    /// <summary>Warning: a guest cannot give each package its own writable view of the installation (Local: not root or no overlayfs; Ssh: no overlay in a user namespace).</summary>
     public const string GuestInstallationReadOnly = "PKB0620";
 
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
