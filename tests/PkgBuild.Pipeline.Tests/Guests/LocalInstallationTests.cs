@@ -1,6 +1,7 @@
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Testing;
+using PkgBuild.Testing.Racket;
 
 namespace PkgBuild.Pipeline.Tests.Guests;
 
@@ -100,13 +101,7 @@ public sealed class LocalInstallationTests : IAsyncLifetime
     [Fact]
     public async Task An_installers_racket_is_writable_per_session_and_the_installed_tree_never_changes()
     {
-        var installer = _dir.Combine("fake-installer.sh");
-        // A stand-in for an installer's layout only (bin/raco, share/): the real one is tested by the SDK tests.
-        File.WriteAllText(installer, """
-            #!/bin/sh
-            [ "$1" = --in-place ] && [ "$2" = --dest ] || exit 2
-            mkdir -p "$3/bin" "$3/share/pkgs/base" && printf '#!/bin/sh\necho raco\n' > "$3/bin/raco" && chmod +x "$3/bin/raco" && echo 1 > "$3/share/links.rktd"
-            """);
+        var installer = StandInInstaller.Write(_dir.Combine("stand-in-installer.sh"));
         var raco = await _guest.InstallRacketAsync(installer);
         var root = Path.GetDirectoryName(Path.GetDirectoryName(raco))!;
         Assert.Equal([root], _guest.Installation.Select(m => m.Target));

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Testing;
+using PkgBuild.Testing.Racket;
 using PkgBuild.Testing.Http;
 using PkgBuild.Testing.Ssh;
 
@@ -54,13 +55,7 @@ public sealed class SshGuestTests : IDisposable
     [Fact]
     public async Task An_installed_Racket_is_writable_in_each_session_and_pristine_in_the_next()
     {
-        // A stand-in for an installer's layout only (bin/raco, share/): what is tested is the guest's view of it.
-        var installer = _dir.Combine("fake-installer.sh");
-        File.WriteAllText(installer, """
-            #!/bin/sh
-            [ "$1" = --in-place ] && [ "$2" = --dest ] || exit 2
-            mkdir -p "$3/bin" "$3/share/pkgs/base" && printf '#!/bin/sh\necho raco\n' > "$3/bin/raco" && chmod +x "$3/bin/raco" && echo 1 > "$3/share/links.rktd"
-            """);
+        var installer = StandInInstaller.Write(_dir.Combine("stand-in-installer.sh"));
         var warnings = new List<PkgBuildException>();
         await using var guest = new SshGuestMachine(Spec(), warn: warnings.Add);
         await guest.PreflightAsync();

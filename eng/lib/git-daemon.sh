@@ -1,0 +1,21 @@
+# Sourced by the scripts that serve a git repository for a build (eng/quickstart.sh, samples' run.sh).
+# start_git_daemon DIR FIRST LAST: serves DIR's repositories with `git daemon` on 127.0.0.1, on the first
+# free port from FIRST to LAST (git daemon exits at once when its port is taken); sets daemon_pid and
+# daemon_port, and stops the daemon by its PID when the script exits.
+start_git_daemon() {
+  local repos=$1 first=$2 last=$3 port
+  daemon_pid=
+  for port in $(seq "$first" "$last"); do
+    git daemon --reuseaddr --export-all --base-path="$repos" --listen=127.0.0.1 --port="$port" "$repos" &
+    daemon_pid=$!
+    sleep 0.3
+    if kill -0 "$daemon_pid" 2>/dev/null; then
+      daemon_port=$port
+      trap 'kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true' EXIT
+      return 0
+    fi
+    daemon_pid=
+  done
+  echo "$(basename "$0"): could not start git daemon on 127.0.0.1 (ports $first-$last taken?)" >&2
+  return 1
+}
