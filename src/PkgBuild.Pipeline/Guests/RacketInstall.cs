@@ -8,8 +8,9 @@ namespace PkgBuild.Pipeline.Guests;
 /// Racket installed from an installer (<c>sh &lt;installer&gt; --in-place --dest &lt;dir&gt;</c>), once per
 /// installer: the directory is named by the installer's checksum and marked complete last, so an
 /// interrupted install is redone and a new installer gets a new directory. This is pkg-build's
-/// <c>installed</c> snapshot for guests that share this machine's files (Local, Container): they see the
-/// directory read-only, so no package can change the Racket the next one runs.
+/// <c>installed</c> snapshot for guests that share this machine's files (Local, Container): each session
+/// sees it writable over a layer of its own, and the directory itself is never written, so no package can
+/// change the Racket the next one runs.
 /// </summary>
 public static class RacketInstall
 {
