@@ -29,20 +29,45 @@ public static class InstallationOverlay
 
     /// <summary>
     /// Writes the mount table of <paramref name="mounts"/> (upper layers under <paramref name="sessionOverlay"/>)
-    /// and makes the layers' directories; a session does this once, its commands each mount the table.
+    /// and makes the layers' directories; a session does this once, its commands each mount the table. Root
+    /// mounts what the table says, so the table and the directories around the layers are root's alone (0700):
+    /// only each upper layer's own directory is the sandbox user's, as the merged directory's owner.
     /// </summary>
-    public static void WriteTable(IReadOnlyList<InstallationMount> mounts, string sessionOverlay)
+    public static async Task WriteTableAsync(IReadOnlyList<InstallationMount> mounts, string sessionOverlay, CancellationToken cancellationToken)
     {
+        PrivateDirectory(sessionOverlay);
         var lines = new System.Text.StringBuilder();
+        var uppers = new List<string>();
         for (var i = 0; i < mounts.Count; i++)
         {
             var (upper, work) = Layers(sessionOverlay, i);
+            PrivateDirectory(Path.GetDirectoryName(upper)!);
             Directory.CreateDirectory(upper);
             Directory.CreateDirectory(work);
+            uppers.Add(upper);
             var options = $"lowerdir={string.Join(':', mounts[i].Lowers)},upperdir={upper},workdir={work},{Options}";
             lines.Append($"pkgbuild-racket {Escape(mounts[i].Target)} overlay {Escape(options)} 0 0\n");
         }
         File.WriteAllText(Path.Combine(sessionOverlay, TableName), lines.ToString());
+        if (LocalIsolation.RunningAsRoot)
+        {
+            var result = await ChildProcess.RunAsync("chown", [$"{LocalIsolation.NobodyId}:{LocalIsolation.NobodyId}", "--", .. uppers],
+                new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new IOException($"chown of the session's layers failed: {result.Output.Trim()}");
+            }
+        }
+    }
+
+    /// <summary>A directory only its owner (root, here) may enter: what root later trusts must not be changed by anyone else on this machine.</summary>
+    internal static void PrivateDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     /// <summary>A mount table field: its blanks as the octal escapes the table's reader takes.</summary>
@@ -77,6 +102,9 @@ public static class InstallationOverlay
             return upper;
         }
         await SessionDirectory.DeleteAsync(layer, cancellationToken).ConfigureAwait(false);
+        // Every entry of the layer is the sandbox user's: only root may reach it on this machine.
+        PrivateDirectory(Path.GetDirectoryName(layer)!);
+        PrivateDirectory(layer);
         var work = Path.Combine(layer, "work");
         var merged = Path.Combine(layer, "merged");
         Directory.CreateDirectory(upper);
@@ -128,7 +156,7 @@ public static class InstallationOverlay
         var upper = Layers(overlay, 0).Upper;
         try
         {
-            WriteTable([new InstallationMount(target, [lower])], overlay);
+            await WriteTableAsync([new InstallationMount(target, [lower])], overlay, cancellationToken).ConfigureAwait(false);
             var argv = Prefix(overlay).Concat(["/bin/sh", "-c", $"test -e {ShellQuote.Quote(target)}/seen && touch {ShellQuote.Quote(target)}/written"]).ToList();
             var result = await ChildProcess.RunAsync(argv[0], argv.Skip(1), new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)

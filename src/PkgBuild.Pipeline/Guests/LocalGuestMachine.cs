@@ -193,7 +193,13 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
                     $"PkgBuildGuest '{Spec.Name}': `raco pkg install -i --auto {string.Join(' ', packages)}` failed ({(result.TimedOut ? "timed out" : $"exit {result.ExitCode}")}): {RacketInstall.Tail(result.Output)}",
                     Spec.Location);
             }
-            Directory.CreateDirectory(extras);
+            // Its entries are the sandbox user's, and every later session trusts them: root's alone on this machine.
+            InstallationOverlay.PrivateDirectory(Path.GetDirectoryName(extras)!);
+            foreach (var stale in Directory.EnumerateDirectories(Path.GetDirectoryName(extras)!).Where(d => d != extras))
+            {
+                await SessionDirectory.DeleteAsync(stale, cancellationToken).ConfigureAwait(false); // layers of extra packages no longer asked for
+            }
+            InstallationOverlay.PrivateDirectory(extras);
             for (var i = 0; i < _installation.Count; i++)
             {
                 // Moved, not copied: the layer keeps the kernel's whiteouts and attributes as they are.
@@ -206,21 +212,25 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     }
 
     /// <summary>
-    /// What an installation directory is, cheaply: its own and its subdirectories' times (installing or
-    /// removing anything there changes one) and, for an installer's, its completion marker.
+    /// What an installation directory is: every entry's path, size and time (a full walk; about 0.1 s for
+    /// Debian's racket), so that any change to it, a file recompiled in place included, makes a new ownership
+    /// layer (whose metadata copies would otherwise show the old sizes) and a new probe of its packages.
     /// </summary>
     private static string Fingerprint(string root)
     {
-        var lines = new List<string> { $"{root} {Directory.GetLastWriteTimeUtc(root).Ticks}" };
-        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
-        lines.AddRange(Directory.EnumerateDirectories(root, "*", options).Order(StringComparer.Ordinal).Select(d => $"{d} {Directory.GetLastWriteTimeUtc(d).Ticks}"));
-        var marker = Path.Combine(root, RacketInstall.CompleteMarker);
-        if (File.Exists(marker))
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        void Add(string line) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+        Add($". {Directory.GetLastWriteTimeUtc(root).Ticks}");
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true, ReturnSpecialDirectories = false };
+        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", options).OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
-            lines.Add(File.ReadAllText(marker));
+            Add($"{Path.GetRelativePath(root, entry.FullName)} {(entry as FileInfo)?.Length} {entry.LastWriteTimeUtc.Ticks} {entry.LinkTarget}");
         }
-        return string.Join("\n", lines);
+        return root + " " + Convert.ToHexString(hash.GetHashAndReset());
     }
+
+    /// <summary>What the installation sessions see is (its directories' fingerprints and the extra packages' layer): part of the Racket's identity.</summary>
+    public string InstallationFingerprint => IO.Sha256.Of(_installationFingerprint + "\n" + string.Join(";", _installation.Select(m => string.Join(':', m.Lowers))));
 
     private PkgBuildException ReadOnlyInstallation(string why) => new(ErrorCodes.GuestInstallationReadOnly,
         $"PkgBuildGuest '{Spec.Name}': packages see the Racket installation read-only ({why}): what raco writes there in a pkg-build VM (a meta package's shared files, "

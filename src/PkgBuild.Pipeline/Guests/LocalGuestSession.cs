@@ -51,14 +51,14 @@ public sealed class LocalGuestSession : IGuestSession
         Directory.CreateDirectory(session.WorkDirectory);
         Directory.CreateDirectory(session.UserHome);
         Directory.CreateDirectory(Path.Combine(root, "tmp"));
-        if (session._installation.Count > 0)
-        {
-            // Given to the sandbox user with the rest: the merged directory's owner is the upper layer's.
-            InstallationOverlay.WriteTable(session._installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName));
-        }
         if (isolated)
         {
             await LocalIsolation.GiveToGuestAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+        if (session._installation.Count > 0)
+        {
+            // After the chown: the mount table root mounts stays root's (see WriteTable).
+            await InstallationOverlay.WriteTableAsync(session._installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName), cancellationToken).ConfigureAwait(false);
         }
         return session;
     }

@@ -184,11 +184,14 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
     private async Task UseInstallationAsync(string directory, CancellationToken cancellationToken)
     {
         Installation = null;
-        var probe = ShellQuote.Quote($"{Dir}/overlay-probe-{Guid.NewGuid():N}");
+        // Exactly what a session's commands run, on a directory of its own: mounted, written as the user itself, kept apart.
+        var probe = $"{Dir}/overlay-probe-{Guid.NewGuid():N}";
+        var (lower, overlay) = ($"{probe}/lower", $"{probe}/{InstallationOverlay.SessionDirectoryName}");
+        var q = ShellQuote.Quote(probe);
         var tried = await SshGuestSession.RunRawAsync(Ssh,
-            $"p={probe}; mkdir -p \"$p/lower\" \"$p/target\" \"$p/u\" \"$p/w\" && echo x > \"$p/lower/seen\" && "
-            + "unshare -U -r -m -- sh -c 'mount -t overlay pkgbuild-racket -o \"lowerdir=$1/lower,upperdir=$1/u,workdir=$1/w,userxattr\" -- \"$1/target\" && touch \"$1/target/written\"' probe \"$p\" "
-            + "&& test -e \"$p/u/written\" && test ! -e \"$p/lower/written\"; status=$?; chmod -R u+rwx \"$p\" 2>/dev/null; rm -rf \"$p\"; exit $status",
+            $"mkdir -p {ShellQuote.Join([lower, overlay + "/upper", overlay + "/work"])} && echo x > {ShellQuote.Quote(lower + "/seen")} && "
+            + $"test \"$({SshGuestSession.Mounted(lower, overlay, ["/bin/sh", "-c", "touch \"$0/written\" && id -u", lower])})\" = \"$(id -u)\" "
+            + $"&& test -e {ShellQuote.Quote(overlay + "/upper/written")} && test ! -e {ShellQuote.Quote(lower + "/written")}; status=$?; chmod -R u+rwx {q} 2>/dev/null; rm -rf {q}; exit $status",
             TimeSpan.FromSeconds(60), null, cancellationToken).ConfigureAwait(false);
         var why = !tried.Succeeded ? $"a trial overlay in a user namespace failed there (exit {tried.ExitCode}): {RacketInstall.Tail(tried.Output)}"
             : InstallationOverlay.Unusable(directory);

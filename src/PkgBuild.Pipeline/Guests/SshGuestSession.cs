@@ -31,6 +31,11 @@ public sealed class SshGuestSession : IGuestSession
     /// <summary>The upper and work directories of the installation's overlay, when the guest gives each session one.</summary>
     private string Overlay => Root + "/" + InstallationOverlay.SessionDirectoryName;
 
+    /// <summary>The shell words that run <paramref name="argv"/> with <paramref name="installation"/> mounted over the layers in <paramref name="overlay"/>.</summary>
+    internal static string Mounted(string installation, string overlay, IEnumerable<string> argv) =>
+        "unshare -U -r -m -- sh -c " + ShellQuote.Quote(MountScript) + " pkgbuild-overlay \"$(id -u):$(id -g)\" "
+        + ShellQuote.Join(new[] { installation, overlay }.Concat(argv));
+
     // As root of a user namespace of the guest user's: mount the session's overlay on the installation, then
     // drop back to the user's own uid and gid (a nested namespace, same mounts) and run the command.
     private const string MountScript =
@@ -69,10 +74,7 @@ public sealed class SshGuestSession : IGuestSession
         // $$ is the guest shell that exec turns into the command: its PID names the session to kill on timeout.
         var argv = new[] { "env", "-i" }.Concat(env.Select(e => $"{e.Key}={e.Value}")).Concat(command.Argv);
         var line = $"exec 2>&1; cd {ShellQuote.Quote(WorkDirectory)} && echo $$ > ../command.pid && exec "
-            + (_guest.Installation is { } installation
-                ? "unshare -U -r -m -- sh -c " + ShellQuote.Quote(MountScript) + " pkgbuild-overlay \"$(id -u):$(id -g)\" "
-                  + ShellQuote.Join(new[] { installation, Overlay }.Concat(argv))
-                : ShellQuote.Join(argv));
+            + (_guest.Installation is { } installation ? Mounted(installation, Overlay, argv) : ShellQuote.Join(argv));
         return RunAndKillOnTimeoutAsync(line, options, cancellationToken);
     }
 

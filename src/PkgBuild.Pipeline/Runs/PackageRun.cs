@@ -30,7 +30,8 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         }
         var graph = PackageGraph.FromCatalog(edited, provided.Keys.ToHashSet(StringComparer.Ordinal));
         var skip = selection.Skip.Where(p => !provided.ContainsKey(p)).ToList(); // never built anyway
-        var selected = PackageSelection.Select(graph, selection.Scope, selection.Packages, selection.Overridden, skip, selection.Locate);
+        var reached = provided.Count == 0 ? selection.Overridden : PackageSelection.Reached(edited, graph, selection.Overridden);
+        var selected = PackageSelection.Select(graph, selection.Scope, selection.Packages, reached, skip, selection.Locate);
         foreach (var unknown in selection.Force.Where(f => !graph.Contains(f)))
         {
             throw new PkgBuildException(ErrorCodes.UnknownPackage, $"PkgBuildForce '{unknown}' is not a package of the edited catalog.", selection.Locate?.Invoke(unknown) ?? default);

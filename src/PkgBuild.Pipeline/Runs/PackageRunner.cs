@@ -98,6 +98,9 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                 {
                     switch (step.Name)
                     {
+                        case not RunSteps.Install when ran.ExitCode == 125 && !ran.TimedOut:
+                            // The sandbox's own code for a command it could not set up (the installation's mounts): no raco step exits so.
+                            return result with { Outcome = PackageOutcome.InfrastructureFailure, Step = step.Name, Message = $"the {step.Name} step could not be started in guest {guest.Name} (exit 125)", Elapsed = clock.Elapsed };
                         case RunSteps.Install when ran.TimedOut:
                             return result with { Outcome = PackageOutcome.Timeout, Message = RacoSteps.TimeoutMessage(ran, step.Timeout), Elapsed = clock.Elapsed };
                         case RunSteps.Install when ran.ExitCode is 125 or 126 or 127:

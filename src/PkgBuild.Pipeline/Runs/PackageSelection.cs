@@ -16,6 +16,14 @@ public enum RunScope
 public static class PackageSelection
 {
     /// <summary>
+    /// What the overrides reach among <paramref name="graph"/>'s packages: the overridden ones and everything
+    /// depending on them, found in the whole edited catalog, so that an override the guests' Racket already
+    /// holds (given, not a node) still reaches its dependents.
+    /// </summary>
+    public static IReadOnlyCollection<string> Reached(PackageCatalog edited, PackageGraph graph, IReadOnlyCollection<string> overridden) =>
+        PackageGraph.FromCatalog(edited).DependentsOf(overridden).Where(graph.Contains).ToList();
+
+    /// <summary>
     /// The packages to build. Named packages come with their dependencies, as pkg-build's
     /// <c>#:only-packages</c> does, so each is built against built dependencies; skipped ones are left out
     /// (their dependents still install them from the archive). An unknown name is an error with close names.

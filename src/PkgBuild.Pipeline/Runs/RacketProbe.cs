@@ -21,10 +21,14 @@ public static class RacketProbe
 {
     private const string PackagesMarker = "--pkgbuild-installation-packages--";
 
-    /// <summary>The version and VM, then a marker, then each installation-scope package and its checksum.</summary>
+    /// <summary>
+    /// The version and VM, then each installation-scope package and its checksum on a line that starts with
+    /// the marker: only those lines are read as packages, so nothing else the guest prints becomes one.
+    /// </summary>
     private const string Program =
-        "(printf \"~a ~a\\n~a\\n\" (version) (system-type 'vm) \"" + PackagesMarker + "\")"
-        + " (for ([(name info) (in-hash (installed-pkg-table #:scope 'installation))]) (printf \"~a ~a\\n\" name (or (pkg-info-checksum info) \"\")))";
+        "(printf \"~a ~a\\n\" (version) (system-type 'vm))"
+        + " (for ([(name info) (in-hash (installed-pkg-table #:scope 'installation))]) (printf \"" + PackagesMarker + " ~a ~a\\n\" name (or (pkg-info-checksum info) \"\")))"
+        + " (printf \"" + PackagesMarker + "\\n\")";
 
     /// <summary>
     /// The identity, asked of the guest only when what it runs may have changed: for a Local guest, whose
@@ -38,7 +42,7 @@ public static class RacketProbe
         var cache = Path.Combine(cacheDirectory, $"racket-{guest.Name}.txt");
         var spec = guest.Machine.Spec;
         // The installation's layers too: an installation's packages can change without its racket changing.
-        var layers = guest.Machine is LocalGuestMachine local ? string.Join(";", local.Installation.Select(m => $"{m.Target}={string.Join(':', m.Lowers)}")) : "";
+        var layers = guest.Machine is LocalGuestMachine local ? local.InstallationFingerprint : "";
         var fingerprint = files == null ? null : string.Join("\n", files.Select(f => $"{f.FullName} {f.Length} {f.LastWriteTimeUtc.Ticks}"))
             + $"\n{spec.Kind} {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))}\n{layers} v2";
         if (fingerprint != null && File.Exists(cache) && File.ReadAllText(cache).Split("\n--\n") is [var known, var identity, var packages] && known == fingerprint)
@@ -107,17 +111,17 @@ public static class RacketProbe
                 + "system directories, not /home or /root); otherwise the installer's must work there.", guest.Machine.Spec.Location);
         }
         var spec = guest.Machine.Spec;
-        var output = version.Output.ReplaceLineEndings("\n");
-        var marker = output.IndexOf(PackagesMarker, StringComparison.Ordinal);
-        if (marker < 0)
+        var lines = version.Output.ReplaceLineEndings("\n").Split('\n');
+        if (!lines.Any(l => l == PackagesMarker))
         {
             throw new PkgBuildException(ErrorCodes.GuestRacketUnusable,
-                $"PkgBuildGuest '{guest.Name}': {racket} did not list its installation's packages: {Brief(output)}", spec.Location);
+                $"PkgBuildGuest '{guest.Name}': {racket} did not list its installation's packages: {Brief(version.Output)}", spec.Location);
         }
-        var provided = ParsePackages(output[(marker + PackagesMarker.Length)..]);
+        var provided = ParsePackages(string.Join("\n", lines.Where(l => l.StartsWith(PackagesMarker + " ", StringComparison.Ordinal)).Select(l => l[(PackagesMarker.Length + 1)..])));
+        var versionLine = lines.FirstOrDefault(l => l.Length > 0 && !l.StartsWith(PackagesMarker, StringComparison.Ordinal)) ?? "";
         var packagesKey = IO.Sha256.Of(FormatPackages(provided))[..16];
         return new GuestRacket(
-            $"{spec.Kind} racket {output[..marker].Trim()} raco {guest.Raco} image {spec.Image} env {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))} installation-packages {provided.Count} {packagesKey}",
+            $"{spec.Kind} racket {versionLine.Trim()} raco {guest.Raco} image {spec.Image} env {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))} installation-packages {provided.Count} {packagesKey}",
             provided);
     }
 

@@ -142,6 +142,44 @@ public sealed class LocalInstallationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task What_root_mounts_stays_roots_alone_on_this_machine()
+    {
+        // Root mounts the session's table before every command, and every session trusts the ownership layer:
+        // a process of the sandbox user's outside a sandbox must not be able to change either.
+        await _guest.UsePreinstalledRacketAsync("racket");
+        await using var session = await _guest.OpenSessionAsync("owner");
+        var overlay = Path.Combine(session.Root, InstallationOverlay.SessionDirectoryName);
+
+        var nobody = await RunAsNobody($"cat {overlay}/fstab; ls {overlay}; ls {Path.GetDirectoryName(Path.GetDirectoryName(_guest.Installation[0].Lowers[0]))}");
+
+        Assert.Contains("Permission denied", nobody);
+        Assert.DoesNotContain("pkgbuild-racket", nobody);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, new DirectoryInfo(overlay).UnixFileMode);
+    }
+
+    [Fact]
+    public async Task A_file_of_the_installation_changed_in_place_is_seen_as_it_is_now()
+    {
+        // The ownership layer holds metadata copies (sizes included): a change to the installation makes a new one.
+        var raco = await _guest.InstallRacketAsync(StandInInstaller.Write(_dir.Combine("stand-in-installer.sh")));
+        var links = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(raco))!, "share", "links.rktd");
+        File.WriteAllText(links, "a longer content than before\n");
+
+        await _guest.InstallRacketAsync(_dir.Combine("stand-in-installer.sh"));
+        await using var session = await _guest.OpenSessionAsync("reader");
+        var looked = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"wc -c < {links}; cat {links}"), Slow);
+
+        Assert.Equal(["29", "a longer content than before"], looked.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+    }
+
+    private static async Task<string> RunAsNobody(string script)
+    {
+        var result = await Processes.ChildProcess.RunAsync("setpriv", [$"--reuid={LocalIsolation.NobodyId}", $"--regid={LocalIsolation.NobodyId}", "--clear-groups", "--", "/bin/sh", "-c", script],
+            new Processes.ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) });
+        return result.Output;
+    }
+
+    [Fact]
     public async Task The_installations_layers_are_hidden_from_the_package()
     {
         await _guest.UsePreinstalledRacketAsync("racket");

@@ -70,4 +70,16 @@ public sealed class ProvidedPackagesTests
         Assert.Equal(["uses-tr"], graph.Packages);
         Assert.Empty(graph.DependenciesOf("uses-tr"));
     }
+
+    [Fact]
+    public void Dependents_of_an_override_the_Racket_already_holds_are_still_its_dependents()
+    {
+        // PkgBuildScope=Dependents with installers built from the edited catalog: typed-racket-lib is given, and
+        // what depends on it is what the change reaches.
+        var given = new HashSet<string> { "base", "typed-racket-lib" };
+        var graph = PackageGraph.FromCatalog(Edited, given);
+        var reached = PackageSelection.Reached(Edited, graph, ["typed-racket-lib"]);
+
+        Assert.Equal(["uses-tr"], PackageSelection.Select(graph, RunScope.Dependents, [], reached, []).Order());
+    }
 }
