@@ -9,7 +9,7 @@ using PkgBuild.Testing.Racket;
 // dotnet run --project bench/PkgBuild.Bench -c Release -- catalog [entries] [--rounds K]   ours vs raco pkg catalog-copy over HTTP
 // dotnet run --project bench/PkgBuild.Bench -c Release -- guests [--rounds K]   per-package guest overhead per kind
 // dotnet run --project bench/PkgBuild.Bench -c Release -- scheduler [packages]   scheduling overhead and memory on a catalog-sized graph
-// dotnet run --project bench/PkgBuild.Bench -c Release -- run [packages]   RunPkgBuild on 2 slots vs the ideal (bare install + test, / 2)
+// dotnet run --project bench/PkgBuild.Bench -c Release -- run [packages] [--jobs N]   RunPkgBuild on 2 slots vs the ideal (bare install + test, / 2)
 // dotnet run --project bench/PkgBuild.Bench -c Release -- noop [--rounds K]   a no-op dotnet build of a finished pkgbuild.proj vs an empty project
 // dotnet run --project bench/PkgBuild.Bench -c Release -- all   every benchmark above but the fuzzer, then one table of ratios
 var command = args.Length > 0 ? args[0] : "data";
@@ -22,7 +22,7 @@ return command switch
     "catalog" when rounds > 0 => await CatalogBenchmark.RunAsync(size > 0 ? size : 3000, rounds),
     "guests" => await GuestBenchmark.RunAsync(Option(args, "--rounds") ?? 20),
     "scheduler" => await SchedulerBenchmark.RunAsync(size > 0 ? size : 3000),
-    "run" => await RunBenchmark.RunAsync(size > 0 ? size : 40),
+    "run" => await RunBenchmark.RunAsync(size > 0 ? size : 40, Option(args, "--jobs")),
     "noop" => NoopBuildBenchmark.Run(Option(args, "--rounds") ?? 11),
     "all" => await AllAsync(),
     _ => Usage(),

@@ -19,7 +19,8 @@ static class RunBenchmark
 {
     private const double Goal = 1.15;
 
-    public static async Task<int> RunAsync(int count)
+    /// <param name="jobs">PkgBuildJobs for our run (null: no --jobs, the default); the ideal's commands never carry one.</param>
+    public static async Task<int> RunAsync(int count, int? jobs = null)
     {
         using var dir = new TempDirectory("pkgbuild-bench-run");
         var names = Generate(dir, count);
@@ -63,6 +64,7 @@ static class RunBenchmark
             StateDirectory = dir.Combine("work", "runs"),
             SiteDirectory = site,
             RacketIdentity = "bench",
+            Jobs = jobs,
         };
         var clock = Stopwatch.StartNew();
         var summary = await new PackageRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
