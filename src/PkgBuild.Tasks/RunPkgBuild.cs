@@ -319,6 +319,9 @@ public sealed class RunPkgBuild : PkgBuildTask
     private async Task<RunSummary> RunAsync(GuestPool pool, string siteUrl, RunSettings settings, string? installer, bool preinstalled, RunSelection selection)
     {
         var guests = new List<RunGuest>();
+        // Read once for all guests: the key reads the whole archive catalog.
+        var extras = Names(ExtraPackages);
+        var extrasKey = extras.Count > 0 ? ExtrasKey(settings.SiteDirectory, extras) : null;
         foreach (var machine in pool.Guests)
         {
             var site = await machine.ShareSiteAsync(settings.SiteDirectory, new Uri(siteUrl), CancellationToken).ConfigureAwait(false);
@@ -332,11 +335,10 @@ public sealed class RunPkgBuild : PkgBuildTask
             {
                 await machine.UsePreinstalledRacketAsync("racket", CancellationToken).ConfigureAwait(false);
             }
-            var extras = Names(ExtraPackages);
             if (extras.Count > 0)
             {
                 _progress.Enqueue($"{machine.Spec.Name}: installing the extra packages ({string.Join(", ", extras)}) into the Racket's installation scope (once per Racket and catalog entries)");
-                await machine.InstallExtraPackagesAsync(raco, [.. extras], new Uri(site, "catalog/"), ExtrasKey(settings.SiteDirectory, extras), CancellationToken).ConfigureAwait(false);
+                await machine.InstallExtraPackagesAsync(raco, [.. extras], new Uri(site, "catalog/"), extrasKey!, CancellationToken).ConfigureAwait(false);
             }
             guests.Add(new RunGuest(machine, site, raco));
         }

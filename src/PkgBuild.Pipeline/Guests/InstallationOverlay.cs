@@ -27,6 +27,9 @@ public static class InstallationOverlay
     // One `mount -a` for all the mounts: a mount process each cost more than the rest of a session.
     private const string MountScript = "mount -a -T \"$1\" || exit 125; shift; exec \"$@\"";
 
+    /// <summary>A shell script run as root in a mount namespace of its own: its mounts end with its last process.</summary>
+    private static readonly string[] InPrivateMountNamespace = ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c"];
+
     /// <summary>
     /// Writes the mount table of <paramref name="mounts"/> (upper layers under <paramref name="sessionOverlay"/>)
     /// and makes the layers' directories; a session does this once, its commands each mount the table. Root
@@ -73,9 +76,9 @@ public static class InstallationOverlay
     /// <summary>A mount table field: its blanks as the octal escapes the table's reader takes.</summary>
     private static string Escape(string field) => field.Replace(" ", "\\040", StringComparison.Ordinal).Replace("\t", "\\011", StringComparison.Ordinal);
 
-    /// <summary>The argv prefix that mounts the table <see cref="WriteTable"/> wrote under <paramref name="sessionOverlay"/> and then runs what follows it.</summary>
+    /// <summary>The argv prefix that mounts the table <see cref="WriteTableAsync"/> wrote under <paramref name="sessionOverlay"/> and then runs what follows it.</summary>
     public static IReadOnlyList<string> Prefix(string sessionOverlay) =>
-        ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MountScript, "pkgbuild-overlay", Path.Combine(sessionOverlay, TableName)];
+        [.. InPrivateMountNamespace, MountScript, "pkgbuild-overlay", Path.Combine(sessionOverlay, TableName)];
 
     /// <summary>A session's upper and work directory for its <paramref name="index"/>th mount.</summary>
     public static (string Upper, string Work) Layers(string sessionOverlay, int index) =>
@@ -112,12 +115,12 @@ public static class InstallationOverlay
         Directory.CreateDirectory(merged);
         var owner = $"{LocalIsolation.NobodyId}:{LocalIsolation.NobodyId}";
         // chown -h and chmod -R never follow a link: only the installation's own entries change owner.
-        var argv = new List<string>
-        {
-            "unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+        string[] argv =
+        [
+            .. InPrivateMountNamespace,
             "mount -t overlay pkgbuild-racket -o \"$1\" -- \"$2\" && chown -R -h \"$3\" -- \"$2\" && chmod -R u+w -- \"$2\"",
             "pkgbuild-ownership", $"lowerdir={target},upperdir={upper},workdir={work},{Options}", merged, owner,
-        };
+        ];
         var result = await ChildProcess.RunAsync(argv[0], argv.Skip(1), new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(10) }, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {

@@ -97,8 +97,8 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
 
     /// <summary>
     /// This machine's own Racket (PkgBuildRacket=Preinstalled), seen by every session as an installer's is: its
-    /// directories (asked of racket in a session: collects, share, lib, packages, compiled files, launchers,
-    /// documentation) each pristine and writable over a layer of the session's own.
+    /// directories (asked of racket in a session: see <see cref="DirectoriesProgram"/>) each pristine and
+    /// writable over a layer of the session's own.
     /// </summary>
     public async Task UsePreinstalledRacketAsync(string racket, CancellationToken cancellationToken = default)
     {
@@ -133,9 +133,8 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     internal static IReadOnlyList<string> InstallationRoots(IEnumerable<string> directories)
     {
         var existing = directories.Where(d => Path.IsPathRooted(d) && Directory.Exists(d) && new DirectoryInfo(d).LinkTarget == null)
-            .Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Distinct(StringComparer.Ordinal).ToList();
-        return existing.Where(d => d != "/" && !existing.Any(o => o != d && (o == "/" ? false : d.StartsWith(o + "/", StringComparison.Ordinal))))
-            .Order(StringComparer.Ordinal).ToList();
+            .Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Where(d => d != "/").Distinct(StringComparer.Ordinal).ToList();
+        return existing.Where(d => !existing.Any(o => d.StartsWith(o + "/", StringComparison.Ordinal))).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Sessions get <paramref name="roots"/> writable over a layer of their own, owned by the sandbox user (see <see cref="InstallationOverlay.OwnershipLayerAsync"/>).</summary>
@@ -157,14 +156,16 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         }
         var mounts = new List<InstallationMount>();
         var layers = Path.Combine(Path.GetFullPath(stateDirectory), "installation");
+        // One walk per directory: the fingerprint both keys its ownership layer and names the installation.
+        var fingerprints = roots.Select(Fingerprint).ToList();
         for (var i = 0; i < roots.Count; i++)
         {
             var layer = Path.Combine(layers, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var owned = await InstallationOverlay.OwnershipLayerAsync(roots[i], layer, Fingerprint(roots[i]), cancellationToken).ConfigureAwait(false);
+            var owned = await InstallationOverlay.OwnershipLayerAsync(roots[i], layer, fingerprints[i], cancellationToken).ConfigureAwait(false);
             mounts.Add(new InstallationMount(roots[i], [owned, roots[i]]));
         }
         _installation = mounts;
-        _installationFingerprint = string.Join("\n", roots.Select(Fingerprint));
+        _installationFingerprint = string.Join("\n", fingerprints);
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public static class RacketProbe
             + $"\n{spec.Kind} {string.Join(";", spec.Env.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}={e.Value}"))}\n{layers} v2";
         if (fingerprint != null && File.Exists(cache) && File.ReadAllText(cache).Split("\n--\n") is [var known, var identity, var packages] && known == fingerprint)
         {
-            return new GuestRacket(identity, ParsePackages(packages));
+            return new GuestRacket(identity, ParsePackages(packages.Split('\n')));
         }
         var asked = await IdentifyAsync(guest, cancellationToken).ConfigureAwait(false);
         if (fingerprint != null)
@@ -60,10 +60,10 @@ public static class RacketProbe
     private static string FormatPackages(IReadOnlyDictionary<string, string> packages) =>
         string.Join("\n", packages.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}"));
 
-    private static Dictionary<string, string> ParsePackages(string text)
+    private static Dictionary<string, string> ParsePackages(IEnumerable<string> lines)
     {
         var packages = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var line in lines.Select(l => l.Trim()).Where(l => l.Length > 0))
         {
             var space = line.IndexOf(' ');
             var name = space < 0 ? line : line[..space];
@@ -117,7 +117,7 @@ public static class RacketProbe
             throw new PkgBuildException(ErrorCodes.GuestRacketUnusable,
                 $"PkgBuildGuest '{guest.Name}': {racket} did not list its installation's packages: {Brief(version.Output)}", spec.Location);
         }
-        var provided = ParsePackages(string.Join("\n", lines.Where(l => l.StartsWith(PackagesMarker + " ", StringComparison.Ordinal)).Select(l => l[(PackagesMarker.Length + 1)..])));
+        var provided = ParsePackages(lines.Where(l => l.StartsWith(PackagesMarker + " ", StringComparison.Ordinal)).Select(l => l[(PackagesMarker.Length + 1)..]));
         var versionLine = lines.FirstOrDefault(l => l.Length > 0 && !l.StartsWith(PackagesMarker, StringComparison.Ordinal)) ?? "";
         var packagesKey = IO.Sha256.Of(FormatPackages(provided))[..16];
         return new GuestRacket(
