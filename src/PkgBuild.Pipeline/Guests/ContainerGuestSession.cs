@@ -157,16 +157,13 @@ public sealed class ContainerGuestSession : IGuestSession
 
     public Task CopyInAsync(string localFile, string relativePath, CancellationToken cancellationToken = default)
     {
-        var target = Inside(relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(localFile, target, overwrite: true);
+        SessionDirectory.CopyIn(localFile, Root, relativePath);
         return Task.CompletedTask;
     }
 
     public Task CopyOutAsync(string relativePath, string localFile, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
-        File.Copy(SessionDirectory.RegularFile(Inside(relativePath)), localFile, overwrite: true);
+        SessionDirectory.CopyOut(Root, relativePath, localFile);
         return Task.CompletedTask;
     }
 
@@ -204,6 +201,4 @@ public sealed class ContainerGuestSession : IGuestSession
         }
         return env;
     }
-
-    private string Inside(string relativePath) => SessionDirectory.Inside(Root, relativePath);
 }

@@ -92,16 +92,13 @@ public sealed class LocalGuestSession : IGuestSession
 
     public Task CopyInAsync(string localFile, string relativePath, CancellationToken cancellationToken = default)
     {
-        var target = SessionDirectory.Inside(Root, relativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(localFile, target, overwrite: true);
+        SessionDirectory.CopyIn(localFile, Root, relativePath);
         return Task.CompletedTask;
     }
 
     public Task CopyOutAsync(string relativePath, string localFile, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
-        File.Copy(SessionDirectory.RegularFile(SessionDirectory.Inside(Root, relativePath)), localFile, overwrite: true);
+        SessionDirectory.CopyOut(Root, relativePath, localFile);
         return Task.CompletedTask;
     }
 

@@ -86,12 +86,42 @@ public sealed class SshGuestSession : IGuestSession
         await Lost(() => _guest.Sftp.UploadFileAsync(input, target, cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <remarks>
+    /// SFTP reads as the guest's user, the user the package's commands run as: a link the package made reaches
+    /// only what the package could have read and packed itself, so the guest's copy needs no race-free open.
+    /// Links, FIFOs and devices are still refused, so that such a package fails clearly; a FIFO swapped in
+    /// after that check would stall the read, hence its limit.
+    /// </remarks>
     public async Task CopyOutAsync(string relativePath, string localFile, CancellationToken cancellationToken = default)
     {
+        var path = Inside(relativePath);
+        Renci.SshNet.Sftp.SftpFileAttributes? attributes = null;
+        await Lost(async () => attributes = await _guest.Sftp.GetAttributesAsync(path, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        if (attributes!.IsSymbolicLink || !attributes.IsRegularFile)
+        {
+            throw new UnsafeGuestFileException($"'{relativePath}' in the guest's session is {(attributes.IsSymbolicLink ? "a symbolic link" : "not a regular file")}; refused.");
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(localFile))!);
-        await using var output = File.Create(localFile);
-        await Lost(() => _guest.Sftp.DownloadFileAsync(Inside(relativePath), output, cancellationToken)).ConfigureAwait(false);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(CopyOutLimit);
+        try
+        {
+            await using var output = File.Create(localFile);
+            await Lost(() => _guest.Sftp.DownloadFileAsync(path, output, limit.Token)).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            File.Delete(localFile); // nothing half copied is left
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new UnsafeGuestFileException($"'{relativePath}' could not be read in {CopyOutLimit.TotalMinutes} minutes (a FIFO the guest put there?); refused.");
+            }
+            throw;
+        }
     }
+
+    /// <summary>How long one copy out may take: far longer than any package's zip needs.</summary>
+    private static readonly TimeSpan CopyOutLimit = TimeSpan.FromMinutes(10);
 
     public async ValueTask DisposeAsync()
     {
@@ -208,6 +238,15 @@ public sealed class SshGuestSession : IGuestSession
         try
         {
             await action().ConfigureAwait(false);
+        }
+        catch (SftpPathNotFoundException e)
+        {
+            throw new FileNotFoundException(e.Message, e);
+        }
+        catch (SftpPermissionDeniedException e)
+        {
+            // The guest's user may not read what the guest left there: the guest's doing, not the connection's.
+            throw new UnsafeGuestFileException($"the guest's user may not read it: {e.Message}");
         }
         catch (Exception e) when (e is SshConnectionException or ObjectDisposedException or SshException and not SshOperationTimeoutException
             || e is InvalidOperationException { Message: var m } && m.Contains("connect", StringComparison.OrdinalIgnoreCase))

@@ -90,7 +90,7 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
             }
 
             var result = Result(PackageOutcome.Success, RunSteps.Install) with { InstallLog = Log(RunSteps.Install) };
-            Task? publishing = null;
+            Task<string?>? publishing = null;
             var runner = new RacoSteps(settings, session, guest, Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package), ServiceEnvironment);
             try
             {
@@ -160,6 +160,11 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                     await publishing.ConfigureAwait(false); // before the session, and the zip in it, goes
                 }
             }
+            if (publishing != null && await publishing.ConfigureAwait(false) is { } refused)
+            {
+                // What the package left where its zip goes was a link or no plain file: the package's doing.
+                result = result with { Outcome = PackageOutcome.InstallFailure, Step = RunSteps.Pack, Message = refused };
+            }
             return result with { Elapsed = clock.Elapsed, Finished = DateTimeOffset.UtcNow };
         }
         catch (PkgBuildException e) when (e.Code.StartsWith("PKB06", StringComparison.Ordinal))
@@ -176,11 +181,14 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
     /// <summary>
     /// Publishes the package packed compiled (<c>raco pkg create --from-install --built</c>) for its dependents,
     /// then releases them (<paramref name="installed"/>). Unpacked, they install it from the archive instead,
-    /// compiling it again: slower, not wrong.
+    /// compiling it again: slower, not wrong. Returns why the zip was refused when the package put a link or
+    /// something else than a plain file in its place; its dependents are then not released, so they are
+    /// blocked by it once its result is in.
     /// </summary>
-    private async Task PublishBuiltAsync(IGuestSession session, string package, bool packed, Action installed, CancellationToken cancellationToken)
+    private async Task<string?> PublishBuiltAsync(IGuestSession session, string package, bool packed, Action installed, CancellationToken cancellationToken)
     {
         string? local = null;
+        var release = true;
         try
         {
             if (packed && side.Archive[package] is { } entry)
@@ -190,15 +198,25 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                 await session.CopyOutAsync($"work/{package}.zip", local, cancellationToken).ConfigureAwait(false);
                 built.Publish(package, local, entry);
             }
+            return null;
+        }
+        catch (UnsafeGuestFileException e)
+        {
+            release = false;
+            return $"its packed zip was refused: {e.Message}";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Not packed (the package made its zip a link or a FIFO, the connection went): that costs its dependents
-            // time, not results. A lost guest still shows in the steps still running.
+            // Not packed (no zip, the connection went): that costs its dependents time, not results. A lost
+            // guest still shows in the steps still running.
+            return null;
         }
         finally
         {
-            installed(); // released now, not after the package's own checks: its dependents need only the install
+            if (release)
+            {
+                installed(); // released now, not after the package's own checks: its dependents need only the install
+            }
             if (local != null)
             {
                 try

@@ -199,6 +199,21 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task A_package_racing_links_over_the_file_copied_out_never_gets_a_root_only_file_out()
+    {
+        // The session directory is this machine's, bound into the container: the build copies out as root.
+        var machine = await Started();
+        var canary = CopyOutRace.WriteCanary(_dir);
+        await using var session = await machine.OpenSessionAsync("racer");
+
+        var tally = await CopyOutRace.RunAsync(session, canary, _dir.Combine("race"), 200);
+
+        Assert.Equal(0, tally.Wins);
+        Assert.True(tally.Refused > 0 && tally.Real > 0, $"the race did not happen: {tally}");
+        Assert.All(tally.Messages, m => Assert.Matches("work/race.zip.*(symbolic link|not a regular file).*refused", m));
+    }
+
+    [Fact]
     public async Task Files_copy_in_and_out_through_the_session_and_never_outside_it_or_through_a_guests_link()
     {
         var machine = await Started();
@@ -212,8 +227,8 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
         Assert.True(ran.Succeeded, ran.Output);
         Assert.Equal("PAYLOAD", File.ReadAllText(_dir.Combine("out.txt")));
         await Assert.ThrowsAsync<ArgumentException>(() => session.CopyInAsync(_dir.Combine("in.txt"), "../../escape.txt"));
-        await Assert.ThrowsAsync<ArgumentException>(() => session.CopyOutAsync("work/stolen", _dir.Combine("stolen")));
-        await Assert.ThrowsAsync<ArgumentException>(() => session.CopyInAsync(_dir.Combine("in.txt"), "work/linked/in.txt"));
+        await Assert.ThrowsAsync<UnsafeGuestFileException>(() => session.CopyOutAsync("work/stolen", _dir.Combine("stolen")));
+        await Assert.ThrowsAsync<UnsafeGuestFileException>(() => session.CopyInAsync(_dir.Combine("in.txt"), "work/linked/in.txt"));
         Assert.False(File.Exists(_dir.Combine("stolen")));
     }
 

@@ -155,8 +155,52 @@ public sealed class LocalGuestTests : IAsyncLifetime
         var linked = await session.RunAsync(new GuestCommand("ln", "-s", "/etc/passwd", "out.txt"), Quick);
         Assert.True(linked.Succeeded, linked.Output);
 
-        await Assert.ThrowsAsync<ArgumentException>(() => session.CopyOutAsync("work/out.txt", _dir.Combine("stolen")));
+        await Assert.ThrowsAsync<UnsafeGuestFileException>(() => session.CopyOutAsync("work/out.txt", _dir.Combine("stolen")));
         Assert.False(File.Exists(_dir.Combine("stolen")));
+    }
+
+    [Fact]
+    public async Task A_package_racing_links_over_the_file_copied_out_never_gets_a_root_only_file_out()
+    {
+        var canary = CopyOutRace.WriteCanary(_dir);
+        Directory.CreateDirectory(_dir.Combine("race"));
+        var tallies = new List<CopyOutRace.Tally>();
+        // Two racers in turn, 120 attempts each, every one while the link and the file swap places.
+        foreach (var name in new[] { "racer-a", "racer-b" })
+        {
+            await using var session = await _guest.OpenSessionAsync(name);
+            tallies.Add(await CopyOutRace.RunAsync(session, canary, _dir.Combine("race"), 120));
+        }
+
+        Assert.Equal(240, tallies.Sum(t => t.Attempts));
+        Assert.Equal(0, tallies.Sum(t => t.Wins));
+        Assert.All(tallies, t => Assert.True(t.Refused > 0 && t.Real > 0, $"the race did not happen: {t}"));
+        Assert.All(tallies.SelectMany(t => t.Messages), m => Assert.Matches("work/race.zip.*(symbolic link|not a regular file).*refused", m));
+    }
+
+    [Fact]
+    public async Task No_hard_link_takes_a_file_out_and_this_machine_protects_hard_links()
+    {
+        // With fs.protected_hardlinks the sandbox's user cannot link a file it may not read; a machine without it is caught here.
+        Assert.Equal("1", File.ReadAllText("/proc/sys/fs/protected_hardlinks").Trim());
+        var canary = CopyOutRace.WriteCanary(_dir);
+        var writable = _dir.Combine("nobody-writes-here");
+        Directory.CreateDirectory(writable);
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(writable, (UnixFileMode)0b111_111_111);
+        }
+        var linked = ProcessRunner.Run("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "ln", canary, Path.Combine(writable, "linked")]);
+        Assert.NotEqual(0, linked.ExitCode);
+        Assert.Contains("Operation not permitted", linked.Output);
+
+        // A hard link the guest may make (of its own file) is refused all the same: a file with two names is not copied out.
+        await using var session = await _guest.OpenSessionAsync("hard-linker");
+        var made = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo mine > own && ln own out.zip"), Quick);
+        Assert.True(made.Succeeded, made.Output);
+        var refused = await Assert.ThrowsAsync<UnsafeGuestFileException>(() => session.CopyOutAsync("work/out.zip", _dir.Combine("out.zip")));
+        Assert.Contains("2 hard links", refused.Message);
+        Assert.False(File.Exists(_dir.Combine("out.zip")));
     }
 
     [Fact]
@@ -304,6 +348,6 @@ public sealed class LocalGuestTests : IAsyncLifetime
 
         var fifo = await session.RunAsync(new GuestCommand("mkfifo", "pipe"), Quick);
         Assert.True(fifo.Succeeded, fifo.Output);
-        await Assert.ThrowsAsync<ArgumentException>(() => session.CopyOutAsync("work/pipe", _dir.Combine("pipe-copy")));
+        await Assert.ThrowsAsync<UnsafeGuestFileException>(() => session.CopyOutAsync("work/pipe", _dir.Combine("pipe-copy")));
     }
 }

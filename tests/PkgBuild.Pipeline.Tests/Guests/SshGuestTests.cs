@@ -53,6 +53,23 @@ public sealed class SshGuestTests : IDisposable
     }
 
     [Fact]
+    public async Task A_package_racing_links_over_the_file_copied_out_never_gets_a_root_only_file_out()
+    {
+        // SFTP reads as the guest's user, who may not read the canary; a link seen first is refused outright.
+        await using var guest = new SshGuestMachine(Spec());
+        await guest.PreflightAsync();
+        await guest.StartAsync();
+        var canary = CopyOutRace.WriteCanary(_dir);
+        await using var session = await guest.OpenSessionAsync("racer");
+
+        var tally = await CopyOutRace.RunAsync(session, canary, _dir.Combine("race"), 200);
+
+        Assert.Equal(0, tally.Wins);
+        Assert.True(tally.Refused > 0 && tally.Real > 0, $"the race did not happen: {tally}");
+        Assert.All(tally.Messages, m => Assert.Matches("(work/race.zip.*(symbolic link|not a regular file).*refused)|may not read it", m));
+    }
+
+    [Fact]
     public async Task An_installed_Racket_is_writable_in_each_session_and_pristine_in_the_next()
     {
         var installer = StandInInstaller.Write(_dir.Combine("stand-in-installer.sh"));

@@ -11,9 +11,9 @@ namespace PkgBuild.Testing.Containers;
 /// </summary>
 public sealed class LocalTestImage : IDisposable
 {
-    /// <summary>What the image holds: a shell and the commands the tests run (env for the guest's <c>env -i</c>, sleep for its keep-alive, mkdir and cp for a guest that copies an installed Racket).</summary>
+    /// <summary>What the image holds: a shell and the commands the tests run (env for the guest's <c>env -i</c>, sleep for its keep-alive, mkdir and cp for a guest that copies an installed Racket, ln and mv for a guest racing the copy out).</summary>
     public static IReadOnlyList<string> Programs { get; } =
-        ["sh", "env", "cat", "printf", "echo", "sleep", "id", "ls", "ln", "tr", "head", "tail", "dd", "mkdir", "touch", "rm", "cp"];
+        ["sh", "env", "cat", "printf", "echo", "sleep", "id", "ls", "ln", "tr", "head", "tail", "dd", "mkdir", "touch", "rm", "cp", "mv"];
 
     private readonly TempDirectory _dir;
     private readonly Dictionary<string, string?> _environment;
