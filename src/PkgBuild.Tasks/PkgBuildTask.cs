@@ -6,7 +6,7 @@ namespace PkgBuild.Tasks;
 
 /// <summary>
 /// Base of every PkgBuild task: turns a <see cref="PkgBuildException"/> into one MSBuild error with its
-/// PKB code, file, line and column, and gives the task a token that Ctrl+C cancels.
+/// PKB code, file, line and column (a <see cref="PkgBuildAggregateException"/> into one each), and gives the task a token that Ctrl+C cancels.
 /// </summary>
 public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelableTask
 {
@@ -41,8 +41,21 @@ public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelable
     /// <summary>The task's work; report user errors by throwing <see cref="PkgBuildException"/>.</summary>
     protected abstract void ExecuteCore();
 
+    /// <summary>Logs <paramref name="e"/>; several collected errors become one MSBuild error each, at its own place.</summary>
     protected void LogError(PkgBuildException e)
     {
+        if (e is PkgBuildAggregateException several)
+        {
+            foreach (var one in several.Errors)
+            {
+                LogError(one);
+            }
+            if (several.UnreportedError is { } rest)
+            {
+                LogError(rest);
+            }
+            return;
+        }
         var at = e.Location;
         Log.LogError(
             subcategory: null,

@@ -82,6 +82,61 @@ public class CatalogCopierTests
     }
 
     [Fact]
+    public async Task Every_malformed_entry_of_every_source_is_reported_at_once_and_the_previous_copy_kept()
+    {
+        using var dir = new TempDirectory();
+        RacketRunner.RunScript("make-catalog.rkt", dir.Combine("first"), "3");
+        RacketRunner.RunScript("make-catalog.rkt", dir.Combine("second"), "3");
+        using var http = new CatalogHttpClient(Quick);
+        await CatalogCopier.CopyAsync(http, [dir.Combine("first"), dir.Combine("second")], dir.Combine("ours"), "8.7", _ => { });
+        var before = File.ReadAllText(dir.Combine("ours", "pkgs-all"));
+
+        File.WriteAllText(dir.Combine("first", "pkg", "pkg-0"), "#hash((source . \"x\")");
+        File.WriteAllText(dir.Combine("first", "pkg", "pkg-2"), "#hash((source . 1))");
+        File.WriteAllText(dir.Combine("second", "pkg", "pkg-1_x"), "(source . \"x\")");
+        var error = await Assert.ThrowsAsync<PkgBuildAggregateException>(
+            () => CatalogCopier.CopyAsync(http, [dir.Combine("first"), dir.Combine("second")], dir.Combine("ours"), "8.7", _ => { }));
+
+        // In precedence order of the sources, and file order within each.
+        Assert.Equal(
+            [
+                (ErrorCodes.DataUnexpectedEnd, dir.Combine("first", "pkg", "pkg-0"), 1, 1),
+                (ErrorCodes.DataUnexpectedShape, dir.Combine("first", "pkg", "pkg-2"), 1, 17),
+                (ErrorCodes.DataUnexpectedShape, dir.Combine("second", "pkg", "pkg-1_x"), 1, 1),
+            ],
+            error.Errors.Select(e => (e.Code, e.Location.File, e.Location.Line, e.Location.Column)));
+        Assert.Equal(before, File.ReadAllText(dir.Combine("ours", "pkgs-all")));
+    }
+
+    [Fact]
+    public async Task Every_malformed_entry_of_a_catalog_fetched_pkg_by_pkg_is_reported_in_the_order_of_pkgs()
+    {
+        using var server = new LoopbackHttpServer(request => request.PathAndQuery.Split('?')[0] switch
+        {
+            "/pkgs" => TestHttpResponse.Ok("(\"a\" \"b\" \"c\" \"d\")"),
+            "/pkg/a" => TestHttpResponse.Ok("#hash((source . 1))"),
+            "/pkg/b" => TestHttpResponse.Ok("#hash((source . \"../b.zip\") (checksum . \"\"))"),
+            "/pkg/c" => TestHttpResponse.Ok("#hash((source"),
+            "/pkg/d" => TestHttpResponse.Ok("\n  #hash((checksum . 1))"),
+            _ => new TestHttpResponse(404),
+        });
+        using var dir = new TempDirectory();
+        using var http = new CatalogHttpClient(Quick);
+
+        var error = await Assert.ThrowsAsync<PkgBuildAggregateException>(
+            () => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }));
+
+        Assert.Equal(
+            [
+                (ErrorCodes.DataUnexpectedShape, "pkg/a", 1, 17),
+                (ErrorCodes.DataUnexpectedEnd, "pkg/c", 1, 7),
+                (ErrorCodes.DataUnexpectedShape, "pkg/d", 2, 21),
+            ],
+            error.Errors.Select(e => (e.Code, new Uri(e.Location.File!).AbsolutePath.TrimStart('/'), e.Location.Line, e.Location.Column)));
+        Assert.False(Directory.Exists(dir.Combine("ours")));
+    }
+
+    [Fact]
     public async Task Entries_with_invalid_names_are_skipped_with_a_warning_that_names_them()
     {
         using var dir = new TempDirectory();

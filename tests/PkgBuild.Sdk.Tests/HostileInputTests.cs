@@ -109,4 +109,27 @@ public sealed class HostileInputTests
         Assert.True(error.Column > 0);
         Assert.False(Directory.Exists(workspace.PathOf("obj", "pkgbuild", "catalog")), "a half-written copy was left");
     }
+
+    [Fact]
+    public void Three_malformed_entries_are_three_errors_at_their_places_in_one_build()
+    {
+        using var workspace = Workspace("");
+        string Entry(string name, string text)
+        {
+            File.WriteAllText(workspace.PathOf("catalog", "pkg", name), text);
+            return workspace.PathOf("catalog", "pkg", name);
+        }
+        var unclosed = Entry("hx-bad-1", "#hash((name . \"hx-bad-1\")\n (source . \"../packages/hx-good\")");
+        var wrongType = Entry("hx-bad-2", "#hash((name . \"hx-bad-2\")\n (source . 42))");
+        var badEscape = Entry("hx-bad-3", "#hash((name . \"hx-bad-3\")\n\n   (source . \"x\\qy\"))");
+
+        var build = workspace.Build("pkgbuild.proj", "-t:CopyCatalog");
+
+        Assert.False(build.Succeeded, build.ToString());
+        Assert.Equal(
+            [("PKB0101", unclosed, 1, 1), ("PKB0108", wrongType, 2, 12), ("PKB0103", badEscape, 3, 16)],
+            build.Errors.Select(e => (e.Code, e.File, e.Line, e.Column)));
+        Assert.Equal(1, build.Events.OfType<Microsoft.Build.Framework.TaskFinishedEventArgs>().Count(t => t.TaskName == "CopyCatalog" && !t.Succeeded));
+        Assert.False(Directory.Exists(workspace.PathOf("obj", "pkgbuild", "catalog")), "a half-written copy was left");
+    }
 }

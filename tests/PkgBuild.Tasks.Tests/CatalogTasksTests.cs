@@ -48,6 +48,33 @@ public sealed class CatalogTasksTests
     }
 
     [Fact]
+    public void CopyCatalog_logs_each_malformed_entry_at_its_place_up_to_the_cap_and_then_how_many_more()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("catalog", "pkg"));
+        for (var i = 0; i < 103; i++)
+        {
+            File.WriteAllText(dir.Combine("catalog", "pkg", $"p{i:D3}"), "#hash((checksum . \"\")\n (source . 1))");
+        }
+        var engine = new FakeBuildEngine();
+        var fetch = new FetchCatalogSources
+        {
+            BuildEngine = engine, Sources = [new TaskItem(dir.Combine("catalog"))], StateDirectory = dir.Combine("state"), ProjectDirectory = dir.Path, RacketVersion = "8.7",
+        };
+        Assert.True(fetch.Execute());
+        var copy = new CopyCatalog { BuildEngine = engine, StateDirectory = dir.Combine("state"), Destination = dir.Combine("copy"), HashFile = dir.Combine("copy.hash") };
+
+        Assert.False(copy.Execute());
+
+        Assert.Equal(101, engine.Errors.Count);
+        Assert.All(engine.Errors.Take(100), (error, i) =>
+            Assert.Equal(("PKB0108", dir.Combine("catalog", "pkg", $"p{i:D3}"), 2, 12), (error.Code, error.File, error.LineNumber, error.ColumnNumber)));
+        Assert.Equal("PKB0109", engine.Errors[100].Code);
+        Assert.StartsWith("3 more errors were found", engine.Errors[100].Message);
+        Assert.False(Directory.Exists(dir.Combine("copy")));
+    }
+
+    [Fact]
     public void A_racket_version_that_is_not_one_is_refused_before_any_request()
     {
         using var dir = new TempDirectory();

@@ -39,7 +39,10 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
     /// </summary>
     public CatalogCopyResult Copy(CatalogFetchState state, string stateDirectory, string destination, string hashFile)
     {
-        var catalogs = state.Sources.Select(source => Read(source, stateDirectory)).ToList();
+        // Every malformed entry of every source is reported in one go, before anything is written.
+        var errors = new ErrorCollector();
+        var catalogs = state.Sources.Select(source => Read(source, stateDirectory, errors)).ToList();
+        errors.ThrowIfAny();
         var combined = PackageCatalog.Combine(catalogs);
         var rendered = DirectoryCatalog.Render(combined);
         var hash = Sha256.Of(rendered.All); // pkgs-all holds every entry in full
@@ -61,19 +64,19 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
         new(ErrorCodes.InvalidPackageNameSkipped,
             $"Skipped the catalog entry {name}: package names are ASCII letters, digits, '-' and '_'.", where);
 
-    private PackageCatalog Read(CatalogSourceSnapshot source, string stateDirectory)
+    private PackageCatalog Read(CatalogSourceSnapshot source, string stateDirectory, ErrorCollector errors)
     {
         Action<string, SourceLocation> skipped = (name, where) => warn(InvalidName(name, where));
         PackageCatalog catalog;
         if (source.Form == CatalogSourceForm.Directory)
         {
-            catalog = DirectoryCatalog.Read(source.Origin, skipped);
+            catalog = DirectoryCatalog.Read(source.Origin, skipped, errors);
         }
         else
         {
             // Errors point at the URL the snapshot came from: its bytes are the server's, so lines and columns match.
             using var stream = File.OpenRead(Path.Combine(stateDirectory, source.File!));
-            catalog = DirectoryCatalog.ReadPkgsAll(stream, source.Origin, skipped);
+            catalog = DirectoryCatalog.ReadPkgsAll(stream, source.Origin, skipped, errors);
         }
         _progress.AddEntries(catalog.Count);
         var catalogBase = new Uri(source.Base);

@@ -158,6 +158,7 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
         }
 
         var fetched = new CatalogEntry?[valid.Count];
+        var malformed = new PkgBuildException?[valid.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, valid.Count),
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelRequests, CancellationToken = cancellationToken },
             async (i, token) =>
@@ -168,10 +169,23 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
                 {
                     return; // listed but gone: raco skips it too
                 }
-                using var reader = new DatumReader(new MemoryStream(result.Body), url.AbsoluteUri);
-                fetched[i] = CatalogEntry.FromDatum(valid[i], reader.ReadSingle());
-                _progress.AddEntries(1);
+                try
+                {
+                    using var reader = new DatumReader(new MemoryStream(result.Body), url.AbsoluteUri);
+                    fetched[i] = CatalogEntry.FromDatum(valid[i], reader.ReadSingle());
+                    _progress.AddEntries(1);
+                }
+                catch (PkgBuildException e)
+                {
+                    malformed[i] = e; // kept by index: every one is reported, in the order of pkgs
+                }
             }).ConfigureAwait(false);
+        var errors = new ErrorCollector();
+        foreach (var error in malformed.OfType<PkgBuildException>())
+        {
+            errors.Add(error);
+        }
+        errors.ThrowIfAny();
         return fetched.OfType<CatalogEntry>().ToList();
     }
 

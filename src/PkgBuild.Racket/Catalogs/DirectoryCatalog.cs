@@ -23,12 +23,17 @@ public static class DirectoryCatalog
     /// reported through <paramref name="skipped"/>, with where it was (a <c>pkg/</c> file with such a name
     /// is never opened: a catalog is untrusted input).
     /// </summary>
-    public static PackageCatalog Read(string directory, Action<string, SourceLocation>? skipped = null)
+    /// <param name="errors">
+    /// Where malformed entries go: each is added and left out, and reading goes on, so the caller reports
+    /// them all (and must not use the catalog when any were added). Without it, they are thrown together
+    /// once the whole catalog has been read.
+    /// </param>
+    public static PackageCatalog Read(string directory, Action<string, SourceLocation>? skipped = null, ErrorCollector? errors = null)
     {
         var all = Path.Combine(directory, AllFile);
         if (File.Exists(all))
         {
-            return ReadAll(all, skipped);
+            return ReadAll(all, skipped, errors);
         }
         var packages = Path.Combine(directory, PackagesDirectory);
         if (!Directory.Exists(packages))
@@ -36,6 +41,7 @@ public static class DirectoryCatalog
             throw new PkgBuildException(ErrorCodes.NotACatalog,
                 $"'{directory}' is not a directory catalog: it has neither '{AllFile}' nor a '{PackagesDirectory}/' directory.", SourceLocation.InFile(directory));
         }
+        var collected = errors ?? new ErrorCollector();
         var entries = new List<CatalogEntry>();
         foreach (var path in Directory.EnumerateFiles(packages).Order(StringComparer.Ordinal))
         {
@@ -45,7 +51,18 @@ public static class DirectoryCatalog
                 skipped?.Invoke(name, SourceLocation.InFile(path));
                 continue;
             }
-            entries.Add(CatalogEntry.FromDatum(name, DatumReader.ReadSingleFile(path)));
+            try
+            {
+                entries.Add(CatalogEntry.FromDatum(name, DatumReader.ReadSingleFile(path)));
+            }
+            catch (PkgBuildException e)
+            {
+                collected.Add(e); // one file per entry: a broken one does not hide the next
+            }
+        }
+        if (errors == null)
+        {
+            collected.ThrowIfAny();
         }
         return new PackageCatalog(entries);
     }
@@ -54,29 +71,51 @@ public static class DirectoryCatalog
     public static string? AllFileOf(string directory) =>
         Path.Combine(directory, AllFile) is var all && File.Exists(all) ? all : null;
 
-    private static PackageCatalog ReadAll(string path, Action<string, SourceLocation>? skipped)
+    private static PackageCatalog ReadAll(string path, Action<string, SourceLocation>? skipped, ErrorCollector? errors)
     {
         using var stream = File.OpenRead(path);
-        return ReadPkgsAll(stream, path, skipped);
+        return ReadPkgsAll(stream, path, skipped, errors);
     }
 
     /// <summary>
     /// A <c>pkgs-all</c> (a hash of names to entries), read entry by entry; <paramref name="origin"/> (a path
-    /// or the URL it came from) names the file in errors. Invalid names are skipped and reported.
+    /// or the URL it came from) names the file in errors. Invalid names are skipped and reported; malformed
+    /// entries go to <paramref name="errors"/> as in <see cref="Read"/>.
     /// </summary>
-    public static PackageCatalog ReadPkgsAll(Stream stream, string origin, Action<string, SourceLocation>? skipped)
+    public static PackageCatalog ReadPkgsAll(Stream stream, string origin, Action<string, SourceLocation>? skipped, ErrorCollector? errors = null)
     {
+        var collected = errors ?? new ErrorCollector();
         using var reader = new DatumReader(stream, origin, leaveOpen: true);
         var entries = new List<CatalogEntry>();
-        foreach (var (key, value) in reader.ReadHashEntries())
+        try
         {
-            var name = key is RacketString text ? text.Value : key.ToString();
-            if (key is not RacketString || !PackageName.IsValid(name))
+            foreach (var (key, value) in reader.ReadHashEntries())
             {
-                skipped?.Invoke(name, key.Location);
-                continue;
+                var name = key is RacketString text ? text.Value : key.ToString();
+                if (key is not RacketString || !PackageName.IsValid(name))
+                {
+                    skipped?.Invoke(name, key.Location);
+                    continue;
+                }
+                try
+                {
+                    entries.Add(CatalogEntry.FromDatum(name, value));
+                }
+                catch (PkgBuildException e)
+                {
+                    collected.Add(e); // read whole but of the wrong shape: the next entry is still readable
+                }
             }
-            entries.Add(CatalogEntry.FromDatum(name, value));
+        }
+        catch (PkgBuildException e)
+        {
+            // The data itself is broken (an unclosed string, a bad escape): where the next entry would start
+            // is unknown, so the rest of the file cannot be read and this is necessarily its last error.
+            collected.Add(e);
+        }
+        if (errors == null)
+        {
+            collected.ThrowIfAny();
         }
         return new PackageCatalog(entries);
     }

@@ -47,6 +47,9 @@ public static class ErrorCodes
     /// <summary>Data of the wrong shape where a particular shape is required (a hash where a list was expected).</summary>
     public const string DataUnexpectedShape = "PKB0108";
 
+    /// <summary>More errors than one build reports one by one (see ErrorCollector): this one says how many more.</summary>
+    public const string TooManyErrors = "PKB0109";
+
     /// <summary>A catalog host that does not resolve or refuses the connection.</summary>
     public const string CatalogUnreachable = "PKB0201";
 

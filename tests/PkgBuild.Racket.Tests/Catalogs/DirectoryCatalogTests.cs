@@ -83,6 +83,88 @@ public class DirectoryCatalogTests
     }
 
     [Fact]
+    public void Every_malformed_entry_of_a_directory_catalog_is_reported_in_file_order()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("cat", "pkg"));
+        File.WriteAllText(dir.Combine("cat", "pkg", "a-end"), "#hash((source . \"x\")\n  (checksum . \"y\")");
+        File.WriteAllText(dir.Combine("cat", "pkg", "b-good"), "#hash((source . \"good\") (checksum . \"\"))");
+        File.WriteAllText(dir.Combine("cat", "pkg", "c-shape"), "#hash((checksum . \"\")\n (source . (\"x\")))");
+        File.WriteAllText(dir.Combine("cat", "pkg", "d-escape"), "#hash((checksum . \"\")\n\n (source . \"a\\qb\"))");
+
+        var error = Assert.Throws<PkgBuildAggregateException>(() => DirectoryCatalog.Read(dir.Combine("cat")));
+
+        Assert.Equal(
+            [
+                (ErrorCodes.DataUnexpectedEnd, dir.Combine("cat", "pkg", "a-end"), 1, 1),
+                (ErrorCodes.DataUnexpectedShape, dir.Combine("cat", "pkg", "c-shape"), 2, 12),
+                (ErrorCodes.DataBadEscape, dir.Combine("cat", "pkg", "d-escape"), 3, 14),
+            ],
+            error.Errors.Select(e => (e.Code, e.Location.File, e.Location.Line, e.Location.Column)));
+        Assert.Equal(0, error.Unreported);
+        Assert.Null(error.UnreportedError);
+
+        // Given a collector, the reader adds to it and returns the good entries: the caller decides.
+        var errors = new ErrorCollector();
+        Assert.Equal(["b-good"], DirectoryCatalog.Read(dir.Combine("cat"), errors: errors).Names);
+        Assert.Equal(3, errors.Count);
+    }
+
+    [Fact]
+    public void Every_malformed_entry_of_a_pkgs_all_is_reported_in_file_order()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("cat"));
+        var pkgsAll = dir.Combine("cat", "pkgs-all");
+        File.WriteAllText(pkgsAll, """
+            #hash(("a" . ("not" "a" "hash"))
+                  ("b" . #hash((source . "good") (checksum . "")))
+                  ("c" . #hash((source . 12)))
+                  ("d" . #hash((source . "d") (checksum . #"bytes"))))
+            """);
+
+        var error = Assert.Throws<PkgBuildAggregateException>(() => DirectoryCatalog.Read(dir.Combine("cat")));
+
+        Assert.Equal(
+            [(ErrorCodes.DataUnexpectedShape, pkgsAll, 1, 14), (ErrorCodes.DataUnexpectedShape, pkgsAll, 3, 30), (ErrorCodes.DataUnexpectedShape, pkgsAll, 4, 47)],
+            error.Errors.Select(e => (e.Code, e.Location.File, e.Location.Line, e.Location.Column)));
+        Assert.Contains("'a'", error.Errors[0].Message);
+        Assert.Contains("'c'", error.Errors[1].Message);
+        Assert.Contains("'d'", error.Errors[2].Message);
+    }
+
+    [Fact]
+    public void Broken_data_in_a_pkgs_all_is_its_last_error_since_the_rest_cannot_be_read()
+    {
+        var text = "#hash((\"a\" . 1)\n (\"b\" . #hash((source . \"x\\q\")))\n (\"c\" . 2))";
+
+        var error = Assert.Throws<PkgBuildAggregateException>(() => DirectoryCatalog.ReadPkgsAll(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "pkgs-all", null));
+
+        Assert.Equal([(ErrorCodes.DataUnexpectedShape, 1, 14), (ErrorCodes.DataBadEscape, 2, 27)],
+            error.Errors.Select(e => (e.Code, e.Location.Line, e.Location.Column)));
+    }
+
+    [Fact]
+    public void Past_the_cap_malformed_entries_are_counted_not_reported_one_by_one()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("cat", "pkg"));
+        for (var i = 0; i < ErrorCollector.MaxReported + 5; i++)
+        {
+            File.WriteAllText(dir.Combine("cat", "pkg", $"p{i:D3}"), "#hash((source . 1))");
+        }
+
+        var error = Assert.Throws<PkgBuildAggregateException>(() => DirectoryCatalog.Read(dir.Combine("cat")));
+
+        Assert.Equal(100, error.Errors.Count);
+        Assert.Equal(dir.Combine("cat", "pkg", "p099"), error.Errors[^1].Location.File);
+        Assert.Equal(5, error.Unreported);
+        Assert.Equal(ErrorCodes.TooManyErrors, error.UnreportedError!.Code);
+        Assert.StartsWith("5 more errors were found", error.UnreportedError.Message);
+        Assert.Contains("only the first 100", error.UnreportedError.Message);
+    }
+
+    [Fact]
     public void A_directory_without_pkg_is_not_a_catalog()
     {
         using var dir = new TempDirectory();
