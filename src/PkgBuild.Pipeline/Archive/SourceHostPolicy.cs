@@ -90,9 +90,12 @@ public sealed class SourceHostPolicy
         {
             return new SourceHostRefusal(host, host, "loopback");
         }
-        return IPAddress.TryParse(host, out var address) && Refused(address) is { } reason && !_allowedAddresses.Contains(Canonical(address))
-            ? new SourceHostRefusal(host, Canonical(address).ToString(), reason)
-            : null;
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            return null;
+        }
+        var canonical = Canonical(address);
+        return Refused(canonical) is { } reason && !_allowedAddresses.Contains(canonical) ? new SourceHostRefusal(host, canonical.ToString(), reason) : null;
     }
 
     /// <summary>
@@ -154,7 +157,7 @@ public sealed class SourceHostPolicy
     /// <summary>The one warning for a refused source, at copy time or when archiving.</summary>
     public static PkgBuildException Warning(string entry, string source, SourceHostRefusal refusal, SourceLocation where) =>
         new(ErrorCodes.RemoteCatalogPrivateSource,
-            $"The remote catalog's entry '{entry}' has a source on this machine or its link-local network ({Printable(source)}: {refusal}); "
+            $"The remote catalog entry '{entry}' has a source on this machine or its link-local network ({Printable(source)}: {refusal}); "
             + $"a remote catalog may not make the build fetch from there, so the entry is left out. To fetch it on purpose, add '{refusal.Host}' to PkgBuildAllowedSourceHosts.",
             where);
 
