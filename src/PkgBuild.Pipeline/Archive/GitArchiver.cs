@@ -72,7 +72,8 @@ public sealed class GitArchiver(string cacheDirectory)
     /// redirects (git would follow one to an unchecked host; a moved repository must be named where it
     /// is now) and uses no proxy (which would resolve for us). git://: the URL names the checked address
     /// itself; a daemon then sees the address rather than the name in the request's host field, which
-    /// matters only to daemons that serve several hosts from one address.
+    /// matters only to daemons that serve several hosts from one address. What remains is the user's own
+    /// git configuration: a <c>core.gitProxy</c> command for git:// connects wherever it was written to.
     /// </summary>
     private static async Task<(string[] Options, string Url)> PinnedAsync(GitSource git, SourceHostPolicy policy, CancellationToken cancellationToken)
     {

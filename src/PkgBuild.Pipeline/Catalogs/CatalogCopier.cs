@@ -43,7 +43,8 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
     /// </summary>
     public CatalogCopyResult Copy(CatalogFetchState state, string stateDirectory, string destination, string hashFile)
     {
-        var policy = new SourceHostPolicy(_allowedSourceHosts, LocalCatalogEndpoints(state));
+        var catalogEndpoints = LocalCatalogEndpoints(state);
+        var policy = new SourceHostPolicy(_allowedSourceHosts, catalogEndpoints);
         var catalogs = state.Sources.Select(source => Read(source, stateDirectory, policy)).ToList();
         var combined = PackageCatalog.Combine(catalogs);
         // Which catalog supplied each name, as Combine chose: the first that has it.
@@ -59,7 +60,7 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
                 }
             }
         }
-        var remote = new RemoteCatalogEntries { Names = remoteNames.ToList(), CatalogEndpoints = LocalCatalogEndpoints(state) };
+        var remote = new RemoteCatalogEntries { Names = remoteNames.ToList(), CatalogEndpoints = catalogEndpoints };
         var rendered = DirectoryCatalog.Render(combined);
         var hash = Sha256.Of(rendered.All); // pkgs-all holds every entry in full
         if (File.Exists(Path.Combine(destination, DirectoryCatalog.AllFile)) && File.Exists(hashFile) && File.ReadAllText(hashFile) == hash)
