@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using PkgBuild.Pipeline.Archive;
+using PkgBuild.Pipeline.Catalogs;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 
@@ -28,6 +29,13 @@ public sealed class ArchivePackages : PkgBuildTask
     /// </summary>
     public string OnlyEditedIn { get; set; } = "";
 
+    /// <summary>The entries of <see cref="CatalogDirectory"/> that came from a remote catalog (CopyCatalog's or EditCatalog's list).</summary>
+    [Required]
+    public string RemoteEntriesFile { get; set; } = "";
+
+    /// <summary>PkgBuildAllowedSourceHosts: semicolon-separated hosts a remote catalog's sources may reach on this machine.</summary>
+    public string AllowedSourceHosts { get; set; } = "";
+
     /// <summary>Names the step in messages: BuildInstallers, or the baseline's archive.</summary>
     public string Label { get; set; } = "BuildInstallers";
 
@@ -39,14 +47,23 @@ public sealed class ArchivePackages : PkgBuildTask
             var edited = Pipeline.Catalogs.EditReport.EditedPackages(OnlyEditedIn).ToHashSet(StringComparer.Ordinal);
             catalog = new PackageCatalog(catalog.Entries.Where(e => edited.Contains(e.Name)));
         }
-        using var archiver = new PackageArchiver(SiteDirectory, StateDirectory) { MaxParallel = Math.Max(1, Parallelism) };
+        var remote = RemoteCatalogEntries.Read(RemoteEntriesFile);
+        using var archiver = new PackageArchiver(SiteDirectory, StateDirectory)
+        {
+            MaxParallel = Math.Max(1, Parallelism),
+            RemoteEntries = remote,
+            SourcePolicy = SourceHostPolicy.FromProperty(AllowedSourceHosts, remote.CatalogEndpoints),
+        };
         var outcomes = Wait(archiver.ArchiveAsync(catalog, CancellationToken),
             () => Log.LogMessage(MessageImportance.High, "{0}: archiving {1} package sources...", Label, catalog.Count));
         foreach (var failed in outcomes.Where(o => !o.Succeeded))
         {
-            LogWarning(new PkgBuildException(ErrorCodes.ArchiveFailed,
-                $"The source of '{failed.Package}' could not be archived: {failed.Failure} (log: {Path.Combine(SiteDirectory, "archive-fail", failed.Package + ".txt")}).",
-                SourceLocation.InFile(Path.Combine(CatalogDirectory, DirectoryCatalog.PackagesDirectory, failed.Package))));
+            var where = SourceLocation.InFile(Path.Combine(CatalogDirectory, DirectoryCatalog.PackagesDirectory, failed.Package));
+            LogWarning(failed.Refused is { } refused
+                ? SourceHostPolicy.Warning(failed.Package, catalog[failed.Package]?.Source ?? "", refused, where)
+                : new PkgBuildException(ErrorCodes.ArchiveFailed,
+                    $"The source of '{failed.Package}' could not be archived: {failed.Failure} (log: {Path.Combine(SiteDirectory, "archive-fail", failed.Package + ".txt")}).",
+                    where));
         }
         Log.LogMessage(MessageImportance.High, "{0}: {1} packages archived ({2} reused, {3} failed) -> {4}", Label,
             outcomes.Count(o => o.Succeeded), outcomes.Count(o => o.Reused), outcomes.Count(o => !o.Succeeded), SiteDirectory);

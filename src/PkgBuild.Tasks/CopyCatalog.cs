@@ -19,6 +19,13 @@ public sealed class CopyCatalog : PkgBuildTask
     [Required]
     public string HashFile { get; set; } = "";
 
+    /// <summary>Where the names of the entries that came from a remote catalog go, for the archive's source policy.</summary>
+    [Required]
+    public string RemoteEntriesFile { get; set; } = "";
+
+    /// <summary>PkgBuildAllowedSourceHosts: semicolon-separated hosts a remote catalog's sources may name on this machine.</summary>
+    public string AllowedSourceHosts { get; set; } = "";
+
     [Output]
     public int PackageCount { get; set; }
 
@@ -26,7 +33,8 @@ public sealed class CopyCatalog : PkgBuildTask
     {
         var state = CatalogFetchState.Load(StateDirectory);
         var progress = new CatalogProgress();
-        var result = new CatalogCopier(LogWarning, progress).Copy(state, StateDirectory, Destination, HashFile);
+        var result = new CatalogCopier(LogWarning, progress, AllowedSourceHosts.Split(';')).Copy(state, StateDirectory, Destination, HashFile);
+        result.Remote.Write(RemoteEntriesFile);
         PackageCount = result.Catalog.Count;
         if (!result.Changed)
         {

@@ -29,6 +29,14 @@ public sealed class EditCatalog : PkgBuildTask
     [Required]
     public string ReportJson { get; set; } = "";
 
+    /// <summary>CopyCatalog's list of the entries that came from a remote catalog.</summary>
+    [Required]
+    public string RemoteEntriesFile { get; set; } = "";
+
+    /// <summary>The same list for the edited catalog: overridden entries have the project's source, so they leave it.</summary>
+    [Required]
+    public string EditedRemoteEntriesFile { get; set; } = "";
+
     /// <summary>The PkgBuildOverride items again, only to point errors at their lines.</summary>
     public ITaskItem[] Overrides { get; set; } = [];
 
@@ -47,6 +55,7 @@ public sealed class EditCatalog : PkgBuildTask
         var rendered = DirectoryCatalog.Render(result.Catalog);
         AtomicDirectory.Replace(Destination, staging => DirectoryCatalog.Write(rendered, staging));
         EditReport.Write(ReportMarkdown, ReportJson, Destination, specs, result.Edits);
+        RemoteCatalogEntries.Read(RemoteEntriesFile).Without(result.Edits.Select(e => e.Package)).Write(EditedRemoteEntriesFile);
         AtomicFile.WriteAllTextIfChanged(HashFile, Sha256.Of(rendered.All));
 
         foreach (var edit in result.Edits)

@@ -52,6 +52,8 @@ public sealed class CatalogStepsTests : IDisposable
         <Project Sdk="PkgBuild.Sdk">
           <PropertyGroup>
             <PkgBuildRacketVersion>8.7</PkgBuildRacketVersion>
+            <!-- The catalog is served over HTTP, so it counts as remote, and its git daemon is on loopback. -->
+            <PkgBuildAllowedSourceHosts>127.0.0.1</PkgBuildAllowedSourceHosts>
           </PropertyGroup>
           <ItemGroup>
             <PkgBuildSourceCatalog Include="{_server.BaseUrl}" />
@@ -133,7 +135,7 @@ public sealed class CatalogStepsTests : IDisposable
         Assert.Equal("PKB0304", error.Code);
         Assert.Contains($"Source=\"{_repos.ForkUrl}?path=tr-lib#opaque\"", error.Message);
         Assert.Equal(workspace.PathOf("pkgbuild.proj"), error.File);
-        Assert.Equal(7, error.Line); // the override's line in Project()
+        Assert.Equal(9, error.Line); // the override's line in Project()
         Assert.DoesNotContain("EditCatalog", build.TasksRun);
     }
 
@@ -148,7 +150,7 @@ public sealed class CatalogStepsTests : IDisposable
         var error = Assert.Single(build.Errors);
         Assert.Equal("PKB0307", error.Code);
         Assert.Contains("Close names: tr-lib", error.Message);
-        Assert.Equal(7, error.Line); // the override's line in Project()
+        Assert.Equal(9, error.Line); // the override's line in Project()
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using PkgBuild.Pipeline.Git;
 using PkgBuild.Pipeline.Processes;
 using PkgBuild.Racket.Sources;
@@ -13,8 +15,12 @@ public sealed class GitArchiver(string cacheDirectory)
 {
     private readonly SemaphoreSlim _perRepository = new(1, 1);
 
-    /// <summary>Writes the zip to <paramref name="zip"/>; returns null on success, else git's words.</summary>
-    public async Task<string?> ArchiveAsync(GitSource git, string commit, string zip, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the zip to <paramref name="zip"/>; returns null on success, else git's words. With a
+    /// <paramref name="policy"/> (a remote catalog's source), the host is checked first and git reaches only
+    /// the addresses checked; a refused host throws <see cref="SourceHostRefusedException"/> before git runs.
+    /// </summary>
+    public async Task<string?> ArchiveAsync(GitSource git, string commit, string zip, SourceHostPolicy? policy, CancellationToken cancellationToken)
     {
         if (!GitCommit.IsFull(commit))
         {
@@ -25,6 +31,7 @@ public sealed class GitArchiver(string cacheDirectory)
         {
             return $"the path '{subpath}' is not a plain path inside the repository";
         }
+        var (pinning, fetchUrl) = policy == null ? ([], git.CloneUrl) : await PinnedAsync(git, policy, cancellationToken).ConfigureAwait(false);
         var repository = Path.Combine(cacheDirectory, IO.Sha256.Of(git.CloneUrl)[..16]);
         // One fetch per cache repository at a time: git locks its refs, and two fetches would race.
         await _perRepository.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -41,7 +48,7 @@ public sealed class GitArchiver(string cacheDirectory)
             var have = await Git(["-C", repository, "cat-file", "-e", commit + "^{commit}"], cancellationToken).ConfigureAwait(false);
             if (!have.Succeeded)
             {
-                var fetch = await Git(["-C", repository, "fetch", "--quiet", "--depth", "1", "--", git.CloneUrl, commit], cancellationToken).ConfigureAwait(false);
+                var fetch = await Git([.. pinning, "-C", repository, "fetch", "--quiet", "--depth", "1", "--", fetchUrl, commit], cancellationToken).ConfigureAwait(false);
                 if (!fetch.Succeeded)
                 {
                     return $"git fetch {git.CloneUrl} {commit} failed: {fetch.Output.Trim()}";
@@ -57,6 +64,37 @@ public sealed class GitArchiver(string cacheDirectory)
         var archive = await Git(["-C", repository, "archive", "--format=zip", "-o", zip, treeish], cancellationToken).ConfigureAwait(false);
         return archive.Succeeded ? null : $"git archive {treeish} failed: {archive.Output.Trim()}";
     }
+
+    /// <summary>
+    /// The git options and URL that make git connect to exactly the addresses <paramref name="policy"/>
+    /// checked, so a name cannot resolve to this machine between the check and git's own lookup. http(s):
+    /// curl is told the addresses (the name stays in the URL, for TLS and virtual hosts), does not follow
+    /// redirects (git would follow one to an unchecked host; a moved repository must be named where it
+    /// is now) and uses no proxy (which would resolve for us). git://: the URL names the checked address
+    /// itself; a daemon then sees the address rather than the name in the request's host field, which
+    /// matters only to daemons that serve several hosts from one address. What remains is the user's own
+    /// git configuration: a <c>core.gitProxy</c> command for git:// connects wherever it was written to.
+    /// </summary>
+    private static async Task<(string[] Options, string Url)> PinnedAsync(GitSource git, SourceHostPolicy policy, CancellationToken cancellationToken)
+    {
+        var url = new Uri(git.CloneUrl);
+        var port = SourceHostPolicy.DefaultPort(url);
+        var addresses = await policy.CheckAsync(url.Host, port, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new IOException($"{url.Host} has no address");
+        }
+        if (url.Scheme is "http" or "https")
+        {
+            var pinned = string.Join(",", addresses.Select(Literal));
+            return (["-c", $"http.curloptResolve={url.IdnHost}:{port}:{pinned}", "-c", "http.followRedirects=false", "-c", "http.proxy="], git.CloneUrl);
+        }
+        var rest = git.CloneUrl[$"{url.Scheme}://{git.Authority}".Length..];
+        return ([], $"{url.Scheme}://{Literal(addresses[0])}:{port}{rest}");
+    }
+
+    private static string Literal(IPAddress address) =>
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
     private static Task<ChildProcessResult> Git(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         ChildProcess.RunAsync("git", arguments, new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(10), Environment = GitEnvironment.NoPrompt }, cancellationToken);

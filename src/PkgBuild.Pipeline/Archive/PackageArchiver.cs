@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using PkgBuild.Pipeline.Catalogs;
 using PkgBuild.Pipeline.IO;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Data;
@@ -13,14 +14,46 @@ namespace PkgBuild.Pipeline.Archive;
 /// (<c>../pkgs/&lt;name&gt;.zip</c>) and whose checksum is the zip's SHA-1, so a guest with no network
 /// installs exactly the archived state. Incremental per package (keyed by source and checksum); a package
 /// that cannot be fetched is recorded in <c>archive-fail/&lt;name&gt;.txt</c> and the others go on.
+/// The sources of <see cref="RemoteEntries"/> are fetched only where <see cref="SourcePolicy"/> allows.
 /// </summary>
 public sealed class PackageArchiver(string siteDirectory, string stateDirectory) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
+    private readonly object _remoteHttpLock = new();
+    private HttpClient? _remoteHttp;
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _remoteHttp?.Dispose();
+    }
 
     public int MaxParallel { get; init; } = 4;
+
+    /// <summary>The entries a remote catalog named; all others are the project's own and fetched as they say.</summary>
+    public RemoteCatalogEntries RemoteEntries { get; init; } = RemoteCatalogEntries.None;
+
+    /// <summary>Where remote entries' sources may connect; by default nowhere on this machine but the remote catalogs' own endpoints.</summary>
+    public SourceHostPolicy? SourcePolicy { get; init; }
+
+    private SourceHostPolicy Policy => SourcePolicy ?? (_defaultPolicy ??= new SourceHostPolicy([], RemoteEntries.CatalogEndpoints));
+
+    private SourceHostPolicy? _defaultPolicy;
+
+    /// <summary>
+    /// A client of its own, so that no connection made for the project's own sources (which may be on
+    /// loopback) is ever reused for a remote entry's: each of its connections passed the policy.
+    /// </summary>
+    private HttpClient RemoteHttp
+    {
+        get
+        {
+            lock (_remoteHttpLock)
+            {
+                return _remoteHttp ??= new HttpClient(Policy.CreateHttpHandler()) { Timeout = TimeSpan.FromMinutes(10) };
+            }
+        }
+    }
 
     private string PkgsDirectory => Path.Combine(siteDirectory, "pkgs");
 
@@ -55,6 +88,12 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         var zip = Path.Combine(PkgsDirectory, entry.Name + ".zip");
         var keyFile = Path.Combine(stateDirectory, "keys", entry.Name);
         var key = $"{entry.Source}\n{entry.Checksum}";
+        var remote = RemoteEntries.Contains(entry.Name);
+        if (remote)
+        {
+            // What was archived under a looser policy (or as the project's own entry) is not reused for a remote one.
+            key += "\nremote " + Policy.Fingerprint;
+        }
         var parsed = entry.Source == null ? null : PackageSource.Parse(entry.Source);
         if (parsed is { Git: null } && LocalDirectory(parsed.Text) is { } local && Directory.Exists(local))
         {
@@ -77,17 +116,25 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         Directory.CreateDirectory(Path.GetDirectoryName(staging)!);
         var source = parsed;
         string? failure;
+        SourceHostRefusal? refused = null;
+        var policy = remote ? Policy : null;
         try
         {
             failure = source switch
             {
                 null => "the entry has no source",
-                { Git: { } repository } => await git.ArchiveAsync(repository, entry.Checksum ?? "", staging, cancellationToken).ConfigureAwait(false),
+                { Git: { } repository } => await git.ArchiveAsync(repository, entry.Checksum ?? "", staging, policy, cancellationToken).ConfigureAwait(false),
                 // A copied catalog's directory sources are file:// URLs (catalog-copy makes relative paths absolute).
+                // A remote catalog's never are: CopyCatalog left such entries out (PKB0208).
                 _ when LocalDirectory(source.Text) is { } directory => ZipDirectory(directory, staging),
-                _ when IsPackageFile(source.Text) => await ArchiveFileAsync(source.Text, entry.Checksum, staging, cancellationToken).ConfigureAwait(false),
+                _ when IsPackageFile(source.Text) => await ArchiveFileAsync(source.Text, entry.Checksum, staging, remote ? RemoteHttp : _http, cancellationToken).ConfigureAwait(false),
                 _ => $"archiving a {source.Kind} source ({source.Text}) is not supported yet",
             };
+        }
+        catch (SourceHostRefusedException e)
+        {
+            refused = e.Refusal;
+            failure = e.Message;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -99,7 +146,7 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         {
             File.Delete(staging);
             AtomicFile.WriteAllText(failLog, $"archive-fail {entry.Name}\nsource: {entry.Source}\nchecksum: {entry.Checksum}\n{failure}\n");
-            return new ArchiveOutcome(entry.Name, null, null, failure, Reused: false);
+            return new ArchiveOutcome(entry.Name, null, null, failure, Reused: false, refused);
         }
         File.Move(staging, zip, overwrite: true);
         AtomicFile.WriteAllText(keyFile, key);
@@ -111,14 +158,14 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
     /// A zip or tgz package file (http(s) URL or local), checked against the catalog checksum (its SHA-1,
     /// as Racket checks it) when the catalog gives one; a tgz is unpacked and zipped again for the site.
     /// </summary>
-    private async Task<string?> ArchiveFileAsync(string source, string? checksum, string staging, CancellationToken cancellationToken)
+    private static async Task<string?> ArchiveFileAsync(string source, string? checksum, string staging, HttpClient http, CancellationToken cancellationToken)
     {
         var download = staging + ".download";
         try
         {
             if (Uri.TryCreate(source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
             {
-                using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                using var response = await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
                     return $"GET {uri} answered {(int)response.StatusCode}";
@@ -153,6 +200,10 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
                 return failure;
             }
             return $"the package file {source} is neither .zip nor .tgz";
+        }
+        catch (HttpRequestException e) when (e.InnerException is SourceHostRefusedException refused)
+        {
+            throw refused; // the policy's connect check, for the URL or a redirect: never connected
         }
         catch (HttpRequestException e)
         {

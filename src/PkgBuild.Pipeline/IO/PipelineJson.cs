@@ -14,6 +14,7 @@ namespace PkgBuild.Pipeline.IO;
 /// served by reflection as before.
 /// </summary>
 [JsonSerializable(typeof(CatalogFetchState))]
+[JsonSerializable(typeof(RemoteCatalogEntries))]
 [JsonSerializable(typeof(OverridesFile))]
 [JsonSerializable(typeof(JournalEntry))]
 internal sealed partial class PipelineJsonContext : JsonSerializerContext;

@@ -74,6 +74,12 @@ public static class ErrorCodes
     /// <summary>Warning: a remote catalog names a source on this machine (file://, an absolute path); the entry is left out.</summary>
     public const string RemoteCatalogLocalSource = "PKB0208";
 
+    /// <summary>
+    /// Warning: a remote catalog names a source whose host is this machine (loopback, unspecified, one of its
+    /// interface addresses) or link-local, by address or by a name that resolves there; the entry is left out, never fetched.
+    /// </summary>
+    public const string RemoteCatalogPrivateSource = "PKB0209";
+
     /// <summary>A git rev (branch, tag) that the repository does not have.</summary>
     public const string GitRevNotFound = "PKB0301";
 
