@@ -22,15 +22,7 @@ public sealed class ResolveCatalogOverrides : PkgBuildTask
 
     protected override void ExecuteCore()
     {
-        var specs = Overrides.Select(item => new OverrideSpec
-        {
-            Name = item.ItemSpec,
-            Source = item.GetMetadata("Source"),
-            Repository = item.GetMetadata("Repository"),
-            With = item.GetMetadata("With"),
-            Rev = item.GetMetadata("Rev"),
-            Commit = item.GetMetadata("Commit"),
-        }).Select((spec, i) => WithLocation(spec, Overrides[i])).ToList();
+        var specs = Overrides.Select(FromItem).ToList();
 
         var resolved = Wait(new OverrideResolver(new GitRevResolver(), LogWarning).ResolveAsync(specs, CancellationToken));
         foreach (var spec in resolved)
@@ -43,6 +35,17 @@ public sealed class ResolveCatalogOverrides : PkgBuildTask
             Log.LogMessage(MessageImportance.Normal, "Overrides changed since the last build; EditCatalog will run.");
         }
     }
+
+    /// <summary>A PkgBuildOverride item as written, with its place in the project.</summary>
+    internal static OverrideSpec FromItem(ITaskItem item) => WithLocation(new OverrideSpec
+    {
+        Name = item.ItemSpec,
+        Source = item.GetMetadata("Source"),
+        Repository = item.GetMetadata("Repository"),
+        With = item.GetMetadata("With"),
+        Rev = item.GetMetadata("Rev"),
+        Commit = item.GetMetadata("Commit"),
+    }, item);
 
     internal static OverrideSpec WithLocation(OverrideSpec spec, ITaskItem item)
     {

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PkgBuild.Pipeline.Catalogs;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Diagnostics;
 
@@ -34,15 +34,13 @@ public sealed class RunPkgBuild : PkgBuildTask
     [Required]
     public string StateDirectory { get; set; } = "";
 
-    /// <summary><c>Preinstalled</c>, or empty when the guests get Racket from <see cref="InstallerFiles"/>.</summary>
-    public string Racket { get; set; } = "";
-
     public string[] InstallerFiles { get; set; } = [];
 
     /// <summary>catalog-edits.json: which packages the overrides changed (PkgBuildScope=Dependents starts there).</summary>
     public string EditsFile { get; set; } = "";
 
-    public string Scope { get; set; } = "";
+    /// <summary>The run's properties (<c>_PkgBuildRunSetting</c>: the name, and its value as <c>Value</c>), as the settings check parsed them.</summary>
+    public ITaskItem[] Settings { get; set; } = [];
 
     public ITaskItem[] Packages { get; set; } = [];
 
@@ -58,33 +56,16 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     public bool RetryFailed { get; set; }
 
-    public bool RunTests { get; set; } = true;
+    public bool RunTests { get; set; }
 
-    public bool OneProcessPerPackage { get; set; } = true;
-
-    public string InstallTimeout { get; set; } = "";
-
-    public string TestTimeout { get; set; } = "";
-
-    public string SilenceTimeout { get; set; } = "";
-
-    public string MaxLogSize { get; set; } = "";
-
-    public string InfraRetries { get; set; } = "";
-
-    public string Jobs { get; set; } = "";
+    public bool OneProcessPerPackage { get; set; }
 
     public bool FailOnPackageFailure { get; set; }
 
     /// <summary>The edited catalog: every package, those the archive could not fetch included.</summary>
     public string EditedCatalogDirectory { get; set; } = "";
 
-    /// <summary><c>PkgBuildBaseline</c>: empty, <c>Run</c>, or a summary.rktd's path or URL.</summary>
-    public string Baseline { get; set; } = "";
-
-    public string ConfirmRuns { get; set; } = "";
-
-    public bool FailOnRegression { get; set; } = true;
+    public bool FailOnRegression { get; set; }
 
     /// <summary>Every selected package's result, with its outcome and logs as metadata.</summary>
     [Output]
@@ -101,11 +82,12 @@ public sealed class RunPkgBuild : PkgBuildTask
     {
         // The newest: a site keeps the installers of earlier builds beside the one just made.
         var installer = InstallerFiles.Where(f => !string.IsNullOrWhiteSpace(f) && File.Exists(f)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
-        var preinstalled = string.Equals(Racket, "Preinstalled", StringComparison.OrdinalIgnoreCase);
+        var values = Settings.ToDictionary(s => s.ItemSpec, s => s.GetMetadata("Value"), StringComparer.OrdinalIgnoreCase);
+        var options = RunOptions.Parse(name => values.GetValueOrDefault(name) ?? "", _ => SourceLocation.InFile(ProjectFile));
+        var preinstalled = options.UsesPreinstalled;
         if (!preinstalled && installer == null)
         {
-            throw new PkgBuildException(ErrorCodes.RacketNotChosen,
-                "RunPkgBuild has no installer to give the guests Racket: set PkgBuildInstaller, PkgBuildSnapshotUrl or PkgBuildRacketRepo, or PkgBuildRacket=Preinstalled.", SourceLocation.InFile(ProjectFile));
+            throw RunOptions.RacketNotChosen(SourceLocation.InFile(ProjectFile));
         }
         var settings = new RunSettings
         {
@@ -114,23 +96,18 @@ public sealed class RunPkgBuild : PkgBuildTask
             SiteDirectory = Path.GetFullPath(SiteDirectory),
             RacketIdentity = "", // asked of the guests below
             EditedCatalogDirectory = string.IsNullOrEmpty(EditedCatalogDirectory) ? null : Path.GetFullPath(EditedCatalogDirectory),
-            Baseline = string.IsNullOrWhiteSpace(Baseline) ? null : Baseline.Trim(),
-            ConfirmRuns = (int)(Number(ConfirmRuns, "PkgBuildConfirmRuns", 0, 20) ?? 2),
+            Baseline = options.Baseline.Text,
+            ConfirmRuns = options.ConfirmRuns,
             RunTests = RunTests,
             OneProcessPerPackage = OneProcessPerPackage,
-            InstallTimeout = Seconds(InstallTimeout, "PkgBuildInstallTimeout") ?? TimeSpan.FromMinutes(10),
-            TestTimeout = Seconds(TestTimeout, "PkgBuildTestTimeout") ?? TimeSpan.FromMinutes(10),
-            SilenceTimeout = SilenceTimeout.Trim() == "0" ? null : Seconds(SilenceTimeout, "PkgBuildSilenceTimeout") ?? TimeSpan.FromMinutes(5),
-            MaxLogBytes = Number(MaxLogSize, "PkgBuildMaxLogSize", 1024, long.MaxValue) ?? 10L << 20,
-            InfrastructureRetries = (int)(Number(InfraRetries, "PkgBuildInfraRetries", 0, 10) ?? 2),
-            Jobs = (int?)Number(Jobs, "PkgBuildJobs", 1, 256),
+            InstallTimeout = options.InstallTimeout,
+            TestTimeout = options.TestTimeout,
+            SilenceTimeout = options.SilenceTimeout,
+            MaxLogBytes = options.MaxLogBytes,
+            InfrastructureRetries = options.InfrastructureRetries,
+            Jobs = options.Jobs,
         };
-        var scope = Scope.Trim() switch
-        {
-            "" or "All" => RunScope.All,
-            "Dependents" => RunScope.Dependents,
-            _ => throw new PkgBuildException(ErrorCodes.InvalidProperty, $"PkgBuildScope '{Scope}' is neither All nor Dependents.", SourceLocation.InFile(ProjectFile)),
-        };
+        var scope = options.Scope;
         var items = Packages.Concat(Skip).Concat(Force).ToList();
         var selection = new RunSelection
         {
@@ -151,7 +128,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         };
 
         // Nothing changed since a run that decided every package: report it again, starting nothing.
-        var stamp = Stamp(settings, selection, installer, preinstalled);
+        var stamp = Stamp(settings, options.Baseline, selection, installer, preinstalled);
         if (stamp != null && !RetryFailed && selection.Force.Count == 0 && LastRun.TryRead(settings.StateDirectory, settings.ResultsDirectory, stamp) is { } last)
         {
             Log.LogMessage(MessageImportance.High, "RunPkgBuild: nothing changed since the last build: its results are reported again, no guest started");
@@ -180,7 +157,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         if (stamp != null && LastRun.Decided(summary))
         {
             LastRun.Write(settings.StateDirectory, stamp, report,
-                PackageRun.ResultFiles(settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: settings.Baseline is { } b && string.Equals(b, "Run", StringComparison.OrdinalIgnoreCase))));
+                PackageRun.ResultFiles(settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: options.Baseline.IsRun)));
         }
     }
 
@@ -244,13 +221,13 @@ public sealed class RunPkgBuild : PkgBuildTask
     /// Racket and the files earlier steps wrote. Null when one of them can only be known by asking (a
     /// Preinstalled Racket on another machine, a baseline URL): such a build always runs.
     /// </summary>
-    private string? Stamp(RunSettings settings, RunSelection selection, string? installer, bool preinstalled)
+    private string? Stamp(RunSettings settings, BaselineChoice baseline, RunSelection selection, string? installer, bool preinstalled)
     {
-        var baselineFile = settings.Baseline is { } b && !string.Equals(b, "Run", StringComparison.OrdinalIgnoreCase) ? b : null;
-        if (baselineFile != null && new[] { "http:", "https:", "file:" }.Any(scheme => baselineFile.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)))
+        if (baseline.IsRemote)
         {
             return null;
         }
+        var baselineFile = baseline.Summary;
         var parts = new List<string>
         {
             // Our code: builds are deterministic, so each assembly's own id changes only with its code.
@@ -411,20 +388,4 @@ public sealed class RunPkgBuild : PkgBuildTask
     }
 
     private static IReadOnlyCollection<string> Names(ITaskItem[] items) => items.Select(i => i.ItemSpec.Trim()).Where(n => n.Length > 0).Distinct().ToList();
-
-    private TimeSpan? Seconds(string text, string property) =>
-        Number(text, property, 1, 7 * 24 * 3600) is { } s ? TimeSpan.FromSeconds(s) : null;
-
-    private long? Number(string text, string property, long min, long max)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        if (!long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-        {
-            throw new PkgBuildException(ErrorCodes.InvalidProperty, $"{property} '{text}' is not a whole number from {min} to {max}.", SourceLocation.InFile(ProjectFile));
-        }
-        return value;
-    }
 }

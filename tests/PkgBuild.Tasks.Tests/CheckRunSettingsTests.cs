@@ -1,9 +1,39 @@
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using PkgBuild.Testing;
 using PkgBuild.Testing.MSBuild;
 
 namespace PkgBuild.Tasks.Tests;
 
-public sealed class CheckRunSettingsTests
+public sealed class CheckRunSettingsTests : IDisposable
 {
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>Values of the run's properties, as a project might set them (not the SDK's defaults: those live in Sdk.props only).</summary>
+    private static ITaskItem[] Settings(params (string Name, string Value)[] changed)
+    {
+        var values = new Dictionary<string, string>
+        {
+            ["PkgBuildRacket"] = "Preinstalled", ["PkgBuildScope"] = "All", ["PkgBuildBaseline"] = "", ["PkgBuildConfirmRuns"] = "1",
+            ["PkgBuildInstallTimeout"] = "60", ["PkgBuildTestTimeout"] = "60", ["PkgBuildSilenceTimeout"] = "0", ["PkgBuildMaxLogSize"] = "100000",
+            ["PkgBuildInfraRetries"] = "1", ["PkgBuildJobs"] = "",
+        };
+        foreach (var (name, value) in changed)
+        {
+            values[name] = value;
+        }
+        return values.Select(v => (ITaskItem)new TaskItem(v.Key, new Dictionary<string, string> { ["Value"] = v.Value })).ToArray();
+    }
+
+    private (bool Succeeded, FakeBuildEngine Engine) Check(ITaskItem[] settings, string racketRepo = "", string project = "/p/pkgbuild.proj")
+    {
+        var engine = new FakeBuildEngine();
+        var task = new CheckRunSettings { BuildEngine = engine, Project = project, Settings = settings, RacketRepo = racketRepo };
+        return (task.Execute(), engine);
+    }
+
     [Theory]
     [InlineData("", "Run", true)]
     [InlineData("/src/racket", "", true)]
@@ -12,10 +42,9 @@ public sealed class CheckRunSettingsTests
     [InlineData("/src/racket", " run ", false)]
     public void A_baseline_run_on_installers_built_from_the_edited_catalog_is_refused(string racketRepo, string baseline, bool accepted)
     {
-        var engine = new FakeBuildEngine();
-        var task = new CheckRunSettings { BuildEngine = engine, Project = "/p/pkgbuild.proj", RacketRepo = racketRepo, Baseline = baseline };
+        var (succeeded, engine) = Check(Settings(("PkgBuildBaseline", baseline)), racketRepo);
 
-        Assert.Equal(accepted, task.Execute());
+        Assert.Equal(accepted, succeeded);
         if (!accepted)
         {
             var error = Assert.Single(engine.Errors);
@@ -23,5 +52,40 @@ public sealed class CheckRunSettingsTests
             Assert.Equal("/p/pkgbuild.proj", error.File);
             Assert.Contains("summary.rktd", error.Message);
         }
+    }
+
+    [Theory]
+    [InlineData("PkgBuildTestTimeout", "10m")]
+    [InlineData("PkgBuildInstallTimeout", "0")]
+    [InlineData("PkgBuildScope", "Dependants")]
+    [InlineData("PkgBuildJobs", "many")]
+    [InlineData("PkgBuildConfirmRuns", "-1")]
+    [InlineData("PkgBuildRacket", "Installed")]
+    public void A_bad_value_is_refused_at_the_line_that_sets_it(string property, string value)
+    {
+        var project = _dir.Combine("pkgbuild.proj");
+        File.WriteAllText(project, $"<Project Sdk=\"PkgBuild.Sdk\">\n  <PropertyGroup>\n    <{property}>{value}</{property}>\n  </PropertyGroup>\n</Project>\n");
+
+        var (succeeded, engine) = Check(Settings((property, value)), project: project);
+
+        Assert.False(succeeded);
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(("PKB0003", project, 3, 6), (error.Code, error.File, error.LineNumber, error.ColumnNumber));
+        Assert.StartsWith(property + ": '" + value + "'", error.Message);
+    }
+
+    [Fact]
+    public void No_Racket_at_all_is_refused_once_with_every_way_to_give_one()
+    {
+        var (succeeded, engine) = Check(Settings(("PkgBuildRacket", "")));
+
+        Assert.False(succeeded);
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("PKB0401", error.Code);
+        foreach (var way in new[] { "PkgBuildInstaller", "PkgBuildSnapshotUrl", "PkgBuildRacketRepo", "PkgBuildRacket=Preinstalled" })
+        {
+            Assert.Contains(way, error.Message);
+        }
+        Assert.True(Check(Settings(("PkgBuildRacket", ""))).Succeeded == false && Check(Settings(("PkgBuildRacket", "")), racketRepo: "/src/racket").Succeeded);
     }
 }

@@ -11,6 +11,9 @@ namespace PkgBuild.Pipeline.Catalogs;
 /// </summary>
 public sealed record OverrideSpec
 {
+    /// <summary>The metadata a PkgBuildOverride item has: any other name is warned about.</summary>
+    public static IReadOnlyList<string> MetadataNames { get; } = ["Source", "Repository", "With", "Rev", "Commit"];
+
     public required string Name { get; init; }
 
     public string? Source { get; init; }

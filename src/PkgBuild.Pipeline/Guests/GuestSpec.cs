@@ -52,6 +52,10 @@ public sealed partial record GuestSpec
 
     public SourceLocation Location { get; init; }
 
+    /// <summary>The metadata <see cref="Parse"/> reads: any other name on a PkgBuildGuest is warned about.</summary>
+    public static IReadOnlyList<string> MetadataNames { get; } =
+        ["Kind", "Host", "Port", "User", "IdentityFile", "KnownHostsFile", "HostKeyFingerprint", "Dir", "Env", "Image", "ContainerTool", "Snapshot", "VmName", "MemoryMb", "Processes", "Parallelism"];
+
     /// <summary>Reads an item's metadata (empty values count as absent); throws PKB0601 naming the item and the value.</summary>
     public static GuestSpec Parse(string name, IReadOnlyDictionary<string, string> metadata, SourceLocation location = default)
     {

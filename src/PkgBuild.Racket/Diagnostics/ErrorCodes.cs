@@ -23,6 +23,9 @@ public static class ErrorCodes
     /// <summary>An item is missing or has metadata the SDK cannot use.</summary>
     public const string InvalidItem = "PKB0006";
 
+    /// <summary>A PkgBuild* property, item type or metadata name the SDK does not read (a misspelling, most likely): a warning.</summary>
+    public const string UnknownSetting = "PKB0007";
+
     /// <summary>Racket data ended inside a datum (unclosed list, string, comment).</summary>
     public const string DataUnexpectedEnd = "PKB0101";
 
