@@ -19,53 +19,8 @@ namespace PkgBuild.Tasks;
 /// </summary>
 public sealed class RunPkgBuild : PkgBuildTask
 {
-    [Required]
-    public string SiteDirectory { get; set; } = "";
-
-    /// <summary>The site's URL when ServeSite already ran in this build; otherwise RunPkgBuild starts it (with StartVm) when it has packages to build.</summary>
+    /// <summary>The site's URL, as ServeSite gave it.</summary>
     public string SiteUrl { get; set; } = "";
-
-    /// <summary>The <c>PkgBuildGuest</c> items: with their Racket, part of what decides whether anything changed since the last run.</summary>
-    public ITaskItem[] Guests { get; set; } = [];
-
-    [Required]
-    public string ResultsDirectory { get; set; } = "";
-
-    [Required]
-    public string StateDirectory { get; set; } = "";
-
-    public string[] InstallerFiles { get; set; } = [];
-
-    /// <summary>catalog-edits.json: which packages the overrides changed (PkgBuildScope=Dependents starts there).</summary>
-    public string EditsFile { get; set; } = "";
-
-    /// <summary>The run's properties (<c>_PkgBuildRunSetting</c>: the name, and its value as <c>Value</c>), as the settings check parsed them.</summary>
-    public ITaskItem[] Settings { get; set; } = [];
-
-    public ITaskItem[] Packages { get; set; } = [];
-
-    /// <summary><c>PkgBuildExtraPackages</c>: installed into the guests' installation scope before any package (pkg-build's <c>#:extra-packages</c>).</summary>
-    public ITaskItem[] ExtraPackages { get; set; } = [];
-
-    /// <summary>The <c>PkgBuildOverride</c> items: where each was written, for errors about the packages they changed.</summary>
-    public ITaskItem[] Overrides { get; set; } = [];
-
-    public ITaskItem[] Skip { get; set; } = [];
-
-    public ITaskItem[] Force { get; set; } = [];
-
-    public bool RetryFailed { get; set; }
-
-    public bool RunTests { get; set; }
-
-    public bool OneProcessPerPackage { get; set; }
-
-    public bool FailOnPackageFailure { get; set; }
-
-    /// <summary>The edited catalog: every package, those the archive could not fetch included.</summary>
-    public string EditedCatalogDirectory { get; set; } = "";
-
-    public bool FailOnRegression { get; set; }
 
     /// <summary>Every selected package's result, with its outcome and logs as metadata.</summary>
     [Output]
@@ -80,62 +35,17 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     protected override void ExecuteCore()
     {
-        // The newest: a site keeps the installers of earlier builds beside the one just made.
-        var installer = InstallerFiles.Where(f => !string.IsNullOrWhiteSpace(f) && File.Exists(f)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
-        var values = Settings.ToDictionary(s => s.ItemSpec, s => s.GetMetadata("Value"), StringComparer.OrdinalIgnoreCase);
-        var options = RunOptions.Parse(name => values.GetValueOrDefault(name) ?? "", _ => SourceLocation.InFile(ProjectFile));
-        var preinstalled = options.UsesPreinstalled;
-        if (!preinstalled && installer == null)
+        var engine = (IBuildEngine4)BuildEngine;
+        if (engine.GetRegisteredTaskObject(RunPlan.Key(ProjectFile), RegisteredTaskObjectLifetime.Build) is not RunPlan plan)
         {
-            throw RunOptions.RacketNotChosen(SourceLocation.InFile(ProjectFile));
+            throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no plan (the _PkgBuildPlanRun target must run first).", SourceLocation.InFile(ProjectFile));
         }
-        var settings = new RunSettings
-        {
-            ResultsDirectory = Path.GetFullPath(ResultsDirectory),
-            StateDirectory = Path.GetFullPath(StateDirectory),
-            SiteDirectory = Path.GetFullPath(SiteDirectory),
-            RacketIdentity = "", // asked of the guests below
-            EditedCatalogDirectory = string.IsNullOrEmpty(EditedCatalogDirectory) ? null : Path.GetFullPath(EditedCatalogDirectory),
-            Baseline = options.Baseline.Text,
-            ConfirmRuns = options.ConfirmRuns,
-            RunTests = RunTests,
-            OneProcessPerPackage = OneProcessPerPackage,
-            InstallTimeout = options.InstallTimeout,
-            TestTimeout = options.TestTimeout,
-            SilenceTimeout = options.SilenceTimeout,
-            MaxLogBytes = options.MaxLogBytes,
-            InfrastructureRetries = options.InfrastructureRetries,
-            Jobs = options.Jobs,
-        };
-        var scope = options.Scope;
-        var items = Packages.Concat(Skip).Concat(Force).ToList();
-        var selection = new RunSelection
-        {
-            Scope = scope,
-            Packages = Names(Packages),
-            Skip = Names(Skip),
-            Force = Names(Force),
-            Overridden = EditReport.EditedPackages(EditsFile),
-            RetryFailed = RetryFailed,
-            Locate = name => items.FirstOrDefault(i => i.ItemSpec == name) is { } item
-                ? ItemLocation.Of(item, Packages.Contains(item) ? "PkgBuildPackage" : Skip.Contains(item) ? "PkgBuildSkip" : "PkgBuildForce")
-                : SourceLocation.InFile(ProjectFile),
-            LocateOverride = package =>
-            {
-                var name = EditReport.OverrideOf(EditsFile).GetValueOrDefault(package) ?? package;
-                return (name, Overrides.FirstOrDefault(i => i.ItemSpec == name) is { } item ? ItemLocation.Of(item, "PkgBuildOverride") : SourceLocation.InFile(ProjectFile));
-            },
-        };
-
-        // Nothing changed since a run that decided every package: report it again, starting nothing.
-        var stamp = Stamp(settings, options.Baseline, selection, installer, preinstalled);
-        if (stamp != null && !RetryFailed && selection.Force.Count == 0 && LastRun.TryRead(settings.StateDirectory, settings.ResultsDirectory, stamp) is { } last)
+        if (plan.LastRun is { } last)
         {
             Log.LogMessage(MessageImportance.High, "RunPkgBuild: nothing changed since the last build: its results are reported again, no guest started");
             Emit(last);
             return;
         }
-        LastRun.Forget(settings.StateDirectory);
         if (StartedGuests() is not var (pool, siteUrl))
         {
             return;
@@ -145,19 +55,19 @@ public sealed class RunPkgBuild : PkgBuildTask
         RunSummary summary;
         try
         {
-            summary = WaitWithProgress(RunAsync(pool, siteUrl, settings, installer, preinstalled, selection));
+            summary = WaitWithProgress(RunAsync(pool, siteUrl, plan));
         }
         finally
         {
             pool.Warnings?.RouteTo(_ => { });
             Drain();
         }
-        var report = RunReport.Of(summary, new RunReportOptions(ResultsDirectory, settings.Baseline, FailOnPackageFailure, FailOnRegression));
+        var report = RunReport.Of(summary, plan.ReportOptions);
         Emit(report);
-        if (stamp != null && LastRun.Decided(summary))
+        if (plan.Stamp != null && LastRun.Decided(summary))
         {
-            LastRun.Write(settings.StateDirectory, stamp, report,
-                PackageRun.ResultFiles(settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: options.Baseline.IsRun)));
+            LastRun.Write(plan.Settings.StateDirectory, plan.Stamp, report,
+                PackageRun.ResultFiles(plan.Settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: plan.Options.Baseline.IsRun)));
         }
     }
 
@@ -192,112 +102,27 @@ public sealed class RunPkgBuild : PkgBuildTask
         Verdicts = Items(RunReport.VerdictsOutput);
     }
 
-    /// <summary>
-    /// The guests and the site's URL: StartVm (and so ServeSite) is built here, only when packages are to
-    /// be built, unless an earlier target of this build already started them. Null when they did not start
-    /// (their errors are logged).
-    /// </summary>
+    /// <summary>The guests StartVm started and the site's URL; null when StartVm did not start them (its errors are logged).</summary>
     private (GuestPool Pool, string SiteUrl)? StartedGuests()
     {
         var engine = (IBuildEngine4)BuildEngine;
-        if (engine.GetRegisteredTaskObject(StartGuests.PoolKey(ProjectFile), RegisteredTaskObjectLifetime.Build) is not GuestPool
-            && !BuildEngine.BuildProjectFile(null, ["StartVm"], null, null) /* null: this project, as CallTarget does */)
-        {
-            Log.LogError(null, ErrorCodes.GuestNotReady, null, ProjectFile, 0, 0, 0, 0, "RunPkgBuild: StartVm failed (see its errors above); no package was built.");
-            return null;
-        }
         if (engine.GetRegisteredTaskObject(StartGuests.PoolKey(ProjectFile), RegisteredTaskObjectLifetime.Build) is not GuestPool pool)
         {
-            throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no started guests after StartVm.", SourceLocation.InFile(ProjectFile));
+            Log.LogError(null, ErrorCodes.GuestNotReady, null, ProjectFile, 0, 0, 0, 0, "RunPkgBuild: StartVm did not start the guests (see its errors above); no package was built.");
+            return null;
         }
         var server = engine.GetRegisteredTaskObject(ServeSite.ServerKey(ProjectFile), RegisteredTaskObjectLifetime.Build) as Pipeline.Site.SiteServer;
         var url = !string.IsNullOrWhiteSpace(SiteUrl) ? SiteUrl : server?.Url.AbsoluteUri
-            ?? throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no site server after StartVm (ServeSite must run first).", SourceLocation.InFile(ProjectFile));
+            ?? throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no site server (ServeSite must run first).", SourceLocation.InFile(ProjectFile));
         return (pool, url);
     }
 
-    /// <summary>
-    /// Everything the results depend on besides the journal: the settings, the selection, the guests, their
-    /// Racket and the files earlier steps wrote. Null when one of them can only be known by asking (a
-    /// Preinstalled Racket on another machine, a baseline URL): such a build always runs.
-    /// </summary>
-    private string? Stamp(RunSettings settings, BaselineChoice baseline, RunSelection selection, string? installer, bool preinstalled)
+    private async Task<RunSummary> RunAsync(GuestPool pool, string siteUrl, RunPlan plan)
     {
-        if (baseline.IsRemote)
-        {
-            return null;
-        }
-        var baselineFile = baseline.Summary;
-        var parts = new List<string>
-        {
-            // Our code: builds are deterministic, so each assembly's own id changes only with its code.
-            string.Join(" ", new[] { typeof(RunPkgBuild), typeof(PackageRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
-            settings.ToString(),
-            $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
-            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', Names(ExtraPackages))}",
-            // The report given again carries the errors these decide.
-            $"fail-on-package-failure={FailOnPackageFailure} fail-on-regression={FailOnRegression} results={ResultsDirectory}",
-        };
-        foreach (var item in Guests)
-        {
-            var metadata = CustomMetadata(item);
-            parts.Add($"guest {item.ItemSpec} {string.Join(";", metadata.Select(m => $"{m.Key}={m.Value}").Order(StringComparer.Ordinal))}");
-            if (preinstalled)
-            {
-                // Only a Local guest's Racket is known without asking it: this machine's files.
-                GuestSpec spec;
-                try
-                {
-                    spec = GuestSpec.Parse(item.ItemSpec, metadata);
-                }
-                catch (PkgBuildException)
-                {
-                    return null; // StartVm names the problem
-                }
-                if (spec.Kind != GuestKind.Local)
-                {
-                    return null;
-                }
-                // As the guest would find them, isolated (what the sandbox hides is not there) or not: which one it
-                // is is known only once it starts.
-                var path = spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-                var isolated = LocalIsolation.VisiblePath(path);
-                foreach (var (program, search) in new[] { ("racket", path), ("raco", path), ("racket", isolated), ("raco", isolated) })
-                {
-                    var file = Pipeline.Racket.InstalledRacket.OnPath(program, search);
-                    parts.Add($"{program} {file?.FullName} {file?.Length} {file?.LastWriteTimeUtc.Ticks}");
-                }
-            }
-        }
-        var files = new List<string>
-        {
-            Path.Combine(settings.SiteDirectory, "catalog", "pkgs-all"),
-            Path.Combine(settings.SiteDirectory, "baseline", "catalog", "pkgs-all"),
-        };
-        if (settings.EditedCatalogDirectory != null)
-        {
-            files.Add(Path.Combine(settings.EditedCatalogDirectory, "pkgs-all"));
-        }
-        if (!string.IsNullOrWhiteSpace(EditsFile))
-        {
-            files.Add(Path.GetFullPath(EditsFile));
-        }
-        if (installer != null)
-        {
-            files.Add(Path.GetFullPath(installer));
-        }
-        if (baselineFile != null)
-        {
-            files.Add(Path.GetFullPath(baselineFile)); // as BaselineSummary reads it
-        }
-        return LastRun.Stamp(parts, files);
-    }
-
-    private async Task<RunSummary> RunAsync(GuestPool pool, string siteUrl, RunSettings settings, string? installer, bool preinstalled, RunSelection selection)
-    {
+        var (settings, installer, preinstalled, selection) = (plan.Settings, plan.Installer, plan.Preinstalled, plan.Selection);
         var guests = new List<RunGuest>();
         // Read once for all guests: the key reads the whole archive catalog.
-        var extras = Names(ExtraPackages);
+        var extras = plan.ExtraPackages;
         var extrasKey = extras.Count > 0 ? ExtrasKey(settings.SiteDirectory, extras) : null;
         foreach (var machine in pool.Guests)
         {
@@ -380,12 +205,4 @@ public sealed class RunPkgBuild : PkgBuildTask
             }
         }
     }
-
-    private static Dictionary<string, string> CustomMetadata(ITaskItem item)
-    {
-        var all = item.CloneCustomMetadata();
-        return all.Keys.Cast<string>().ToDictionary(k => k, k => all[k] as string ?? "", StringComparer.OrdinalIgnoreCase);
-    }
-
-    private static IReadOnlyCollection<string> Names(ITaskItem[] items) => items.Select(i => i.ItemSpec.Trim()).Where(n => n.Length > 0).Distinct().ToList();
 }

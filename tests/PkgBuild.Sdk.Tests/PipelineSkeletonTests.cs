@@ -21,10 +21,13 @@ public sealed class PipelineSkeletonTests
         var build = workspace.Build("pkgbuild.proj", "-p:PkgBuildScope=Dependents");
 
         Assert.True(build.Succeeded, build.ToString());
-        // RunPkgBuild builds ServeSite and StartVm from its task (only when it has work): they finish first.
+        // StartVm is a step of its own in Sdk.targets, after the plan found package work.
         var publicSteps = build.TargetsFinished.Where(PipelineOrder.Contains).ToList();
         Assert.Equal(PipelineOrder, publicSteps);
         Assert.Equal("_PkgBuildCheckSettings", build.TargetsRun[0]);
+        var order = build.TargetsRun.ToList();
+        Assert.True(order.IndexOf("_PkgBuildPlanRun") < order.IndexOf("StartVm"), string.Join(" ", order));
+        Assert.Contains("PlanPkgBuild", build.TasksRun);
         Assert.Equal("Build", build.TargetsFinished[^1]);
         Assert.Contains("CheckPkgBuildSettings", build.TasksRun);
         Assert.Contains("RunPkgBuild", build.TasksRun);
@@ -65,5 +68,36 @@ public sealed class PipelineSkeletonTests
         var order = build.TargetsRun.ToList();
         Assert.True(order.IndexOf("CopyCatalog") < order.IndexOf("MyPrepare"), string.Join(" ", order));
         Assert.True(order.IndexOf("MyPrepare") < order.IndexOf("EditCatalog"), string.Join(" ", order));
+    }
+
+    [Fact]
+    public void RunPkgBuild_returns_its_items_to_a_caller_and_a_no_op_build_skips_StartVm()
+    {
+        using var workspace = SdkWorkspace.FromProjectText($"""
+            <Project Sdk="PkgBuild.Sdk">
+              <PropertyGroup>
+                <PkgBuildRacket>Preinstalled</PkgBuildRacket>
+              </PropertyGroup>
+              <ItemGroup>
+                <PkgBuildSourceCatalog Include="{Path.Combine(RepositoryPaths.Samples, "quickstart", "catalog")}" />
+                <PkgBuildPackage Include="qs-standalone" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var first = workspace.Build("pkgbuild.proj", "-getTargetResult:RunPkgBuild");
+        var again = workspace.Build("pkgbuild.proj");
+
+        Assert.True(first.Succeeded, first.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(first.Output[first.Output.IndexOf('{')..]);
+        var result = json.RootElement.GetProperty("TargetResults").GetProperty("RunPkgBuild");
+        Assert.Equal("Success", result.GetProperty("Result").GetString());
+        var item = Assert.Single(result.GetProperty("Items").EnumerateArray());
+        Assert.Equal("qs-standalone", item.GetProperty("Identity").GetString());
+        Assert.True(again.Succeeded, again.ToString());
+        Assert.DoesNotContain("StartVm", again.TargetsRun);
+        Assert.DoesNotContain("StartGuests", again.TasksRun);
+        Assert.DoesNotContain("ServeSite", again.TasksRun);
+        Assert.Single(again.OutputItems("PkgBuildPackageResult"));
     }
 }

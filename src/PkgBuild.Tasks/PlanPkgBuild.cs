@@ -1,0 +1,219 @@
+using Microsoft.Build.Framework;
+using PkgBuild.Pipeline.Catalogs;
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Settings;
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Tasks;
+
+/// <summary>
+/// The run's plan, before any guest starts: the settings and the selection as RunPkgBuild will use them,
+/// and whether there is package work at all. When nothing the results depend on changed since a run that
+/// decided every package, there is none: StartVm (and with it ServeSite) does not run, and RunPkgBuild
+/// reports that run again.
+/// </summary>
+public sealed class PlanPkgBuild : PkgBuildTask
+{
+    [Required]
+    public string SiteDirectory { get; set; } = "";
+
+    /// <summary>The <c>PkgBuildGuest</c> items: with their Racket, part of what decides whether anything changed since the last run.</summary>
+    public ITaskItem[] Guests { get; set; } = [];
+
+    [Required]
+    public string ResultsDirectory { get; set; } = "";
+
+    [Required]
+    public string StateDirectory { get; set; } = "";
+
+    public string[] InstallerFiles { get; set; } = [];
+
+    /// <summary>catalog-edits.json: which packages the overrides changed (PkgBuildScope=Dependents starts there).</summary>
+    public string EditsFile { get; set; } = "";
+
+    /// <summary>The run's properties (<c>_PkgBuildRunSetting</c>: the name, and its value as <c>Value</c>), as the settings check parsed them.</summary>
+    public ITaskItem[] Settings { get; set; } = [];
+
+    public ITaskItem[] Packages { get; set; } = [];
+
+    /// <summary><c>PkgBuildExtraPackages</c>: installed into the guests' installation scope before any package (pkg-build's <c>#:extra-packages</c>).</summary>
+    public ITaskItem[] ExtraPackages { get; set; } = [];
+
+    /// <summary>The <c>PkgBuildOverride</c> items: where each was written, for errors about the packages they changed.</summary>
+    public ITaskItem[] Overrides { get; set; } = [];
+
+    public ITaskItem[] Skip { get; set; } = [];
+
+    public ITaskItem[] Force { get; set; } = [];
+
+    public bool RetryFailed { get; set; }
+
+    public bool RunTests { get; set; }
+
+    public bool OneProcessPerPackage { get; set; }
+
+    public bool FailOnPackageFailure { get; set; }
+
+    /// <summary>The edited catalog: every package, those the archive could not fetch included.</summary>
+    public string EditedCatalogDirectory { get; set; } = "";
+
+    public bool FailOnRegression { get; set; }
+
+    /// <summary>False when the last complete run's results stand as they are: StartVm is not needed.</summary>
+    [Output]
+    public bool HasPackageWork { get; set; }
+
+    protected override void ExecuteCore()
+    {
+        // The newest: a site keeps the installers of earlier builds beside the one just made.
+        var installer = InstallerFiles.Where(f => !string.IsNullOrWhiteSpace(f) && File.Exists(f)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
+        var values = Settings.ToDictionary(s => s.ItemSpec, s => s.GetMetadata("Value"), StringComparer.OrdinalIgnoreCase);
+        var options = RunOptions.Parse(name => values.GetValueOrDefault(name) ?? "", _ => SourceLocation.InFile(ProjectFile));
+        var preinstalled = options.UsesPreinstalled;
+        if (!preinstalled && installer == null)
+        {
+            throw RunOptions.RacketNotChosen(SourceLocation.InFile(ProjectFile));
+        }
+        var settings = new RunSettings
+        {
+            ResultsDirectory = Path.GetFullPath(ResultsDirectory),
+            StateDirectory = Path.GetFullPath(StateDirectory),
+            SiteDirectory = Path.GetFullPath(SiteDirectory),
+            RacketIdentity = "", // asked of the guests when the run starts
+            EditedCatalogDirectory = string.IsNullOrEmpty(EditedCatalogDirectory) ? null : Path.GetFullPath(EditedCatalogDirectory),
+            Baseline = options.Baseline.Text,
+            ConfirmRuns = options.ConfirmRuns,
+            RunTests = RunTests,
+            OneProcessPerPackage = OneProcessPerPackage,
+            InstallTimeout = options.InstallTimeout,
+            TestTimeout = options.TestTimeout,
+            SilenceTimeout = options.SilenceTimeout,
+            MaxLogBytes = options.MaxLogBytes,
+            InfrastructureRetries = options.InfrastructureRetries,
+            Jobs = options.Jobs,
+        };
+        var items = Packages.Concat(Skip).Concat(Force).ToList();
+        var selection = new RunSelection
+        {
+            Scope = options.Scope,
+            Packages = Names(Packages),
+            Skip = Names(Skip),
+            Force = Names(Force),
+            Overridden = EditReport.EditedPackages(EditsFile),
+            RetryFailed = RetryFailed,
+            Locate = name => items.FirstOrDefault(i => i.ItemSpec == name) is { } item
+                ? ItemLocation.Of(item, Packages.Contains(item) ? "PkgBuildPackage" : Skip.Contains(item) ? "PkgBuildSkip" : "PkgBuildForce")
+                : SourceLocation.InFile(ProjectFile),
+            LocateOverride = package =>
+            {
+                var name = EditReport.OverrideOf(EditsFile).GetValueOrDefault(package) ?? package;
+                return (name, Overrides.FirstOrDefault(i => i.ItemSpec == name) is { } item ? ItemLocation.Of(item, "PkgBuildOverride") : SourceLocation.InFile(ProjectFile));
+            },
+        };
+
+        // Nothing changed since a run that decided every package: RunPkgBuild reports it again, and no guest starts.
+        var stamp = Stamp(settings, options.Baseline, selection, installer, preinstalled);
+        var last = stamp != null && !RetryFailed && selection.Force.Count == 0 ? LastRun.TryRead(settings.StateDirectory, settings.ResultsDirectory, stamp) : null;
+        if (last == null)
+        {
+            LastRun.Forget(settings.StateDirectory);
+        }
+        var plan = new RunPlan(settings, options, selection, installer, preinstalled, Names(ExtraPackages), stamp, last,
+            new RunReportOptions(ResultsDirectory, settings.Baseline, FailOnPackageFailure, FailOnRegression));
+        ((IBuildEngine4)BuildEngine).RegisterTaskObject(RunPlan.Key(ProjectFile), plan, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
+        HasPackageWork = last == null;
+    }
+
+    /// <summary>
+    /// Everything the results depend on besides the journal: the settings, the selection, the guests, their
+    /// Racket and the files earlier steps wrote. Null when one of them can only be known by asking (a
+    /// Preinstalled Racket on another machine, a baseline URL): such a build always runs.
+    /// </summary>
+    private string? Stamp(RunSettings settings, BaselineChoice baseline, RunSelection selection, string? installer, bool preinstalled)
+    {
+        if (baseline.IsRemote)
+        {
+            return null;
+        }
+        var baselineFile = baseline.Summary;
+        var parts = new List<string>
+        {
+            // Our code: builds are deterministic, so each assembly's own id changes only with its code.
+            string.Join(" ", new[] { typeof(PlanPkgBuild), typeof(PackageRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
+            settings.ToString(),
+            $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
+            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', Names(ExtraPackages))}",
+            // The report given again carries the errors these decide.
+            $"fail-on-package-failure={FailOnPackageFailure} fail-on-regression={FailOnRegression} results={ResultsDirectory}",
+        };
+        foreach (var item in Guests)
+        {
+            var metadata = CustomMetadata(item);
+            parts.Add($"guest {item.ItemSpec} {string.Join(";", metadata.Select(m => $"{m.Key}={m.Value}").Order(StringComparer.Ordinal))}");
+            if (preinstalled)
+            {
+                // Only a Local guest's Racket is known without asking it: this machine's files.
+                GuestSpec spec;
+                try
+                {
+                    spec = GuestSpec.Parse(item.ItemSpec, metadata);
+                }
+                catch (PkgBuildException)
+                {
+                    return null; // StartVm names the problem
+                }
+                if (spec.Kind != GuestKind.Local)
+                {
+                    return null;
+                }
+                // As the guest would find them, isolated (what the sandbox hides is not there) or not: which one it
+                // is is known only once it starts.
+                var path = spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+                var isolated = LocalIsolation.VisiblePath(path);
+                foreach (var (program, search) in new[] { ("racket", path), ("raco", path), ("racket", isolated), ("raco", isolated) })
+                {
+                    var file = Pipeline.Racket.InstalledRacket.OnPath(program, search);
+                    parts.Add($"{program} {file?.FullName} {file?.Length} {file?.LastWriteTimeUtc.Ticks}");
+                }
+            }
+        }
+        var files = new List<string>
+        {
+            Path.Combine(settings.SiteDirectory, "catalog", "pkgs-all"),
+            Path.Combine(settings.SiteDirectory, "baseline", "catalog", "pkgs-all"),
+        };
+        if (settings.EditedCatalogDirectory != null)
+        {
+            files.Add(Path.Combine(settings.EditedCatalogDirectory, "pkgs-all"));
+        }
+        if (!string.IsNullOrWhiteSpace(EditsFile))
+        {
+            files.Add(Path.GetFullPath(EditsFile));
+        }
+        if (installer != null)
+        {
+            files.Add(Path.GetFullPath(installer));
+        }
+        if (baselineFile != null)
+        {
+            files.Add(Path.GetFullPath(baselineFile)); // as BaselineSummary reads it
+        }
+        return LastRun.Stamp(parts, files);
+    }
+
+    private static Dictionary<string, string> CustomMetadata(ITaskItem item)
+    {
+        var all = item.CloneCustomMetadata();
+        return all.Keys.Cast<string>().ToDictionary(k => k, k => all[k] as string ?? "", StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static IReadOnlyCollection<string> Names(ITaskItem[] items) => items.Select(i => i.ItemSpec.Trim()).Where(n => n.Length > 0).Distinct().ToList();
+}
+
+/// <summary>What PlanPkgBuild decided, handed to RunPkgBuild in the same build (as StartVm hands it the guests).</summary>
+internal sealed record RunPlan(RunSettings Settings, RunOptions Options, RunSelection Selection, string? Installer, bool Preinstalled,
+    IReadOnlyCollection<string> ExtraPackages, string? Stamp, RunReport? LastRun, RunReportOptions ReportOptions)
+{
+    public static string Key(string projectFile) => "PkgBuild.RunPlan|" + projectFile;
+}
