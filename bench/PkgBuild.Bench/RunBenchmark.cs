@@ -13,7 +13,7 @@ using PkgBuild.Testing;
 /// libraries on them, leaves on those) built and tested by <see cref="PackageRun"/> on an isolated Local
 /// guest with 2 slots, against the sum of bare <c>raco pkg install</c> + <c>raco test</c> of each package
 /// in a fresh user scope from the same archive, divided by 2. The dependency check (<c>raco setup
-/// --check-pkg-deps</c>), which pkg-build runs and the ideal leaves out, is timed too and shown.
+/// --check-pkg-deps</c>), which pkg-build runs and the ideal leaves out, is timed too and shown.
 /// </summary>
 static class RunBenchmark
 {

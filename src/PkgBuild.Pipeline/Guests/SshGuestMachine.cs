@@ -6,7 +6,7 @@ namespace PkgBuild.Pipeline.Guests;
 /// <summary>
 /// An existing machine reached over SSH. Between packages it is reset to a fresh session directory and
 /// <c>PLTUSERHOME</c> under <c>Dir</c>, not to a snapshot: what a package installs outside them stays
-/// (the README says so). One SSH connection and one SFTP connection are shared by the guest's sessions.
+/// (docs/guests.md says so). One SSH connection and one SFTP connection are shared by the guest's sessions.
 /// </summary>
 public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = null, Action<PkgBuildException>? warn = null) : IGuestMachine
 {

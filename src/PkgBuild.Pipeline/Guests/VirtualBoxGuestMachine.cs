@@ -5,10 +5,11 @@ using PkgBuild.Racket.Diagnostics;
 namespace PkgBuild.Pipeline.Guests;
 
 /// <summary>
-/// A VirtualBox VM driven with <c>VBoxManage</c>: the preflight names each failure the write-up hit (no
-/// VBoxManage, a VM that is not registered, a snapshot that is missing or ambiguous, a state nobody
-/// expected); starting restores the snapshot (matched by its exact name, never a prefix), boots headless
-/// and waits, bounded, for SSH; packages then run over SSH as on an Ssh guest; stopping powers it off.
+/// A VirtualBox VM driven with <c>VBoxManage</c>: the preflight names each failure a hand-run pkg-build
+/// meets with a VM (no VBoxManage, a VM that is not registered, a snapshot that is missing or ambiguous, a
+/// state nobody expected); starting restores the snapshot (matched by its exact name, never a prefix),
+/// boots headless and waits, bounded, for SSH; packages then run over SSH as on an Ssh guest; stopping
+/// powers it off.
 /// </summary>
 public sealed class VirtualBoxGuestMachine(GuestSpec spec, Action<string> progress, string vboxManage = "VBoxManage",
     TimeSpan? sshWait = null, TimeSpan? connectTimeout = null) : IGuestMachine
@@ -166,7 +167,7 @@ public sealed class VirtualBoxGuestMachine(GuestSpec spec, Action<string> progre
         }
         catch (FileNotFoundException)
         {
-            // The write-up's `system*: contract violation ... given: #f`, said plainly.
+            // What pkg-build itself reports as `system*: contract violation ... given: #f`, said plainly.
             throw Error(ErrorCodes.GuestToolMissing,
                 $"VBoxManage is not on PATH. Install VirtualBox (https://www.virtualbox.org/wiki/Downloads), or put the directory that holds VBoxManage on PATH (on macOS /Applications/VirtualBox.app/Contents/MacOS).");
         }

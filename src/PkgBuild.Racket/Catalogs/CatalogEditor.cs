@@ -5,12 +5,12 @@ using PkgBuild.Racket.Sources;
 namespace PkgBuild.Racket.Catalogs;
 
 /// <summary>
-/// Points packages at the change under test, as the write-up did by hand: <c>source</c> becomes
-/// <c>…?path=…#rev</c>, <c>checksum</c> the commit, and so do the <c>versions</c> entries Racket would lay
-/// over them for the version under test (the exact version string, and the symbol <c>default</c>, which
-/// the public catalog always has): an edit of the top level alone silently does nothing. A repository
-/// override matches the sources Racket would use (the top level, or that versions entry), never the
-/// entries Racket ignores (a string "default", other versions).
+/// Points packages at the change under test, as a person editing a copied catalog by hand would:
+/// <c>source</c> becomes <c>…?path=…#rev</c>, <c>checksum</c> the commit, and so do the <c>versions</c>
+/// entries Racket would lay over them for the version under test (the exact version string, and the symbol
+/// <c>default</c>, which the public catalog always has): an edit of the top level alone silently does
+/// nothing. A repository override matches the sources Racket would use (the top level, or that versions
+/// entry), never the entries Racket ignores (a string "default", other versions).
 /// </summary>
 public static class CatalogEditor
 {

@@ -4,7 +4,7 @@ namespace PkgBuild.Racket.Diagnostics;
 /// Every PKB code in one place, so a code is never reused for two meanings. Ranges:
 /// 00xx project and SDK, 01xx Racket data format, 02xx CopyCatalog, 03xx EditCatalog,
 /// 04xx BuildInstallers and archive, 05xx ServeSite, 06xx guests and StartVm, 07xx RunPkgBuild,
-/// 08xx regression verdicts. Each is listed with its fix in the README.
+/// 08xx regression verdicts. Each is listed with its fix in docs/errors.md.
 /// </summary>
 public static class ErrorCodes
 {

@@ -2,7 +2,7 @@ namespace PkgBuild.Racket.Diagnostics;
 
 /// <summary>
 /// An error the user can act on: a stable <c>PKB####</c> code (see <see cref="ErrorCodes"/> and the
-/// README's table) and, where the input is a file or URL, the place in it. The tasks turn these into
+/// table in docs/errors.md) and, where the input is a file or URL, the place in it. The tasks turn these into
 /// MSBuild errors with the same code, file, line and column.
 /// </summary>
 public class PkgBuildException : Exception

@@ -3,12 +3,13 @@ using PkgBuild.Testing.Racket;
 namespace PkgBuild.Testing.Git;
 
 /// <summary>
-/// The write-up's situation in miniature, served by a real <c>git daemon</c> on 127.0.0.1: an upstream
-/// repository <c>typed-racket</c> holding two packages (<c>tr-lib</c>, and <c>tr-more</c> which depends on
-/// it), a fork with the change under test on branch <c>opaque</c>, an unrelated repository <c>other</c>,
-/// and a directory catalog of the three packages written by the real <c>raco pkg catalog-copy</c>. The
-/// catalog spells the upstream repository two ways (<c>…/typed-racket/?path=</c> and <c>…/typed-racket.git?path=</c>)
-/// and has the public catalog's <c>versions</c> <c>default</c> entry.
+/// Testing a Typed Racket pull request against the catalog, in miniature, served by a real
+/// <c>git daemon</c> on 127.0.0.1: an upstream repository <c>typed-racket</c> holding two packages (<c>tr-lib</c>,
+/// and <c>tr-more</c> which depends on it), a fork with the change under test on branch <c>opaque</c>, an
+/// unrelated repository <c>other</c>, and a directory catalog of the three packages written by the real
+/// <c>raco pkg catalog-copy</c>. The catalog spells the upstream repository two ways
+/// (<c>…/typed-racket/?path=</c> and <c>…/typed-racket.git?path=</c>) and has the public catalog's
+/// <c>versions</c> <c>default</c> entry.
 /// </summary>
 public sealed class OverrideRepositories : IDisposable
 {

@@ -26,7 +26,7 @@ public static class RacketRunner
 
     /// <summary>
     /// Runs <c>raco ARGS</c> with <c>PLTUSERHOME</c> set to <paramref name="userHome"/>: a fresh, private
-    /// package state, as each experiment in the write-up used. Throws with the output on failure.
+    /// package state, as pkg-build gives each package. Throws with the output on failure.
     /// </summary>
     public static string RacoAsUser(string userHome, params string[] arguments) => RunAsUser("raco", userHome, arguments);
 
