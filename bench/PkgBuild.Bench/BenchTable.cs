@@ -2,7 +2,7 @@
 /// The rows of the one table `bench -- all` prints: each benchmark adds its ratio (or its measure) against
 /// its peer and goal when it finishes, as it prints its own lines.
 /// </summary>
-static class BenchTable
+internal static class BenchTable
 {
     private static readonly List<(string What, string Measured, string Goal, bool Met, string Detail)> Rows = [];
 

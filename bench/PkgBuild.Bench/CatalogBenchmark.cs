@@ -11,7 +11,7 @@ using PkgBuild.Testing.Racket;
 /// Both are timed end to end, as a user pays them: ours is fetch + write through the public API, raco's
 /// wall time includes starting Racket. The two run alternately so a slower moment on the machine hits both.
 /// </summary>
-static class CatalogBenchmark
+internal static class CatalogBenchmark
 {
     private const double Goal = 0.3;
 

@@ -12,7 +12,7 @@ using PkgBuild.Testing.Ssh;
 /// A VirtualBox snapshot restore, the per-package cost pkg-build pays, takes tens of seconds. For Local,
 /// also the pristine writable installation's share of it: the same cycle with and without it, alternated.
 /// </summary>
-static class GuestBenchmark
+internal static class GuestBenchmark
 {
     private const double LocalGoalSeconds = 0.25;
 
@@ -117,7 +117,7 @@ static class GuestBenchmark
         Console.WriteLine($"  Local          {Median(localTimes):F3} s  ({(local.Isolated ? "bubblewrap: namespaces, read-only system" : "NOT isolated")}; goal <= {LocalGoalSeconds} s; {Median(localTimes) / Median(plain):F1}x a plain process)");
         string installationDetail;
         bool installationMet;
-        double cost = double.NaN;
+        var cost = double.NaN;
         if (mounts.Count > 0)
         {
             // Each round's two sessions ran back to back, so their difference is nearly free of the load of the

@@ -12,7 +12,7 @@ using PkgBuild.Testing.Sdk;
 /// stamp compared) add to them. The same empty project with its two files imported directly (no SDK
 /// resolution) is timed too and shown beside it.
 /// </summary>
-static class NoopBuildBenchmark
+internal static class NoopBuildBenchmark
 {
     private const double Goal = 1.3;
 

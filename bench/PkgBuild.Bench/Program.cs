@@ -58,7 +58,7 @@ static int? Option(string[] args, string name)
 /// Reading and writing a catalog's pkgs-all, as a ratio to Racket's own read and write of the same file in
 /// the same run (both medians of several rounds; Racket's startup is not counted).
 /// </summary>
-static class DataBenchmark
+internal static class DataBenchmark
 {
     private const int Rounds = 7;
 
@@ -105,7 +105,7 @@ static class DataBenchmark
     }
 }
 
-static class FuzzRun
+internal static class FuzzRun
 {
     public static int Run(int inputs)
     {

@@ -15,7 +15,7 @@ using PkgBuild.Testing;
 /// in a fresh user scope from the same archive, divided by 2. The dependency check (<c>raco setup
 /// --check-pkg-deps</c>), which pkg-build runs and the ideal leaves out, is timed too and shown.
 /// </summary>
-static class RunBenchmark
+internal static class RunBenchmark
 {
     private const double Goal = 1.15;
 

@@ -9,7 +9,7 @@ using PkgBuild.Pipeline.Runs;
 /// returns at once, so all that is timed is ordering, readiness and hand-out. Graph and scheduler
 /// construction (components, priorities) are counted in.
 /// </summary>
-static class SchedulerBenchmark
+internal static class SchedulerBenchmark
 {
     private const int Slots = 16;
     private const int Rounds = 5;

@@ -127,7 +127,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         foreach (var machine in pool.Guests)
         {
             var site = await machine.ShareSiteAsync(settings.SiteDirectory, new Uri(siteUrl), CancellationToken).ConfigureAwait(false);
-            string raco = "raco";
+            var raco = "raco";
             if (!preinstalled)
             {
                 _progress.Enqueue($"{machine.Spec.Name}: installing Racket from {Path.GetFileName(installer)} (once per installer)");

@@ -41,7 +41,7 @@ public static class PackageSelection
                     locate?.Invoke(name) ?? default);
             }
         }
-        IEnumerable<string> chosen = scope switch
+        var chosen = scope switch
         {
             RunScope.Dependents => graph.DependentsOf(overridden),
             _ => graph.Packages,

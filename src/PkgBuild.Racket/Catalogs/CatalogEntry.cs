@@ -14,7 +14,6 @@ public sealed class CatalogEntry
 {
     private static readonly RacketSymbol SourceKey = new("source");
     private static readonly RacketSymbol ChecksumKey = new("checksum");
-    private static readonly RacketSymbol VersionsKey = new("versions");
     private static readonly RacketSymbol DefaultKey = new("default");
 
     private CatalogEntry(string name, RacketHash data)

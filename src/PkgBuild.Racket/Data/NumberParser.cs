@@ -26,7 +26,7 @@ internal static class NumberParser
             return NumberClass.NotANumber;
         }
         var radix = 10;
-        char exactness = '\0';
+        var exactness = '\0';
         var body = token.AsSpan();
         var prefixed = false;
         var radixSeen = false;
@@ -328,7 +328,7 @@ internal static class NumberParser
     {
         if (radix == 10)
         {
-            Span<char> buffer = digits.Length <= 256 ? stackalloc char[digits.Length] : new char[digits.Length];
+            var buffer = digits.Length <= 256 ? stackalloc char[digits.Length] : new char[digits.Length];
             digits.CopyTo(buffer);
             buffer.Replace('#', '0');
             return buffer.Length == 0 ? BigInteger.Zero : BigInteger.Parse(buffer, NumberStyles.None, CultureInfo.InvariantCulture);

@@ -299,7 +299,7 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
         Assert.Equal(-1, result.ExitCode);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), clock.Elapsed.ToString());
         // Every process but the keep-alive is gone, and it reaped them: no zombies.
-        string left = "";
+        var left = "";
         for (var i = 0; i < 50; i++)
         {
             left = (await Sh(session, "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline; head -3 $p/status | tr '\\n' ' '; echo; done")).Output;

@@ -11,7 +11,7 @@ namespace PkgBuild.Testing.Git;
 public sealed class GitDaemon : IDisposable
 {
     private readonly TempDirectory _dir = new("pkgbuild-git");
-    private Process _process = null!;
+    private readonly Process _process = null!;
 
     public GitDaemon()
     {

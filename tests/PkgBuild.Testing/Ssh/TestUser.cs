@@ -23,8 +23,8 @@ internal sealed record TestUser(string Name, int Uid, int Gid, string Home)
         // Two useradds racing for one name both succeed, the second rewriting the first's entry under a new
         // UID while the home stays the first's: serialise across test processes, not only threads.
         lock (Gate)
-        using (MachineLock.Acquire("users"))
         {
+            using var machineLock = MachineLock.Acquire("users");
             var user = Find(name) ?? Create(name);
             Unlock(name);
             if (!Directory.Exists(user.Home))
