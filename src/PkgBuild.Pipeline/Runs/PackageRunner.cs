@@ -167,7 +167,7 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
             }
             return result with { Elapsed = clock.Elapsed, Finished = DateTimeOffset.UtcNow };
         }
-        catch (PkgBuildException e) when (e.Code.StartsWith("PKB06", StringComparison.Ordinal))
+        catch (GuestException e)
         {
             // The guest or its connection failed, not the package: retried, and reported apart.
             return Result(PackageOutcome.InfrastructureFailure, null) with { Message = $"{e.Code}: {e.Message}" };
