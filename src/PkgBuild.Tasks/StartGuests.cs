@@ -47,7 +47,7 @@ public sealed class StartGuests : PkgBuildTask
         }
         foreach (var duplicate in specs.GroupBy(s => s.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            failures.Add(new PkgBuildException(ErrorCodes.GuestInvalid, $"There are {duplicate.Count()} PkgBuildGuest items named '{duplicate.Key}'.", duplicate.Last().Location));
+            failures.Add(new GuestException(ErrorCodes.GuestInvalid, $"There are {duplicate.Count()} PkgBuildGuest items named '{duplicate.Key}'.", duplicate.Last().Location));
         }
         var warnings = new GuestWarnings(LogWarning);
         var machines = new List<IGuestMachine>();

@@ -57,7 +57,7 @@ public sealed class HostileInputTests
         Assert.Contains("$(touch pkgbuild-canary)", skipped.Message);
         Assert.DoesNotContain("$(touch pkgbuild-canary)", results.Keys);
         // A source with a command in it: the archive could not fetch it, nothing ran; an install failure with the archive's log.
-        Assert.Equal("install failure", Result("hx-evil-src"));
+        Assert.Equal("install-failure", Result("hx-evil-src"));
         Assert.Equal("archive", results["hx-evil-src"].GetMetadata("Step"));
         // Dependencies that are commands and paths are not packages: ignored; the package's own info.rkt decides.
         Assert.Equal("success", Result("hx-evil-deps"));
@@ -70,18 +70,18 @@ public sealed class HostileInputTests
         Assert.DoesNotContain("<script>alert(1)</script>", File.ReadAllText(workspace.PathOf("results", "report.html")));
 
         // A flood of output (20 MB to stderr; raco test itself keeps 16 KB of it): the log is cut at PkgBuildMaxLogSize with a marker.
-        Assert.Equal("test failure", Result("hx-flood"));
+        Assert.Equal("test-failure", Result("hx-flood"));
         var flood = Log("hx-flood", "test");
         Assert.InRange(flood.Length, 3_000, 4_096 + 1_000);
         Assert.Contains("log cut here at PkgBuildMaxLogSize", flood);
         // Processes without end: the sandbox's process limit (Processes=64) refuses the next one.
-        Assert.Equal("test failure", Result("hx-fork"));
+        Assert.Equal("test-failure", Result("hx-fork"));
         Assert.Contains("fork refused after", Log("hx-fork", "test"));
         // Memory without end: the address space limit (MemoryMb=768) ends it.
-        Assert.Equal("test failure", Result("hx-mem"));
+        Assert.Equal("test-failure", Result("hx-mem"));
         Assert.Contains("out of memory", Log("hx-mem", "test"));
         // The network: there is none, not even this machine's loopback.
-        Assert.Equal("test failure", Result("hx-net"));
+        Assert.Equal("test-failure", Result("hx-net"));
         Assert.Contains("tcp-connect", Log("hx-net", "test"));
         Assert.DoesNotContain("connected to", Log("hx-net", "test"));
         // And the run went on.

@@ -17,39 +17,39 @@ namespace PkgBuild.Sdk.Tests;
 /// </summary>
 public sealed partial class RunPkgBuildTests
 {
-    /// <summary>samples/quickstart/README.md's table, the fork column.</summary>
+    /// <summary>samples/quickstart/README.md's table, the fork column, as item metadata spells it (docs/outcomes.md).</summary>
     private static readonly Dictionary<string, string> WithTheFork = new()
     {
         ["qs-base"] = "success",
-        ["qs-app"] = "test failure",
+        ["qs-app"] = "test-failure",
         ["qs-cli"] = "success",
-        ["qs-text"] = "install failure",
-        ["qs-report"] = "blocked",
+        ["qs-text"] = "install-failure",
+        ["qs-report"] = "blocked-by-dependency",
         ["qs-math-ext"] = "success",
         ["qs-stats"] = "success",
         ["qs-standalone"] = "success",
         ["qs-hang"] = "timeout",
-        ["qs-undeclared"] = "dependency problem",
-        ["qs-broken"] = "install failure",
-        ["qs-needs-broken"] = "blocked",
-        ["qs-flaky"] = "test failure", // its coin comes up tails in the run named "modified"
+        ["qs-undeclared"] = "dependency-problem",
+        ["qs-broken"] = "install-failure",
+        ["qs-needs-broken"] = "blocked-by-dependency",
+        ["qs-flaky"] = "test-failure", // its coin comes up tails in the run named "modified"
     };
 
-    /// <summary>The fork against the packages without it (PkgBuildBaseline=Run), after the confirmation runs.</summary>
+    /// <summary>The fork against the packages without it (PkgBuildBaseline=Run), after the confirmation runs, as item metadata spells it.</summary>
     private static readonly Dictionary<string, string> Verdicts = new()
     {
-        ["qs-base"] = "still passing",
+        ["qs-base"] = "still-passing",
         ["qs-app"] = "regressed",
-        ["qs-cli"] = "still passing",
+        ["qs-cli"] = "still-passing",
         ["qs-text"] = "regressed",
-        ["qs-report"] = "blocked by a regression",
-        ["qs-math-ext"] = "still passing",
-        ["qs-stats"] = "still passing",
-        ["qs-standalone"] = "still passing",
+        ["qs-report"] = "blocked-by-regression",
+        ["qs-math-ext"] = "still-passing",
+        ["qs-stats"] = "still-passing",
+        ["qs-standalone"] = "still-passing",
         ["qs-hang"] = "spurious",
-        ["qs-undeclared"] = "still failing",
-        ["qs-broken"] = "still failing",
-        ["qs-needs-broken"] = "still failing",
+        ["qs-undeclared"] = "still-failing",
+        ["qs-broken"] = "still-failing",
+        ["qs-needs-broken"] = "still-failing",
         ["qs-flaky"] = "flaky",
     };
 
@@ -73,6 +73,8 @@ public sealed partial class RunPkgBuildTests
         Assert.Equal("qs-text", items["qs-report"].GetMetadata("BlockedBy"));
         Assert.Equal("qs-broken", items["qs-needs-broken"].GetMetadata("BlockedBy"));
         Assert.Equal("test", items["qs-hang"].GetMetadata("Step"));
+        Assert.Equal("test", items["qs-base"].GetMetadata("Step")); // a success is decided by the last step that ran
+        Assert.Equal("", items["qs-report"].GetMetadata("Step"));
         // 13 with the change, then the 8 the change reaches without it (the other 5 have the same inputs).
         Assert.Equal(21, ProgressLines(first).Count);
 
@@ -81,7 +83,7 @@ public sealed partial class RunPkgBuildTests
         Assert.Equal(Verdicts.OrderBy(p => p.Key), verdicts.ToDictionary(v => v.Key, v => v.Value.GetMetadata("Verdict")).OrderBy(p => p.Key));
         Assert.Equal("qs-text", verdicts["qs-report"].GetMetadata("RootCause"));
         Assert.Equal("1", verdicts["qs-app"].GetMetadata("Impact")); // qs-cli
-        Assert.Equal("test failure/success;test failure/success", verdicts["qs-app"].GetMetadata("Confirmations"));
+        Assert.Equal("test-failure/success;test-failure/success", verdicts["qs-app"].GetMetadata("Confirmations"));
         Assert.Equal("success/success;success/success", verdicts["qs-flaky"].GetMetadata("Confirmations"));
         var flaky = Assert.Single(first.Warnings, w => w.Code == "PKB0803");
         Assert.StartsWith("qs-flaky ", flaky.Message);
@@ -168,15 +170,15 @@ public sealed partial class RunPkgBuildTests
             ["qs-standalone"] = "new",
             ["qs-flaky"] = "flaky", // failed in the run named "modified", passed on both confirmation runs
             ["qs-hang"] = "spurious",
-            ["qs-undeclared"] = "still failing",
-            ["qs-broken"] = "still failing",
-            ["qs-needs-broken"] = "still failing",
-            ["qs-base"] = "still passing",
-            ["qs-cli"] = "still passing",
-            ["qs-text"] = "still passing",
-            ["qs-report"] = "still passing",
-            ["qs-math-ext"] = "still passing",
-            ["qs-stats"] = "still passing",
+            ["qs-undeclared"] = "still-failing",
+            ["qs-broken"] = "still-failing",
+            ["qs-needs-broken"] = "still-failing",
+            ["qs-base"] = "still-passing",
+            ["qs-cli"] = "still-passing",
+            ["qs-text"] = "still-passing",
+            ["qs-report"] = "still-passing",
+            ["qs-math-ext"] = "still-passing",
+            ["qs-stats"] = "still-passing",
         }.OrderBy(p => p.Key), verdicts.OrderBy(p => p.Key));
         var confirmed = build.OutputItems("PkgBuildVerdict").Single(i => i.ItemSpec == "qs-flaky");
         Assert.Equal("success/success;success/success", confirmed.GetMetadata("Confirmations")); // the recorded side is not run again
@@ -248,7 +250,7 @@ public sealed partial class RunPkgBuildTests
         Assert.True(build.Succeeded, build.ToString());
         var results = build.OutputItems("PkgBuildPackageResult").ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Result"));
         Assert.Equal(WithTheFork.OrderBy(p => p.Key), results.OrderBy(p => p.Key));
-        Assert.All(build.OutputItems("PkgBuildPackageResult").Where(i => i.GetMetadata("Result") != "blocked"), i => Assert.Equal("ns", i.GetMetadata("Guest")));
+        Assert.All(build.OutputItems("PkgBuildPackageResult").Where(i => i.GetMetadata("Result") != "blocked-by-dependency"), i => Assert.Equal("ns", i.GetMetadata("Guest")));
         var install = File.ReadAllText(workspace.PathOf("results", "logs", "qs-app", "install.txt"));
         Assert.True(install.Contains(" via http://localhost:18333/", StringComparison.Ordinal), install);
     }

@@ -228,7 +228,7 @@ public sealed class ContainerGuestMachine : IGuestMachine
             .Where(line => line.All(char.IsAsciiHexDigit)).ToList();
     }
 
-    internal PkgBuildException Error(string code, string message) => new(code, $"PkgBuildGuest '{Spec.Name}': {message}", Spec.Location);
+    internal GuestException Error(string code, string message) => new(code, $"PkgBuildGuest '{Spec.Name}': {message}", Spec.Location);
 
     /// <summary>The tool found on the search path, with podman's configuration written; null when the tool is not there.</summary>
     private ContainerCli? CreateCli()

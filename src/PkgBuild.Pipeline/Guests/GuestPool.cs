@@ -142,7 +142,7 @@ public sealed class GuestPool : IDisposable
         }
         catch (Exception e) when (e is not (PkgBuildException or OperationCanceledException))
         {
-            throw new PkgBuildException(ErrorCodes.GuestNotReady, $"PkgBuildGuest '{guest.Spec.Name}': {e.GetType().Name}: {e.Message}", guest.Spec.Location, e);
+            throw new GuestException(ErrorCodes.GuestNotReady, $"PkgBuildGuest '{guest.Spec.Name}': {e.GetType().Name}: {e.Message}", guest.Spec.Location, e);
         }
     }
 

@@ -60,7 +60,7 @@ public sealed partial record GuestSpec
     public static GuestSpec Parse(string name, IReadOnlyDictionary<string, string> metadata, SourceLocation location = default)
     {
         string? Get(string key) => metadata.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
-        PkgBuildException Bad(string message) => new(ErrorCodes.GuestInvalid, $"PkgBuildGuest '{name}': {message}", location);
+        GuestException Bad(string message) => new(ErrorCodes.GuestInvalid, $"PkgBuildGuest '{name}': {message}", location);
 
         if (!NamePattern().IsMatch(name))
         {

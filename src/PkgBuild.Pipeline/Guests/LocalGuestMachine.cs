@@ -33,7 +33,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         if (why != null && LocalIsolation.RunningAsRoot)
         {
             // Untrusted packages would run on this machine as root: refuse rather than warn.
-            throw new PkgBuildException(ErrorCodes.GuestRootWithoutIsolation,
+            throw new GuestException(ErrorCodes.GuestRootWithoutIsolation,
                 $"PkgBuildGuest '{Spec.Name}': Local guests cannot be isolated here ({why}), and this build runs as root, so packages would run on this machine as root. Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and allow user namespaces, or run the build as an ordinary user.",
                 Spec.Location);
         }
@@ -48,7 +48,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         }
         if (why != null)
         {
-            warn(new PkgBuildException(ErrorCodes.GuestIsolationUnavailable,
+            warn(new GuestException(ErrorCodes.GuestIsolationUnavailable,
                 $"PkgBuildGuest '{Spec.Name}': Local guests run without isolation ({why}): each package still gets a fresh directory and PLTUSERHOME, but can reach the network, read what this user can and change this machine. Install bubblewrap (and allow user namespaces) for isolated Local guests.",
                 Spec.Location));
         }
@@ -61,7 +61,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
             new GuestRunOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded || result.Output.Trim() != "ready")
         {
-            throw new PkgBuildException(ErrorCodes.GuestNotReady,
+            throw new GuestException(ErrorCodes.GuestNotReady,
                 $"PkgBuildGuest '{Spec.Name}': a command in a fresh Local guest did not run ({(result.TimedOut ? "no answer within 30 s" : $"exit {result.ExitCode}")}): {result.Output.Trim()}", Spec.Location);
         }
     }
@@ -233,7 +233,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     /// <summary>What the installation sessions see is (its directories' fingerprints and the extra packages' layer): part of the Racket's identity.</summary>
     public string InstallationFingerprint => IO.Sha256.Of(_installationFingerprint + "\n" + string.Join(";", _installation.Select(m => string.Join(':', m.Lowers))));
 
-    private PkgBuildException ReadOnlyInstallation(string why) => new(ErrorCodes.GuestInstallationReadOnly,
+    private GuestException ReadOnlyInstallation(string why) => new(ErrorCodes.GuestInstallationReadOnly,
         $"PkgBuildGuest '{Spec.Name}': packages see the Racket installation read-only ({why}): what raco writes there in a pkg-build VM (a meta package's shared files, "
         + "info caches, compiled/ directories) fails instead, and such packages fail for it. Run the build as root on Linux with overlayfs for a writable installation per package.",
         Spec.Location);

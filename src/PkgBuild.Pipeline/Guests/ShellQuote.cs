@@ -13,7 +13,7 @@ public static class ShellQuote
     {
         if (argument.Contains('\0', StringComparison.Ordinal))
         {
-            throw new PkgBuildException(ErrorCodes.GuestArgumentInvalid,
+            throw new GuestException(ErrorCodes.GuestArgumentInvalid,
                 "A command argument contains a NUL character, which no process can receive.");
         }
         if (argument.Length > 0 && argument.All(IsPlain))

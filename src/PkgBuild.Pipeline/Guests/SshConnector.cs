@@ -47,7 +47,7 @@ public sealed class SshConnector(GuestSpec spec)
     /// <summary>Connects <paramref name="client"/>, checking the host key; every failure is a PKB06xx error.</summary>
     public async Task ConnectAsync(BaseClient client, CancellationToken cancellationToken)
     {
-        PkgBuildException? refusal = null;
+        GuestException? refusal = null;
         client.HostKeyReceived += (_, e) =>
         {
             refusal = CheckHostKey(KnownHosts.KeyType(e.HostKey) ?? e.HostKeyName, e.HostKey);
@@ -85,7 +85,7 @@ public sealed class SshConnector(GuestSpec spec)
         }
     }
 
-    private PkgBuildException? CheckHostKey(string keyType, byte[] key)
+    private GuestException? CheckHostKey(string keyType, byte[] key)
     {
         var fingerprint = KnownHosts.Fingerprint(key);
         if (spec.HostKeyFingerprint != null)
@@ -107,5 +107,5 @@ public sealed class SshConnector(GuestSpec spec)
         };
     }
 
-    private PkgBuildException Error(string code, string message) => new(code, $"PkgBuildGuest '{spec.Name}': {message}", spec.Location);
+    private GuestException Error(string code, string message) => new(code, $"PkgBuildGuest '{spec.Name}': {message}", spec.Location);
 }

@@ -49,7 +49,7 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
             .ConfigureAwait(false);
         if (!ready.Succeeded || ready.Output.Trim() != "ready")
         {
-            throw new PkgBuildException(ErrorCodes.GuestNotReady,
+            throw new GuestException(ErrorCodes.GuestNotReady,
                 $"PkgBuildGuest '{Spec.Name}': connected, but `mkdir -p {Dir}/sessions` did not run: {ready.Output.Trim()}", Spec.Location);
         }
     }
@@ -62,7 +62,7 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
             .ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw new PkgBuildException(ErrorCodes.GuestNoRacket,
+            throw new GuestException(ErrorCodes.GuestNoRacket,
                 $"PkgBuildGuest '{Spec.Name}': there is no racket on the PATH of {Spec.User}@{Spec.Host}; install Racket there, or let the build install it (PkgBuildInstaller).", Spec.Location);
         }
     }
@@ -119,7 +119,7 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
                 // Not usable (connected without the site, say, because the old forward still holds the port):
                 // dropped again, so the next session tries once more; this package counts as infrastructure.
                 await StopAsync(CancellationToken.None).ConfigureAwait(false);
-                throw e as PkgBuildException ?? new PkgBuildException(ErrorCodes.GuestConnectionLost,
+                throw e as PkgBuildException ?? new GuestException(ErrorCodes.GuestConnectionLost,
                     $"PkgBuildGuest '{Spec.Name}': the connection dropped and could not be made again with the site's forward: {e.Message}", Spec.Location, e);
             }
         }
@@ -200,7 +200,7 @@ public sealed class SshGuestMachine(GuestSpec spec, TimeSpan? connectTimeout = n
             Installation = directory;
             return;
         }
-        warn?.Invoke(new PkgBuildException(ErrorCodes.GuestInstallationReadOnly,
+        warn?.Invoke(new GuestException(ErrorCodes.GuestInstallationReadOnly,
             $"PkgBuildGuest '{Spec.Name}': packages share one Racket installation in {directory}, and what one writes there (shared files, info caches, compiled/ "
             + $"directories) stays for the next ({why}). A guest that allows its user namespaces and overlays (Linux 5.11 or later) gives each package its own writable view.",
             Spec.Location));

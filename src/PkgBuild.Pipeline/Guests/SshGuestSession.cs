@@ -52,7 +52,7 @@ public sealed class SshGuestSession : IGuestSession
             TimeSpan.FromSeconds(60), null, cancellationToken).ConfigureAwait(false);
         if (!made.Succeeded)
         {
-            throw new PkgBuildException(ErrorCodes.GuestNotReady, $"PkgBuildGuest '{guest.Spec.Name}': cannot make {root}: {made.Output.Trim()}", guest.Spec.Location);
+            throw new GuestException(ErrorCodes.GuestNotReady, $"PkgBuildGuest '{guest.Spec.Name}': cannot make {root}: {made.Output.Trim()}", guest.Spec.Location);
         }
         return session;
     }
@@ -251,7 +251,7 @@ public sealed class SshGuestSession : IGuestSession
         catch (Exception e) when (e is SshConnectionException or ObjectDisposedException or SshException and not SshOperationTimeoutException
             || e is InvalidOperationException { Message: var m } && m.Contains("connect", StringComparison.OrdinalIgnoreCase))
         {
-            throw new PkgBuildException(ErrorCodes.GuestConnectionLost, $"The connection to the guest was lost: {e.Message}", default, e);
+            throw new GuestException(ErrorCodes.GuestConnectionLost, $"The connection to the guest was lost: {e.Message}", default, e);
         }
     }
 }

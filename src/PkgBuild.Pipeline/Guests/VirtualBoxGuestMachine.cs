@@ -108,7 +108,7 @@ public sealed class VirtualBoxGuestMachine(GuestSpec spec, Action<string> progre
                 await RunAsync(["controlvm", Vm, "poweroff"], cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (PkgBuildException e) when (e.Code == ErrorCodes.GuestToolMissing)
+        catch (GuestException e) when (e.Code == ErrorCodes.GuestToolMissing)
         {
             // No VBoxManage: nothing can be running; the preflight says so.
         }
@@ -128,7 +128,7 @@ public sealed class VirtualBoxGuestMachine(GuestSpec spec, Action<string> progre
                 await ssh.PreflightAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (PkgBuildException e) when (e.Code is ErrorCodes.GuestConnectionRefused or ErrorCodes.GuestTimeout or ErrorCodes.GuestConnectionLost)
+            catch (GuestException e) when (e.Code is ErrorCodes.GuestConnectionRefused or ErrorCodes.GuestTimeout or ErrorCodes.GuestConnectionLost)
             {
                 if (DateTime.UtcNow >= deadline)
                 {
@@ -173,5 +173,5 @@ public sealed class VirtualBoxGuestMachine(GuestSpec spec, Action<string> progre
         }
     }
 
-    private PkgBuildException Error(string code, string message) => new(code, $"PkgBuildGuest '{Spec.Name}': {message}", Spec.Location);
+    private GuestException Error(string code, string message) => new(code, $"PkgBuildGuest '{Spec.Name}': {message}", Spec.Location);
 }

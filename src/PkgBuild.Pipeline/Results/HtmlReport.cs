@@ -26,17 +26,16 @@ public static class HtmlReport
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pkg-build results</title>\n")
             .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
-            .Append(".success{background:#e6f4e6}.install-failure,.test-failure{background:#fbe3e3}.dependency-problem,.dependency-check-failure,.timeout{background:#fdf3d8}")
-            .Append(".blocked-by-dependency,.infrastructure-failure{background:#eee}</style></head><body>\n")
+            .Append(string.Concat(Order.Select(o => $".{Css(o)}{{background:{Background(o)}}}"))).Append("</style></head><body>\n")
             .Append("<h1>pkg-build results</h1>\n<p>");
         html.Append(string.Join(" · ", Order.Select(o => (o, n: results.Count(r => r.Outcome == o))).Where(x => x.n > 0)
-            .Select(x => $"{x.n} {Label(x.o)}")));
+            .Select(x => $"{x.n} {x.o.Label()}")));
         html.Append($" — {results.Count} package(s)</p>\n<table><thead><tr><th>package</th><th>result</th><th>time</th><th>guest</th><th>logs</th><th>author</th></tr></thead><tbody>\n");
         foreach (var r in results.OrderBy(r => Array.IndexOf(Order, r.Outcome)).ThenBy(r => r.Package, StringComparer.Ordinal))
         {
             var cls = Css(r.Outcome);
-            html.Append($"<tr class=\"{cls}\" id=\"{E(r.Package)}\"><td>{E(r.Package)}</td><td>{E(Label(r.Outcome))}")
-                .Append(r.BlockedBy != null ? $" by <a href=\"#{E(r.BlockedBy)}\">{E(r.BlockedBy)}</a>" : "")
+            html.Append($"<tr class=\"{cls}\" id=\"{E(r.Package)}\"><td>{E(r.Package)}</td><td>{E(r.Outcome.Label())}")
+                .Append(r.BlockedBy != null ? $" (<a href=\"#{E(r.BlockedBy)}\">{E(r.BlockedBy)}</a>)" : "")
                 .Append(r.Message != null ? $"<br><small>{E(r.Message)}</small>" : "")
                 .Append($"</td><td>{r.Elapsed.TotalSeconds:0.0} s</td><td>{E(r.Guest ?? "")}</td><td>")
                 .Append(string.Join(" ", new[] { ("install", r.InstallLog), ("dependencies", r.DependencyLog), ("tests", r.TestLog) }
@@ -47,20 +46,16 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    public static string Label(PackageOutcome outcome) => outcome switch
-    {
-        PackageOutcome.Success => "success",
-        PackageOutcome.TestFailure => "test failure",
-        PackageOutcome.DependencyProblem => "dependency problem",
-        PackageOutcome.DependencyCheckFailure => "dependency check failed",
-        PackageOutcome.InstallFailure => "install failure",
-        PackageOutcome.BlockedByDependency => "blocked",
-        PackageOutcome.Timeout => "timeout",
-        PackageOutcome.InfrastructureFailure => "infrastructure failure",
-        _ => outcome.ToString(),
-    };
+    /// <summary>A row's class: the outcome's spelling.</summary>
+    private static string Css(PackageOutcome outcome) => outcome.Spelling();
 
-    private static string Css(PackageOutcome outcome) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(outcome.ToString());
+    private static string Background(PackageOutcome outcome) => outcome switch
+    {
+        PackageOutcome.Success => "#e6f4e6",
+        PackageOutcome.InstallFailure or PackageOutcome.TestFailure => "#fbe3e3",
+        PackageOutcome.DependencyProblem or PackageOutcome.DependencyCheckFailure or PackageOutcome.Timeout => "#fdf3d8",
+        _ => "#eee",
+    };
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 }

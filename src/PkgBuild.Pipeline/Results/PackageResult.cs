@@ -25,7 +25,14 @@ public sealed record PackageResult
     /// <summary>For <see cref="PackageOutcome.BlockedByDependency"/>: the failed dependency at the root.</summary>
     public string? BlockedBy { get; init; }
 
-    /// <summary>The step that decided the outcome: install, check-deps or test (null when blocked).</summary>
+    /// <summary>
+    /// The step that decided the outcome (one of <see cref="RunSteps"/>): for a success, the last step that
+    /// ran (<c>test</c> when tests ran, else <c>check-deps</c>); for a failure or a timeout, the step that
+    /// failed or ran past its limit (<c>archive</c> when the source could not be fetched, <c>pack</c> when the
+    /// packed zip was refused); a dependency problem stays decided by <c>check-deps</c> whether or not its
+    /// tests then pass. Null when no step decided it: blocked, or the guest failed outside any step. From a
+    /// pkg-build summary (a baseline), what its logs tell. docs/outcomes.md says the same.
+    /// </summary>
     public string? Step { get; init; }
 
     /// <summary>The guest that ran it.</summary>
@@ -42,22 +49,31 @@ public sealed record PackageResult
     /// <summary>When it finished (UTC).</summary>
     public DateTimeOffset Finished { get; init; }
 
-    /// <summary>Whether the package got installed, so its dependents can be: what decides whether they are blocked.</summary>
+    /// <summary>
+    /// Whether the package got installed, so its dependents can be: what decides whether they are blocked.
+    /// Only a timeout's <see cref="Step"/> counts (one in the install step installed nothing); a success is
+    /// installed whatever its step.
+    /// </summary>
     public bool Installed => Outcome is PackageOutcome.Success or PackageOutcome.TestFailure or PackageOutcome.DependencyProblem
         or PackageOutcome.DependencyCheckFailure
         || Outcome == PackageOutcome.Timeout && Step != RunSteps.Install;
 }
 
-/// <summary>The names of a package's steps, as logs, results and the journal spell them.</summary>
+/// <summary>The names of a package's steps, as logs, results (<see cref="PackageResult.Step"/>) and the journal spell them.</summary>
 public static class RunSteps
 {
     /// <summary>Fetching the source into the archive (before any guest).</summary>
     public const string Archive = "archive";
 
+    /// <summary><c>raco pkg install</c>: decides install failures, and timeouts that leave the package uninstalled.</summary>
     public const string Install = "install";
 
-    /// <summary>Packing the installed package compiled for its dependents (a log, never a result's step).</summary>
+    /// <summary>Packing the installed package compiled for its dependents: decides only an install failure whose packed zip was refused.</summary>
     public const string Pack = "pack";
+
+    /// <summary><c>raco setup --check-pkg-deps</c>: decides dependency problems, failed checks, and a success whose tests did not run.</summary>
     public const string CheckDeps = "check-deps";
+
+    /// <summary><c>raco test</c>: decides test failures, and a success whose tests ran.</summary>
     public const string Test = "test";
 }

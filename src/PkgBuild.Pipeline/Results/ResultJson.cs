@@ -5,7 +5,8 @@ namespace PkgBuild.Pipeline.Results;
 
 /// <summary>
 /// The one JSON spelling of results everywhere they are written: camelCase names, outcomes and verdicts
-/// in kebab-case (<c>test-failure</c>), absent values left out. <see cref="Document"/> for files people
+/// in their spellings from <see cref="OutcomeTerms"/> and <see cref="Verdicts.VerdictTerms"/> (<c>test-failure</c>),
+/// other enums in kebab-case, absent values left out. <see cref="Document"/> for files people
 /// read, <see cref="Line"/> for journals (one object per line).
 /// </summary>
 public static class ResultJson
@@ -18,7 +19,7 @@ public static class ResultJson
     {
         WriteIndented = indented,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters = { OutcomeTerms.Terms.Converter(), Verdicts.VerdictTerms.Terms.Converter(), new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     });
 }

@@ -94,8 +94,8 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
                 // A run a timeout or the infrastructure spoiled is not kept: the next build confirms again.
                 stored[package] = new StoredConfirmation(package, modifiedKey(package), baselineKey(package), runs);
             }
-            progress($"confirmation of {package}: {string.Join("; ", runs.Select(r => $"{HtmlReport.Label(r.Modified)} with the change, {HtmlReport.Label(r.Baseline)} without"))}"
-                + $" -> {(VerdictRules.Confirm(runs) == Verdict.Regressed ? "regressed" : "flaky")}");
+            progress($"confirmation of {package}: {string.Join("; ", runs.Select(r => $"{r.Modified.Label()} with the change, {r.Baseline.Label()} without"))}"
+                + $" -> {VerdictRules.Confirm(runs).Label()}");
         }
         foreach (var s in stored.Values.OrderBy(s => s.Package, StringComparer.Ordinal))
         {

@@ -147,10 +147,15 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         return failures;
     }
 
-    /// <summary>Where the modified log of the step that decided the outcome first departs from the baseline's log of the same step.</summary>
+    /// <summary>
+    /// Where the log of the step that decided the failing side's outcome (the modified side's, unless it
+    /// passed) first departs from the other side's log of the same step: a fixed package is compared where
+    /// the baseline failed, not at a step both passed.
+    /// </summary>
     private Verdicts.LogDivergence? Divergence(PackageResult baseline, PackageResult modified)
     {
-        string? Log(PackageResult r) => modified.Step switch
+        var step = Verdicts.VerdictRules.Passed(modified.Outcome) ? baseline.Step : modified.Step;
+        string? Log(PackageResult r) => step switch
         {
             RunSteps.Test => r.TestLog,
             RunSteps.CheckDeps => r.DependencyLog,
@@ -173,18 +178,23 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         return $"[{done}/{total}] {result.Package}: {Describe(result)} ({Duration(result.Elapsed)}{(result.Guest != null ? " on " + result.Guest : "")}){left}";
     }
 
-    public static string Describe(PackageResult r) => r.Outcome switch
+    /// <summary>
+    /// A result as the console gives it: the outcome's label, then what is particular to this package in
+    /// parentheses (<c>blocked by a dependency (qs-broken)</c>, <c>timeout (test: ...)</c>).
+    /// </summary>
+    public static string Describe(PackageResult r)
     {
-        PackageOutcome.Success => "success",
-        PackageOutcome.TestFailure => "test failure",
-        PackageOutcome.DependencyProblem => "dependency problem (undeclared dependencies)",
-        PackageOutcome.DependencyCheckFailure => r.Message != null ? $"dependency check failed ({r.Message})" : "dependency check failed",
-        PackageOutcome.InstallFailure => "install failure",
-        PackageOutcome.BlockedByDependency => $"blocked by {r.BlockedBy}",
-        PackageOutcome.Timeout => $"timeout in {r.Step} ({r.Message})",
-        PackageOutcome.InfrastructureFailure => $"infrastructure failure ({r.Message})",
-        _ => r.Outcome.ToString(),
-    };
+        var detail = r.Outcome switch
+        {
+            PackageOutcome.DependencyProblem => "undeclared dependencies",
+            PackageOutcome.DependencyCheckFailure => r.Message,
+            PackageOutcome.BlockedByDependency => r.BlockedBy,
+            PackageOutcome.Timeout => r.Step != null ? $"{r.Step}: {r.Message}" : r.Message,
+            PackageOutcome.InfrastructureFailure => r.Message,
+            _ => null,
+        };
+        return detail != null ? $"{r.Outcome.Label()} ({detail})" : r.Outcome.Label();
+    }
 
     public static string Duration(TimeSpan t) => t.TotalSeconds < 60
         ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"

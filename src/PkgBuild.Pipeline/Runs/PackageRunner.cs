@@ -89,6 +89,7 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                 });
             }
 
+            // Step is the step that decides the outcome so far: each step that runs and passes moves a success on to it.
             var result = Result(PackageOutcome.Success, RunSteps.Install) with { InstallLog = Log(RunSteps.Install) };
             Task<string?>? publishing = null;
             var runner = new RacoSteps(settings, session, guest, Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package), ServiceEnvironment);
@@ -132,6 +133,9 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                                 Message = check.FirstError ?? $"raco setup exited with {ran.ExitCode}",
                             };
                             break;
+                        case RunSteps.CheckDeps:
+                            result = result with { Step = RunSteps.CheckDeps }; // a success so far: decided here unless the tests decide
+                            break;
                         case RunSteps.Test:
                             result = result with { TestLog = Log(RunSteps.Test) };
                             if (ran.TimedOut || racoTimeout != null && ran.ExitCode != 0)
@@ -148,6 +152,10 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
                             {
                                 // The dependency check's message, if any, is not what this outcome is about.
                                 result = result with { Outcome = PackageOutcome.TestFailure, Step = RunSteps.Test, Message = null };
+                            }
+                            else if (result.Outcome == PackageOutcome.Success)
+                            {
+                                result = result with { Step = RunSteps.Test }; // the last step that ran; a failed check stays decided by the check
                             }
                             break;
                     }
@@ -167,7 +175,7 @@ public sealed partial class PackageRunner(RunSettings settings, RunSide side, Bu
             }
             return result with { Elapsed = clock.Elapsed, Finished = DateTimeOffset.UtcNow };
         }
-        catch (PkgBuildException e) when (e.Code.StartsWith("PKB06", StringComparison.Ordinal))
+        catch (GuestException e)
         {
             // The guest or its connection failed, not the package: retried, and reported apart.
             return Result(PackageOutcome.InfrastructureFailure, null) with { Message = $"{e.Code}: {e.Message}" };

@@ -52,7 +52,7 @@ public sealed class RunJournal : IDisposable
                 }
                 if (entry?.Result is { } r && PackageName.IsValid(r.Package) && entry.Key is { Length: > 0 })
                 {
-                    journal._entries[r.Package] = entry;
+                    journal._entries[r.Package] = entry with { Result = Upgrade(r) };
                 }
                 else
                 {
@@ -115,6 +115,17 @@ public sealed class RunJournal : IDisposable
             _append = null;
         }
     }
+
+    /// <summary>
+    /// A result as an older version wrote it, read as this one would have written it. Outcomes are spelled as
+    /// they always were (<see cref="OutcomeTerms"/>: the kebab-case of the name), so only the step changed:
+    /// before, every success had step <c>install</c>; a success's step is now the last step that ran, which
+    /// such a line tells by its test log (<c>test</c>), or else was the dependency check (<c>check-deps</c>,
+    /// which every success passed). Keys are not touched: the results built from the same inputs are kept.
+    /// </summary>
+    internal static PackageResult Upgrade(PackageResult result) => result is { Outcome: PackageOutcome.Success, Step: RunSteps.Install }
+        ? result with { Step = result.TestLog != null ? RunSteps.Test : RunSteps.CheckDeps }
+        : result;
 
     private int LastByte()
     {

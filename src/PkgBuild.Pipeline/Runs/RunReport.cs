@@ -34,7 +34,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
         var results = summary.Results;
         lines.Add(ReportLine.Message(string.Format(CultureInfo.InvariantCulture, "RunPkgBuild: {0} package(s): {1}; built now: {2}, kept from earlier builds: {3}",
             results.Count,
-            string.Join(", ", Enum.GetValues<PackageOutcome>().Select(o => (o, n: summary.Count(o))).Where(x => x.n > 0).Select(x => $"{x.n} {HtmlReport.Label(x.o)}")),
+            string.Join(", ", Enum.GetValues<PackageOutcome>().Select(o => (o, n: summary.Count(o))).Where(x => x.n > 0).Select(x => $"{x.n} {x.o.Label()}")),
             summary.Built, summary.Kept)));
         var width = results.Select(r => r.Package.Length).DefaultIfEmpty(7).Max();
         foreach (var r in results.OrderBy(r => r.Outcome == PackageOutcome.Success).ThenBy(r => r.Package, StringComparer.Ordinal))
@@ -66,11 +66,11 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
     {
         lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(string.Equals(options.Baseline?.Trim(), "Run", StringComparison.OrdinalIgnoreCase) ? "the packages without the overrides" : options.Baseline)}: "
             + string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
-                .Select(x => $"{x.n} {VerdictReport.Label(x.v)}"))));
+                .Select(x => $"{x.n} {x.v.Label()}"))));
         var width = verdicts.Select(v => v.Package.Length).DefaultIfEmpty(7).Max();
         foreach (var v in verdicts.Where(v => v.Verdict != Verdict.StillPassing))
         {
-            lines.Add(ReportLine.Message($"  {v.Package.PadRight(width)}  {VerdictReport.Label(v.Verdict)}"
+            lines.Add(ReportLine.Message($"  {v.Package.PadRight(width)}  {v.Verdict.Label()}"
                 + (v.RootCause != null ? $" ({v.RootCause})" : v.Verdict == Verdict.Regressed ? $" (impact {v.Impact})" : "")));
         }
         var markdown = Path.Combine(options.ResultsDirectory, "report.md");
@@ -78,21 +78,22 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
         foreach (var flaky in verdicts.Where(v => v.Verdict == Verdict.Flaky))
         {
             lines.Add(ReportLine.Warning(ErrorCodes.FlakyPackage,
-                $"{flaky.Package} looked like a regression but did not fail every time it was run again ({string.Join("; ", flaky.Confirmations.Select(c => $"{HtmlReport.Label(c.Modified)} with the change, {HtmlReport.Label(c.Baseline)} without"))}): flaky, not counted."));
+                $"{flaky.Package} looked like a regression but did not fail every time it was run again ({string.Join("; ", flaky.Confirmations.Select(c => $"{c.Modified.Label()} with the change, {c.Baseline.Label()} without"))}): flaky, not counted."));
         }
         var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).ToList();
         if (options.FailOnRegression && regressed.Count > 0)
         {
             var blocked = verdicts.Count(v => v.Verdict == Verdict.BlockedByRegression);
             lines.Add(ReportLine.Error(ErrorCodes.Regressions,
-                $"{regressed.Count} package(s) regressed: {string.Join(", ", regressed.Select(r => $"{r.Package} ({HtmlReport.Label(r.Modified.Outcome)}, {r.Impact} depend on it)"))}"
+                $"{regressed.Count} package(s) regressed: {string.Join(", ", regressed.Select(r => $"{r.Package} ({r.Modified.Outcome.Label()}, {r.Impact} depend on it)"))}"
                 + $"{(blocked > 0 ? $", blocking {blocked} more" : "")}. See {markdown}; set PkgBuildFailOnRegression=false to report without failing."));
         }
     }
 
+    // Item metadata is for machines (conditions, binlog queries): outcomes and verdicts in their spellings, never their labels.
     private static ReportItem ResultItem(PackageResult r) => new(ResultsOutput, r.Package,
     [
-        new("Result", HtmlReport.Label(r.Outcome)),
+        new("Result", r.Outcome.Spelling()),
         new("Step", r.Step ?? ""),
         new("Seconds", r.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)),
         new("Guest", r.Guest ?? ""),
@@ -106,12 +107,12 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
 
     private static ReportItem VerdictItem(PackageVerdict v) => new(VerdictsOutput, v.Package,
     [
-        new("Verdict", VerdictReport.Label(v.Verdict)),
+        new("Verdict", v.Verdict.Spelling()),
         new("RootCause", v.RootCause ?? ""),
         new("Impact", v.Impact.ToString(CultureInfo.InvariantCulture)),
-        new("Modified", HtmlReport.Label(v.Modified.Outcome)),
-        new("Baseline", v.Baseline == null ? "" : HtmlReport.Label(v.Baseline.Outcome)),
-        new("Confirmations", string.Join(";", v.Confirmations.Select(c => $"{HtmlReport.Label(c.Modified)}/{HtmlReport.Label(c.Baseline)}"))),
+        new("Modified", v.Modified.Outcome.Spelling()),
+        new("Baseline", v.Baseline == null ? "" : v.Baseline.Outcome.Spelling()),
+        new("Confirmations", string.Join(";", v.Confirmations.Select(c => $"{c.Modified.Spelling()}/{c.Baseline.Spelling()}"))),
         new("DivergenceLine", v.Divergence?.Line.ToString(CultureInfo.InvariantCulture) ?? ""),
         new("Author", v.Author ?? ""),
     ]);

@@ -280,13 +280,8 @@ public sealed class RunScheduler
     private PackageResult? ResultOf(string package) =>
         _results.TryGetValue(package, out var r) ? r : _toRun.Contains(package) ? null : _known.GetValueOrDefault(package);
 
-    private static string Describe(PackageResult r) => r.Outcome switch
-    {
-        PackageOutcome.InstallFailure => "install failure",
-        PackageOutcome.Timeout => "timed out installing",
-        PackageOutcome.InfrastructureFailure => "infrastructure failure",
-        _ => r.Outcome.ToString(),
-    };
+    /// <summary>Why a dependency did not install, in its label (only a timeout in the install step leaves a package uninstalled).</summary>
+    private static string Describe(PackageResult r) => r.Outcome == PackageOutcome.Timeout ? "timed out installing" : r.Outcome.Label();
 
     private static void Report(List<PackageResult> results, Action<PackageResult> finished)
     {

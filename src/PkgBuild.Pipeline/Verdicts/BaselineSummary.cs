@@ -81,7 +81,10 @@ public static class BaselineSummary
                 InstallLog = failure ?? success,
                 TestLog = testFailure ?? Log("test-success-log"),
                 DependencyLog = depFailure,
-                Step = failure != null ? RunSteps.Install : null,
+                // As a run of ours would have it (PackageResult.Step): pkg-build checks dependencies after every install.
+                Step = failure != null ? RunSteps.Install
+                    : testFailure != null || depFailure == null && Log("test-success-log") != null ? RunSteps.Test
+                    : RunSteps.CheckDeps,
             };
         }
         return results;

@@ -23,7 +23,7 @@ public static class VerdictReport
         AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "results.json"), JsonSerializer.Serialize(new
         {
             baseline = baselineName,
-            counts = Enum.GetValues<Verdict>().ToDictionary(v => Label(v), v => verdicts.Count(x => x.Verdict == v)),
+            counts = Enum.GetValues<Verdict>().ToDictionary(v => v.Spelling(), v => verdicts.Count(x => x.Verdict == v)),
             providedByRacket = ProvidedPackagesReport.Json(provided),
             verdicts,
         }, Json) + "\n");
@@ -31,20 +31,18 @@ public static class VerdictReport
         AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "report.html"), Html(verdicts, baselineName, provided));
     }
 
-    public static string Label(Verdict verdict) => verdict switch
-    {
-        Verdict.Regressed => "regressed",
-        Verdict.Fixed => "fixed",
-        Verdict.StillFailing => "still failing",
-        Verdict.StillPassing => "still passing",
-        Verdict.New => "new",
-        Verdict.Spurious => "spurious",
-        Verdict.Flaky => "flaky",
-        Verdict.BlockedByRegression => "blocked by a regression",
-        _ => verdict.ToString(),
-    };
+    /// <summary>A row's class and the filter's value: the verdict's spelling.</summary>
+    private static string Css(Verdict verdict) => verdict.Spelling();
 
-    private static string Css(Verdict verdict) => JsonNamingPolicy.KebabCaseLower.ConvertName(verdict.ToString());
+    private static string Background(Verdict verdict) => verdict switch
+    {
+        Verdict.Regressed => "#fbe3e3",
+        Verdict.BlockedByRegression => "#fdeeee",
+        Verdict.Flaky or Verdict.Spurious => "#fdf3d8",
+        Verdict.Fixed => "#e3f0fb",
+        Verdict.StillPassing => "#eef8ee",
+        _ => "#f4f4f4",
+    };
 
     /// <summary>Packages blocked by each regressed root.</summary>
     private static ILookup<string, string> Blocked(IReadOnlyList<PackageVerdict> verdicts) =>
@@ -56,7 +54,7 @@ public static class VerdictReport
         md.Append($"{verdicts.Count} package(s) compared with {MarkdownText(baselineName)}.\n\n| verdict | packages |\n|---|---|\n");
         foreach (var v in Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank))
         {
-            md.Append($"| {Label(v)} | {verdicts.Count(x => x.Verdict == v)} |\n");
+            md.Append($"| {v.Label()} | {verdicts.Count(x => x.Verdict == v)} |\n");
         }
         var blocked = Blocked(verdicts);
         var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).OrderByDescending(v => v.Impact).ToList();
@@ -90,14 +88,14 @@ public static class VerdictReport
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pkg-build: regressions</title>\n<style>\n")
             .Append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}")
-            .Append(".regressed{background:#fbe3e3}.blocked-by-regression{background:#fdeeee}.flaky,.spurious{background:#fdf3d8}.fixed{background:#e3f0fb}")
-            .Append(".still-passing{background:#eef8ee}.still-failing,.new{background:#f4f4f4}code{white-space:pre-wrap;font-size:90%}#filters label{margin-right:1em}")
+            .Append(string.Concat(Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => $".{Css(v)}{{background:{Background(v)}}}")))
+            .Append("code{white-space:pre-wrap;font-size:90%}#filters label{margin-right:1em}")
             .Append("\n</style></head><body>\n<h1>pkg-build: what the change does</h1>\n")
             .Append($"<p>{verdicts.Count} package(s) compared with {E(baselineName)}.</p>\n<form id=\"filters\" onsubmit=\"return false\"><p>");
         foreach (var v in Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank))
         {
             var n = verdicts.Count(x => x.Verdict == v);
-            html.Append($"<label><input type=\"checkbox\" name=\"verdict\" value=\"{Css(v)}\"{(v == Verdict.StillPassing ? "" : " checked")}> {E(Label(v))} (<span class=\"count\" data-verdict=\"{Css(v)}\">{n}</span>)</label>");
+            html.Append($"<label><input type=\"checkbox\" name=\"verdict\" value=\"{Css(v)}\"{(v == Verdict.StillPassing ? "" : " checked")}> {E(v.Label())} (<span class=\"count\" data-verdict=\"{Css(v)}\">{n}</span>)</label>");
         }
         html.Append("</p><p><label>name <input id=\"name\" type=\"search\"></label><label>author <input id=\"author\" type=\"search\"></label>")
             .Append(" <span id=\"shown\"></span></p></form>\n")
@@ -105,10 +103,10 @@ public static class VerdictReport
         foreach (var v in verdicts)
         {
             html.Append($"<tr id=\"{E(v.Package)}\" class=\"{Css(v.Verdict)}\" data-verdict=\"{Css(v.Verdict)}\" data-name=\"{E(v.Package)}\" data-author=\"{E(v.Author ?? "")}\">")
-                .Append($"<td>{E(v.Package)}</td><td>{E(Label(v.Verdict))}");
+                .Append($"<td>{E(v.Package)}</td><td>{E(v.Verdict.Label())}");
             if (v.RootCause != null)
             {
-                html.Append($" by <a href=\"#{E(v.RootCause)}\">{E(v.RootCause)}</a>");
+                html.Append($" (<a href=\"#{E(v.RootCause)}\">{E(v.RootCause)}</a>)");
             }
             var also = blocked[v.Package].ToList();
             if (also.Count > 0)
@@ -190,10 +188,10 @@ public static class VerdictReport
         // could be javascript: or point anywhere.
         var logs = new[] { ("install", r.InstallLog), ("dependencies", r.DependencyLog), ("tests", r.TestLog) }.Where(l => l.Item2 != null)
             .Select(l => IsPlainRelativePath(l.Item2!) ? $"<a href=\"{E(l.Item2!)}\">{l.Item1}</a>" : $"{l.Item1}: {E(l.Item2!)}");
-        return $"{E(Outcome(r.Outcome))}{(r.BlockedBy != null ? " by " + E(r.BlockedBy) : "")}<br><small>{string.Join(" ", logs)}</small>";
+        return $"{E(Outcome(r.Outcome))}{(r.BlockedBy != null ? $" ({E(r.BlockedBy)})" : "")}<br><small>{string.Join(" ", logs)}</small>";
     }
 
-    private static string Outcome(PackageOutcome outcome) => HtmlReport.Label(outcome);
+    private static string Outcome(PackageOutcome outcome) => outcome.Label();
 
     /// <summary>A path below the results directory: no scheme, not absolute, no <c>..</c>, no backslash.</summary>
     public static bool IsPlainRelativePath(string path) =>

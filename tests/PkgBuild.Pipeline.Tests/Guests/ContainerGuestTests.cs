@@ -109,7 +109,7 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
 
     private async Task<PkgBuildException> Refused(ContainerGuestMachine machine)
     {
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => machine.PreflightAsync());
+        var error = await Assert.ThrowsAsync<GuestException>(() => machine.PreflightAsync());
         output.WriteLine($"{error.Code}: {error.Message}");
         Assert.Equal(("pkgbuild.proj", 7), (error.Location.File, error.Location.Line));
         return error;
@@ -439,7 +439,7 @@ public sealed class ContainerGuestTests(ContainerGuestFixture fixture, ITestOutp
         await using var session = (ContainerGuestSession)await machine.OpenSessionAsync("lost");
         Assert.Equal(0, Image.Podman("rm", "-f", session.Name).ExitCode);
 
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => Sh(session, "echo hi"));
+        var error = await Assert.ThrowsAsync<GuestException>(() => Sh(session, "echo hi"));
 
         Assert.Equal(ErrorCodes.GuestConnectionLost, error.Code);
         Assert.Contains(session.Name, error.Message);

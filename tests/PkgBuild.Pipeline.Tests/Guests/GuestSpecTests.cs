@@ -44,7 +44,7 @@ public sealed class GuestSpecTests
         metadata.RemoveAll(m => m.Item1 == key);
         metadata.Add((key, value));
 
-        var error = Assert.Throws<PkgBuildException>(() => Parse("g", metadata.ToArray()));
+        var error = Assert.Throws<GuestException>(() => Parse("g", metadata.ToArray()));
 
         Assert.Equal(ErrorCodes.GuestInvalid, error.Code);
         Assert.Contains(fragment, error.Message);
@@ -54,8 +54,8 @@ public sealed class GuestSpecTests
     [Fact]
     public void Kinds_that_need_a_host_or_image_say_so()
     {
-        Assert.Contains("needs Host", Assert.Throws<PkgBuildException>(() => Parse("g", ("Kind", "Ssh"))).Message);
-        Assert.Contains("needs Image", Assert.Throws<PkgBuildException>(() => Parse("g", ("Kind", "Container"))).Message);
-        Assert.Contains("the name must be", Assert.Throws<PkgBuildException>(() => Parse("../x")).Message);
+        Assert.Contains("needs Host", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Ssh"))).Message);
+        Assert.Contains("needs Image", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Container"))).Message);
+        Assert.Contains("the name must be", Assert.Throws<GuestException>(() => Parse("../x")).Message);
     }
 }

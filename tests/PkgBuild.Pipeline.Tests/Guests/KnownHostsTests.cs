@@ -41,7 +41,7 @@ public sealed class KnownHostsTests
     public async Task Every_guest_failure_is_reported_even_an_unexpected_one_and_cancellation_is_not_success()
     {
         var broken = new FailingGuest("broken", new InvalidOperationException("surprise"));
-        var refused = new FailingGuest("refused", new PkgBuildException(ErrorCodes.GuestConnectionRefused, "refused"));
+        var refused = new FailingGuest("refused", new GuestException(ErrorCodes.GuestConnectionRefused, "refused"));
 
         var failures = await GuestPool.PreflightAsync([broken, refused]);
 

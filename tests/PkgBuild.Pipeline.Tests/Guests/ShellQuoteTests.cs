@@ -30,6 +30,6 @@ public sealed class ShellQuoteTests
     [Fact]
     public void A_NUL_character_is_refused()
     {
-        Assert.Equal(ErrorCodes.GuestArgumentInvalid, Assert.Throws<PkgBuildException>(() => ShellQuote.Quote("a\0b")).Code);
+        Assert.Equal(ErrorCodes.GuestArgumentInvalid, Assert.Throws<GuestException>(() => ShellQuote.Quote("a\0b")).Code);
     }
 }

@@ -47,7 +47,7 @@ public sealed class SshGuestTests : IDisposable
     private static async Task<PkgBuildException> Refused(GuestSpec spec, TimeSpan? connectTimeout = null)
     {
         await using var guest = new SshGuestMachine(spec, connectTimeout);
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => guest.PreflightAsync());
+        var error = await Assert.ThrowsAsync<GuestException>(() => guest.PreflightAsync());
         Assert.Equal(("pkgbuild.proj", 12), (error.Location.File, error.Location.Line));
         return error;
     }
@@ -223,7 +223,7 @@ public sealed class SshGuestTests : IDisposable
     {
         await using var guest = new SshGuestMachine(Spec(("Env", "PATH=/nonexistent")));
         await guest.StartAsync();
-        Assert.Equal(ErrorCodes.GuestNoRacket, (await Assert.ThrowsAsync<PkgBuildException>(() => guest.ExpectRacketAsync())).Code);
+        Assert.Equal(ErrorCodes.GuestNoRacket, (await Assert.ThrowsAsync<GuestException>(() => guest.ExpectRacketAsync())).Code);
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public sealed class SshGuestTests : IDisposable
         await Task.Delay(1000);
         _server.KillConnections();
 
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => running);
+        var error = await Assert.ThrowsAsync<GuestException>(() => running);
         Assert.Equal(ErrorCodes.GuestConnectionLost, error.Code);
     }
 

@@ -38,7 +38,7 @@ public sealed class VirtualBoxGuestTests : IDisposable
     {
         await using (guest)
         {
-            var error = await Assert.ThrowsAsync<PkgBuildException>(() => guest.PreflightAsync());
+            var error = await Assert.ThrowsAsync<GuestException>(() => guest.PreflightAsync());
             Assert.Equal(("pkgbuild.proj", 9), (error.Location.File, error.Location.Line));
             return error;
         }
@@ -123,7 +123,7 @@ public sealed class VirtualBoxGuestTests : IDisposable
             await guest.PreflightAsync();
             return;
         }
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => guest.PreflightAsync());
+        var error = await Assert.ThrowsAsync<GuestException>(() => guest.PreflightAsync());
         Assert.Equal(code, error.Code);
         Assert.Contains($"'{state}'", error.Message);
     }
@@ -138,7 +138,7 @@ public sealed class VirtualBoxGuestTests : IDisposable
         await using var guest = Guest(port: port);
         await guest.PreflightAsync();
 
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => guest.StartAsync());
+        var error = await Assert.ThrowsAsync<GuestException>(() => guest.StartAsync());
 
         Assert.Equal(ErrorCodes.GuestNotReady, error.Code);
         Assert.Contains("SSH did not answer within 5 s", error.Message);

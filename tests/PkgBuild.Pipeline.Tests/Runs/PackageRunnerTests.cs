@@ -99,10 +99,37 @@ public sealed class PackageRunnerTests : IDisposable
 
         var summary = await new PackageRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
 
-        Assert.Equal(PackageOutcome.Success, Assert.Single(summary.Results).Outcome);
+        var result = Assert.Single(summary.Results);
+        Assert.Equal(PackageOutcome.Success, result.Outcome);
+        Assert.Equal(RunSteps.CheckDeps, result.Step); // no tests ran: the check was the last step
         var logs = _dir.Combine("results", "logs", "jobs-ok");
         Assert.StartsWith("$ raco pkg install -u --auto --batch --jobs 2 --catalog ", File.ReadAllText(Path.Combine(logs, "install.txt")));
         Assert.StartsWith("$ raco setup -nxiID --jobs 2 --check-pkg-deps --pkgs jobs-ok ", File.ReadAllText(Path.Combine(logs, "check-deps.txt")));
+    }
+
+    [Fact]
+    public async Task A_success_is_decided_by_the_last_step_that_ran_and_a_failure_by_the_step_that_failed()
+    {
+        var site = await TestSite.ArchiveAsync(_dir.Combine("packages"),
+            new TestPackage("step-ok", "(provide one) (define one 1)"),
+            new TestPackage("step-tests-fail", "(module+ test (error 'step-tests-fail \"fails on purpose\"))"));
+        await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guest"), _ => { });
+        await guest.StartAsync();
+        var settings = new RunSettings
+        {
+            ResultsDirectory = _dir.Combine("results"),
+            StateDirectory = _dir.Combine("runs"),
+            SiteDirectory = site,
+            RacketIdentity = "test",
+        };
+        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
+
+        var summary = await new PackageRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+
+        var results = summary.Results.ToDictionary(r => r.Package);
+        Assert.Equal((PackageOutcome.Success, RunSteps.Test), (results["step-ok"].Outcome, results["step-ok"].Step)); // once "install"
+        Assert.NotNull(results["step-ok"].TestLog);
+        Assert.Equal((PackageOutcome.TestFailure, RunSteps.Test), (results["step-tests-fail"].Outcome, results["step-tests-fail"].Step));
     }
 
     private static PackageRunner.DependencyCheckOutput Hear(IEnumerable<string> lines)

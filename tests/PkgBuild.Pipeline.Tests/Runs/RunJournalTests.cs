@@ -17,7 +17,7 @@ public sealed class RunJournalTests : IDisposable
     {
         Package = package,
         Outcome = outcome,
-        Step = RunSteps.Install,
+        Step = outcome == PackageOutcome.Success ? RunSteps.CheckDeps : RunSteps.Install,
         InstallLog = $"logs/{package}/install.txt",
         Author = "ann@example.org",
         Guest = "local",
@@ -98,6 +98,51 @@ public sealed class RunJournalTests : IDisposable
         Assert.Equal(1, journal.DamagedLines);
         Assert.Equal(["qs-ok"], journal.Entries.Keys);
         Assert.Equal(PackageOutcome.TestFailure, journal.Entries["qs-ok"].Result.Outcome);
+    }
+
+    [Fact]
+    public void A_journal_an_older_version_wrote_reads_with_each_success_at_the_last_step_that_ran()
+    {
+        // As the version before PackageResult.Step meant "the step that decided" for successes too wrote them:
+        // every success at "install", outcomes in the same spellings.
+        Directory.CreateDirectory(_dir.Combine("state"));
+        File.WriteAllText(JournalPath, string.Join("\n",
+            """{"key":"k1","result":{"package":"qs-tested","outcome":"success","installLog":"logs/qs-tested/install.txt","testLog":"logs/qs-tested/test.txt","step":"install","guest":"local","elapsed":"00:00:12.5000000","finished":"2024-05-06T07:08:09+00:00"}}""",
+            """{"key":"k2","result":{"package":"qs-untested","outcome":"success","installLog":"logs/qs-untested/install.txt","step":"install","guest":"local","elapsed":"00:00:01","finished":"2024-05-06T07:08:09+00:00"}}""",
+            """{"key":"k3","result":{"package":"qs-broken","outcome":"install-failure","installLog":"logs/qs-broken/install.txt","step":"install","elapsed":"00:00:01","finished":"2024-05-06T07:08:09+00:00"}}""",
+            """{"key":"k4","result":{"package":"qs-blocked","outcome":"blocked-by-dependency","blockedBy":"qs-broken","message":"its dependency qs-broken did not install (install failure)","elapsed":"00:00:00","finished":"2024-05-06T07:08:09+00:00"}}""",
+            """{"key":"k5","result":{"package":"qs-slow","outcome":"timeout","installLog":"logs/qs-slow/install.txt","step":"install","elapsed":"00:10:00","finished":"2024-05-06T07:08:09+00:00"}}""",
+            """{"key":"k6","result":{"package":"qs-undeclared","outcome":"dependency-problem","installLog":"logs/qs-undeclared/install.txt","testLog":"logs/qs-undeclared/test.txt","dependencyLog":"logs/qs-undeclared/check-deps.txt","step":"check-deps","elapsed":"00:00:03","finished":"2024-05-06T07:08:09+00:00"}}""",
+            """{"key":"k7","result":{"package":"qs-odd","outcome":"dependency-check-failure","installLog":"logs/qs-odd/install.txt","dependencyLog":"logs/qs-odd/check-deps.txt","step":"check-deps","message":"x: oops","elapsed":"00:00:03","finished":"2024-05-06T07:08:09+00:00"}}""") + "\n");
+
+        using var journal = RunJournal.Open(_dir.Combine("state"));
+
+        Assert.Equal(0, journal.DamagedLines);
+        string? Step(string package) => journal.Entries[package].Result.Step;
+        Assert.Equal(RunSteps.Test, Step("qs-tested"));
+        Assert.Equal(RunSteps.CheckDeps, Step("qs-untested"));
+        Assert.Equal(RunSteps.Install, Step("qs-broken"));
+        Assert.Null(Step("qs-blocked"));
+        Assert.Equal(RunSteps.Install, Step("qs-slow"));
+        Assert.False(journal.Entries["qs-slow"].Result.Installed); // a timeout installing still blocks its dependents
+        Assert.Equal(RunSteps.CheckDeps, Step("qs-undeclared"));
+        Assert.Equal(PackageOutcome.BlockedByDependency, journal.Entries["qs-blocked"].Result.Outcome);
+        Assert.Equal("qs-broken", journal.Entries["qs-blocked"].Result.BlockedBy);
+        Assert.Equal(PackageOutcome.DependencyCheckFailure, journal.Entries["qs-odd"].Result.Outcome);
+        Assert.Equal(["k1", "k2", "k3", "k4", "k5", "k6", "k7"], journal.Entries.Values.Select(e => e.Key).Order(StringComparer.Ordinal)); // kept: nothing is redone for it
+        Assert.Equal(TimeSpan.FromSeconds(12.5), journal.Entries["qs-tested"].Result.Elapsed);
+    }
+
+    [Fact]
+    public void Outcomes_are_written_in_their_spelling()
+    {
+        using (var journal = RunJournal.Open(_dir.Combine("state")))
+        {
+            journal.Record("key-a", Result("qs-a", PackageOutcome.BlockedByDependency) with { BlockedBy = "qs-b", Step = null });
+        }
+
+        Assert.Contains("\"outcome\":\"blocked-by-dependency\",", File.ReadAllText(JournalPath));
+        Assert.Contains("\"blockedBy\":\"qs-b\"", File.ReadAllText(JournalPath));
     }
 
     [Fact]

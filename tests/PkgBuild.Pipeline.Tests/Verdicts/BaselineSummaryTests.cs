@@ -60,7 +60,7 @@ public sealed class BaselineSummaryTests
         Assert.Equal("server/built/success/pkg-a.txt", a.InstallLog);
         Assert.Equal("server/built/test-success/pkg-a.txt", a.TestLog);
         Assert.Null(a.DependencyLog);
-        Assert.Null(a.Step);
+        Assert.Equal(RunSteps.Test, a.Step); // a success at the last step that ran, as a run of ours has it
 
         var b = results["pkg-b"];
         Assert.Equal(PackageOutcome.InstallFailure, b.Outcome);
@@ -74,18 +74,31 @@ public sealed class BaselineSummaryTests
         Assert.Null(c.Author);
         Assert.Equal("server/built/success/pkg-c.txt", c.InstallLog);
         Assert.Equal("server/built/test-fail/pkg-c.txt", c.TestLog);
+        Assert.Equal(RunSteps.Test, c.Step);
 
         var d = results["pkg_d"];
         Assert.Equal(PackageOutcome.DependencyProblem, d.Outcome);
         Assert.Equal("server/built/deps/pkg_d.txt", d.DependencyLog);
         Assert.Equal("server/built/success/pkg_d.txt", d.InstallLog);
         Assert.Equal("server/built/test-success/pkg_d.txt", d.TestLog);
+        Assert.Equal(RunSteps.CheckDeps, d.Step); // decided by the check, whatever the tests did
 
         // A test failure beats a dependency problem.
         var both = results["pkg-both"];
         Assert.Equal(PackageOutcome.TestFailure, both.Outcome);
         Assert.Equal("server/built/test-fail/pkg-both.txt", both.TestLog);
         Assert.Equal("server/built/deps/pkg-both.txt", both.DependencyLog);
+        Assert.Equal(RunSteps.Test, both.Step);
+    }
+
+    [Fact]
+    public void A_success_without_a_test_log_was_decided_by_the_dependency_check()
+    {
+        var results = BaselineSummary.Parse("""
+            #hash(("p" . #hash((success-log . "success/p.txt") (failure-log . #f) (dep-failure-log . #f) (test-success-log . #f) (test-failure-log . #f))))
+            """, "summary.rktd");
+
+        Assert.Equal((PackageOutcome.Success, RunSteps.CheckDeps), (results["p"].Outcome, results["p"].Step));
     }
 
     [Fact]

@@ -150,7 +150,7 @@ public sealed class VerdictReportTests
     {
         var html = VerdictReport.Html(Scenario(), "summary.rktd");
 
-        Assert.Contains("blocked by a regression by <a href=\"#core\">core</a>", Row(html, "mid"));
+        Assert.Contains("<td>blocked by a regression (<a href=\"#core\">core</a>)", Row(html, "mid"));
         Assert.Contains("blocks <a href=\"#mid\">mid</a>, <a href=\"#app\">app</a>", Row(html, "core"));
         Assert.Contains("line 4:<br><code>+ FAILED: core</code><br><code>- ok</code>", Row(html, "core"));
         Assert.Contains("confirmation runs (with / without): test failure / success", Row(html, "core"));
@@ -236,7 +236,7 @@ public sealed class VerdictReportTests
         Assert.Contains($"{verdicts.Count} package(s) compared with summary.rktd.", md);
         foreach (var v in Enum.GetValues<Verdict>())
         {
-            Assert.Contains($"| {VerdictReport.Label(v)} | {verdicts.Count(x => x.Verdict == v)} |\n", md);
+            Assert.Contains($"| {v.Label()} | {verdicts.Count(x => x.Verdict == v)} |\n", md);
         }
         Assert.Contains("| regressed | 2 |", md);
         Assert.Contains("| blocked by a regression | 2 |", md);
@@ -312,8 +312,10 @@ public sealed class VerdictReportTests
         var counts = root.GetProperty("counts");
         foreach (var v in Enum.GetValues<Verdict>())
         {
-            Assert.Equal(verdicts.Count(x => x.Verdict == v), counts.GetProperty(VerdictReport.Label(v)).GetInt32());
+            Assert.Equal(verdicts.Count(x => x.Verdict == v), counts.GetProperty(v.Spelling()).GetInt32());
         }
+        Assert.Equal(2, counts.GetProperty("still-passing").GetInt32()); // keyed by spelling, not by label
+        Assert.False(counts.TryGetProperty("still passing", out _));
         var array = root.GetProperty("verdicts");
         Assert.Equal(verdicts.Count, array.GetArrayLength());
         Assert.Equal(verdicts.Select(v => v.Package), array.EnumerateArray().Select(e => e.GetProperty("package").GetString()));
