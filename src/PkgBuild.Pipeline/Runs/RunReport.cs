@@ -1,5 +1,6 @@
 using System.Globalization;
 using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Diagnostics;
 
@@ -64,7 +65,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
 
     private static void VerdictLines(IReadOnlyList<PackageVerdict> verdicts, RunReportOptions options, List<ReportLine> lines)
     {
-        lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(string.Equals(options.Baseline?.Trim(), "Run", StringComparison.OrdinalIgnoreCase) ? "the packages without the overrides" : options.Baseline)}: "
+        lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(BaselineChoice.Parse(options.Baseline).IsRun ? "the packages without the overrides" : options.Baseline)}: "
             + string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
                 .Select(x => $"{x.n} {x.v.Label()}"))));
         var width = verdicts.Select(v => v.Package.Length).DefaultIfEmpty(7).Max();
