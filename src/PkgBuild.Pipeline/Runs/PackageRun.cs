@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Settings;
 using PkgBuild.Racket.Catalogs;
@@ -52,7 +53,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         var summary = new RunSummary(all, withChange.Built, withChange.Kept, clock.Elapsed);
         if (settings.Baseline == null)
         {
-            HtmlReport.Write(Path.Combine(settings.ResultsDirectory, "report.html"), all, ProvidedChecksums);
+            HtmlReport.Write(Path.Combine(settings.ResultsDirectory, WorkLayout.ReportHtmlName), all, ProvidedChecksums);
             return summary;
         }
 
@@ -174,8 +175,8 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
 
     /// <summary>The files a run writes in the results directory (besides the logs), with or without a baseline.</summary>
     public static IReadOnlyList<string> ResultFiles(bool withBaseline) => withBaseline
-        ? ["summary.rktd", "summary.json", "report.html", "report.md", "results.json"]
-        : ["summary.rktd", "summary.json", "report.html"];
+        ? [WorkLayout.SummaryRktdName, WorkLayout.SummaryJsonName, WorkLayout.ReportHtmlName, WorkLayout.ReportMarkdownName, WorkLayout.ResultsJsonName]
+        : [WorkLayout.SummaryRktdName, WorkLayout.SummaryJsonName, WorkLayout.ReportHtmlName];
 
     /// <summary><c>[k/N] name: result (time), about T left</c>.</summary>
     public static string ProgressLine(int done, int total, PackageResult result, TimeSpan elapsed)

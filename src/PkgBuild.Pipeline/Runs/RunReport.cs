@@ -1,4 +1,5 @@
 using System.Globalization;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.Verdicts;
@@ -42,7 +43,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
         {
             lines.Add(ReportLine.Message($"  {r.Package.PadRight(width)}  {PackageRun.Describe(r)}"));
         }
-        var report = Path.Combine(options.ResultsDirectory, "report.html");
+        var report = Path.Combine(options.ResultsDirectory, WorkLayout.ReportHtmlName);
         if (summary.Verdicts.Count == 0)
         {
             lines.Add(ReportLine.Message($"RunPkgBuild: report: {report}"));
@@ -74,8 +75,8 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
             lines.Add(ReportLine.Message($"  {v.Package.PadRight(width)}  {v.Verdict.Label()}"
                 + (v.RootCause != null ? $" ({v.RootCause})" : v.Verdict == Verdict.Regressed ? $" (impact {v.Impact})" : "")));
         }
-        var markdown = Path.Combine(options.ResultsDirectory, "report.md");
-        lines.Add(ReportLine.Message($"RunPkgBuild: regression report: {Path.Combine(options.ResultsDirectory, "report.html")} (summary for a pull request: {markdown})"));
+        var markdown = Path.Combine(options.ResultsDirectory, WorkLayout.ReportMarkdownName);
+        lines.Add(ReportLine.Message($"RunPkgBuild: regression report: {Path.Combine(options.ResultsDirectory, WorkLayout.ReportHtmlName)} (summary for a pull request: {markdown})"));
         foreach (var flaky in verdicts.Where(v => v.Verdict == Verdict.Flaky))
         {
             lines.Add(ReportLine.Warning(ErrorCodes.FlakyPackage,
