@@ -5,6 +5,7 @@ using PkgBuild.Pipeline.Archive;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Processes;
 using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Settings;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Testing;
 
@@ -58,13 +59,24 @@ internal static class RunBenchmark
         var shared = await local.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/"));
         await local.UsePreinstalledRacketAsync("racket"); // as RunPkgBuild readies this machine's Racket
         var guest = new RunGuest(local, shared, "raco");
+        // The SDK's own defaults, read from Sdk.props (their one home) and parsed as RunPkgBuild parses them.
+        var defaults = SdkDefaults();
+        var options = RunOptions.Parse(name => defaults.GetValueOrDefault(name) ?? "", _ => default);
         var settings = new RunSettings
         {
             ResultsDirectory = dir.Combine("results"),
             StateDirectory = dir.Combine("work", "runs"),
             SiteDirectory = site,
             RacketIdentity = "bench",
-            Jobs = jobs,
+            ConfirmRuns = options.ConfirmRuns,
+            RunTests = bool.Parse(defaults["PkgBuildRunTests"]),
+            InstallTimeout = options.InstallTimeout,
+            TestTimeout = options.TestTimeout,
+            SilenceTimeout = options.SilenceTimeout,
+            MaxLogBytes = options.MaxLogBytes,
+            OneProcessPerPackage = bool.Parse(defaults["PkgBuildOneProcessPerPackage"]),
+            InfrastructureRetries = options.InfrastructureRetries,
+            Jobs = jobs ?? options.Jobs,
         };
         var clock = Stopwatch.StartNew();
         var summary = await new PackageRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
@@ -89,6 +101,12 @@ internal static class RunBenchmark
         }
         return failed.Count == 0 && ours / ideal <= Goal ? 0 : 1;
     }
+
+    /// <summary>Each property Sdk.props gives a default, with that default.</summary>
+    private static Dictionary<string, string> SdkDefaults() =>
+        System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryPaths.Sdk, "Sdk", "Sdk.props")).Descendants()
+            .Where(e => e.Parent?.Name.LocalName == "PropertyGroup" && e.Name.LocalName.StartsWith("PkgBuild", StringComparison.Ordinal))
+            .GroupBy(e => e.Name.LocalName).ToDictionary(g => g.Key, g => g.Last().Value.Trim());
 
     private static async Task<double> TimeAsync(string home, params string[] arguments)
     {

@@ -21,7 +21,9 @@ public sealed class ArchivePackages : PkgBuildTask
     [Required]
     public string StateDirectory { get; set; } = "";
 
-    public int Parallelism { get; set; } = 4;
+    /// <summary><c>PkgBuildArchiveParallelism</c> (its default is Sdk.props's).</summary>
+    [Required]
+    public int Parallelism { get; set; }
 
     /// <summary>
     /// For the baseline's archive: catalog-edits.json, whose packages alone are archived (from the copy

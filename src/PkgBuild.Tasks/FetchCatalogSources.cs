@@ -29,7 +29,9 @@ public sealed class FetchCatalogSources : PkgBuildTask
     /// <summary>PkgBuildRefreshCatalog: download everything again instead of asking "changed since?".</summary>
     public bool Refresh { get; set; }
 
-    public int ParallelRequests { get; set; } = 8;
+    /// <summary><c>PkgBuildCatalogParallelRequests</c> (its default is Sdk.props's).</summary>
+    [Required]
+    public int ParallelRequests { get; set; }
 
     /// <summary>The Racket version the catalogs were asked for (<c>?version=</c>).</summary>
     [Output]

@@ -163,7 +163,7 @@ public sealed class RunPkgBuild : PkgBuildTask
             RacketIdentity = string.Join(" | ", identities.Distinct()) + (preinstalled ? "" : " installer " + RacketInstall.DirectoryName(installer!)),
             ProvidedPackages = provided,
         };
-        var run = new PackageRun(settings, guests, _progress.Enqueue);
+        var run = new PackageRun(settings, guests, _progress.Enqueue, warn: _warnings.Enqueue);
         return await run.RunAsync(selection, CancellationToken).ConfigureAwait(false);
     }
 
@@ -195,14 +195,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         }
         while (_progress.TryDequeue(out var line))
         {
-            if (line.StartsWith("warning ", StringComparison.Ordinal))
-            {
-                Log.LogWarning(null, ErrorCodes.JournalDamaged, null, null, 0, 0, 0, 0, line[(line.IndexOf(':') + 2)..]);
-            }
-            else
-            {
-                Log.LogMessage(MessageImportance.High, "RunPkgBuild: {0}", line);
-            }
+            Log.LogMessage(MessageImportance.High, "RunPkgBuild: {0}", line);
         }
     }
 }

@@ -45,7 +45,6 @@ public sealed class StartVmTests
                 <PkgBuildGuest Include="good" Kind="Ssh" Host="{sshd.Host}" Port="{port}" User="{sshd.User}" IdentityFile="{sshd.ClientKeyPath}" KnownHostsFile="{sshd.KnownHostsPath}" Dir="/tmp/pkgbuild-sdk-{Guid.NewGuid():N}" />
                 <PkgBuildGuest Include="nobody-home" Kind="Ssh" Host="127.0.0.1" Port="{closedPort}" IdentityFile="{sshd.ClientKeyPath}" />
                 <PkgBuildGuest Include="stranger" Kind="Ssh" Host="{sshd.Host}" Port="{port}" User="{sshd.User}" IdentityFile="{sshd.ClientKeyPath}" KnownHostsFile="{dir.Combine("empty_known_hosts")}" />
-                <PkgBuildGuest Include="vagrant" Kind="Vagrant" />
               </ItemGroup>
             </Project>
             """);
@@ -53,9 +52,31 @@ public sealed class StartVmTests
         var build = workspace.Build("pkgbuild.proj", "-t:StartVm");
 
         var guestErrors = build.Errors.OrderBy(e => e.Line).ToList();
-        Assert.Equal([("PKB0603", 6), ("PKB0606", 7), ("PKB0601", 8)], guestErrors.Select(e => (e.Code!, e.Line)));
+        Assert.Equal([("PKB0603", 6), ("PKB0606", 7)], guestErrors.Select(e => (e.Code!, e.Line)));
         Assert.All(guestErrors, e => Assert.Equal(workspace.PathOf("pkgbuild.proj"), e.File));
         Assert.Contains(sshd.KnownHostsLine, guestErrors[1].Message);
         Assert.DoesNotContain(build.Messages, m => m.Contains("is ready", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Guests_written_wrong_fail_at_their_lines_before_the_catalog_is_copied()
+    {
+        using var workspace = SdkWorkspace.FromProjectText($"""
+            <Project Sdk="PkgBuild.Sdk">
+              <PropertyGroup><PkgBuildRacket>Preinstalled</PkgBuildRacket></PropertyGroup>
+              <ItemGroup>
+                <PkgBuildSourceCatalog Include="{QuickstartCatalog}" />
+                <PkgBuildGuest Include="vagrant" Kind="Vagrant" />
+                <PkgBuildGuest Include="hostless" Kind="Ssh" />
+              </ItemGroup>
+            </Project>
+            """);
+
+        var build = workspace.Build("pkgbuild.proj", "-t:StartVm");
+
+        // Both in one build: what is wrong in the project is all said before any step runs.
+        Assert.Equal([("PKB0601", 5), ("PKB0601", 6)], build.Errors.OrderBy(e => e.Line).Select(e => (e.Code!, e.Line)));
+        Assert.DoesNotContain("CopyCatalog", build.TargetsRun);
+        Assert.DoesNotContain("StartGuests", build.TasksRun);
     }
 }

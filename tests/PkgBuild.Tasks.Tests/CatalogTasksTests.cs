@@ -39,7 +39,7 @@ public sealed class CatalogTasksTests
     {
         using var dir = new TempDirectory();
         var engine = new FakeBuildEngine();
-        var task = new FetchCatalogSources { BuildEngine = engine, Sources = [], StateDirectory = dir.Path, ProjectDirectory = dir.Path, RacketVersion = "8.7" };
+        var task = new FetchCatalogSources { ParallelRequests = 2, BuildEngine = engine, Sources = [], StateDirectory = dir.Path, ProjectDirectory = dir.Path, RacketVersion = "8.7" };
 
         Assert.False(task.Execute());
         var error = Assert.Single(engine.Errors);
@@ -59,6 +59,7 @@ public sealed class CatalogTasksTests
         var engine = new FakeBuildEngine();
         var fetch = new FetchCatalogSources
         {
+            ParallelRequests = 2,
             BuildEngine = engine, Sources = [new TaskItem(dir.Combine("catalog"))], StateDirectory = dir.Combine("state"), ProjectDirectory = dir.Path, RacketVersion = "8.7",
         };
         Assert.True(fetch.Execute());
@@ -81,6 +82,7 @@ public sealed class CatalogTasksTests
         var engine = new FakeBuildEngine();
         var task = new FetchCatalogSources
         {
+            ParallelRequests = 2,
             BuildEngine = engine, Sources = [new TaskItem("http://127.0.0.1:9/")], StateDirectory = dir.Path, ProjectDirectory = dir.Path, RacketVersion = "eight",
         };
 

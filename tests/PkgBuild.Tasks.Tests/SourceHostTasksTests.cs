@@ -30,6 +30,7 @@ public sealed class SourceHostTasksTests
         var state = dir.Combine("sources");
         Assert.True(new FetchCatalogSources
         {
+            ParallelRequests = 2,
             BuildEngine = engine, Sources = [new TaskItem(server.BaseUrl.AbsoluteUri)], StateDirectory = state, ProjectDirectory = dir.Path, RacketVersion = "8.7",
         }.Execute());
 
@@ -59,6 +60,7 @@ public sealed class SourceHostTasksTests
 
         Assert.True(new ArchivePackages
         {
+            Parallelism = 2,
             BuildEngine = engine, CatalogDirectory = catalog, SiteDirectory = dir.Combine("site"), StateDirectory = dir.Combine("archive"),
             RemoteEntriesFile = dir.Combine("catalog-remote.json"), AllowedSourceHosts = allowed,
         }.Execute());

@@ -7,6 +7,17 @@ namespace PkgBuild.Pipeline.Layout;
 /// </summary>
 public sealed class WorkLayout
 {
+    /// <summary>The results' file names, spelled here only: the writers, the report's lines and the last-run copy use these.</summary>
+    public const string SummaryRktdName = "summary.rktd";
+
+    public const string SummaryJsonName = "summary.json";
+
+    public const string ReportHtmlName = "report.html";
+
+    public const string ReportMarkdownName = "report.md";
+
+    public const string ResultsJsonName = "results.json";
+
     public WorkLayout(string workDir, string resultsDir)
     {
         WorkDir = Normalize(workDir);
@@ -29,13 +40,13 @@ public sealed class WorkLayout
     /// <summary>State of the guests (pid and state files, per-guest directories).</summary>
     public string GuestsDir => Path.Combine(WorkDir, "guests");
 
-    public string SummaryRktd => Path.Combine(ResultsDir, "summary.rktd");
+    public string SummaryRktd => Path.Combine(ResultsDir, SummaryRktdName);
 
-    public string SummaryJson => Path.Combine(ResultsDir, "summary.json");
+    public string SummaryJson => Path.Combine(ResultsDir, SummaryJsonName);
 
-    public string ReportHtml => Path.Combine(ResultsDir, "report.html");
+    public string ReportHtml => Path.Combine(ResultsDir, ReportHtmlName);
 
-    public string ReportMarkdown => Path.Combine(ResultsDir, "report.md");
+    public string ReportMarkdown => Path.Combine(ResultsDir, ReportMarkdownName);
 
     public string LogsDir => Path.Combine(ResultsDir, "logs");
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PkgBuild.Pipeline.IO;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Racket.Data;
 using PkgBuild.Racket.Sources;
 
@@ -27,8 +28,8 @@ public static class SummaryWriter
             }
             return KeyValuePair.Create<Datum, Datum>(new RacketString(r.Package), Entry(r));
         });
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "summary.rktd"), DatumWriter.WriteToString(new RacketHash(entries)));
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "summary.json"),
+        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, WorkLayout.SummaryRktdName), DatumWriter.WriteToString(new RacketHash(entries)));
+        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, WorkLayout.SummaryJsonName),
             JsonSerializer.Serialize(results.OrderBy(r => r.Package, StringComparer.Ordinal), Json) + "\n");
     }
 

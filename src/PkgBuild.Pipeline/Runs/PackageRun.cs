@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Settings;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 
@@ -13,8 +15,13 @@ namespace PkgBuild.Pipeline.Runs;
 /// <c>summary.json</c> (the side with the change, in pkg-build's shape), <c>logs/</c>, and either the plain
 /// <c>report.html</c> or, with a baseline, the regression reports (<see cref="VerdictReport"/>).
 /// </summary>
-public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> guests, Action<string> progress, Action<PackageResult>? finished = null)
+/// <param name="progress">A line for the log, as the run goes.</param>
+/// <param name="warn">A warning, with its code (a damaged journal): typed, so the task logs it as one.</param>
+public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> guests, Action<string> progress, Action<PackageResult>? finished = null,
+    Action<PkgBuildException>? warn = null)
 {
+    private void Warn(PkgBuildException warning) => (warn ?? (w => progress($"{w.Code}: {w.Message}")))(warning);
+
     public async Task<RunSummary> RunAsync(RunSelection selection, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -38,7 +45,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         }
         var unarchived = ArchiveFailures(graph, modified);
 
-        var withChange = await new SideRun(settings, modified, graph, guests, progress, finished)
+        var withChange = await new SideRun(settings, modified, graph, guests, progress, finished, Warn)
             .RunAsync(selected, selection, unarchived, null, cancellationToken).ConfigureAwait(false);
         var all = withChange.Results.Values.OrderBy(r => r.Package, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(settings.ResultsDirectory);
@@ -46,7 +53,7 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         var summary = new RunSummary(all, withChange.Built, withChange.Kept, clock.Elapsed);
         if (settings.Baseline == null)
         {
-            HtmlReport.Write(Path.Combine(settings.ResultsDirectory, "report.html"), all, ProvidedChecksums);
+            HtmlReport.Write(Path.Combine(settings.ResultsDirectory, WorkLayout.ReportHtmlName), all, ProvidedChecksums);
             return summary;
         }
 
@@ -54,11 +61,11 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
         RunSide? baselineSide = null;
         string baselineName, baselineKey;
         IReadOnlyDictionary<string, string>? baselineKeys = null;
-        if (string.Equals(settings.Baseline, "Run", StringComparison.OrdinalIgnoreCase))
+        if (BaselineChoice.Parse(settings.Baseline).IsRun)
         {
             baselineSide = RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, selection.Overridden);
             using var modifiedJournal = RunJournal.Open(modified.JournalDirectory);
-            var without = await new SideRun(settings, baselineSide, graph, guests, progress, null)
+            var without = await new SideRun(settings, baselineSide, graph, guests, progress, null, Warn)
                 .RunAsync(selected, selection, ArchiveFailures(graph, baselineSide), modifiedJournal.Entries, cancellationToken).ConfigureAwait(false);
             baseline = without.Results;
             baselineKeys = without.Keys;
@@ -168,8 +175,8 @@ public sealed class PackageRun(RunSettings settings, IReadOnlyList<RunGuest> gue
 
     /// <summary>The files a run writes in the results directory (besides the logs), with or without a baseline.</summary>
     public static IReadOnlyList<string> ResultFiles(bool withBaseline) => withBaseline
-        ? ["summary.rktd", "summary.json", "report.html", "report.md", "results.json"]
-        : ["summary.rktd", "summary.json", "report.html"];
+        ? [WorkLayout.SummaryRktdName, WorkLayout.SummaryJsonName, WorkLayout.ReportHtmlName, WorkLayout.ReportMarkdownName, WorkLayout.ResultsJsonName]
+        : [WorkLayout.SummaryRktdName, WorkLayout.SummaryJsonName, WorkLayout.ReportHtmlName];
 
     /// <summary><c>[k/N] name: result (time), about T left</c>.</summary>
     public static string ProgressLine(int done, int total, PackageResult result, TimeSpan elapsed)

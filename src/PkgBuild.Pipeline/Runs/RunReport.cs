@@ -1,5 +1,7 @@
 using System.Globalization;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Diagnostics;
 
@@ -41,7 +43,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
         {
             lines.Add(ReportLine.Message($"  {r.Package.PadRight(width)}  {PackageRun.Describe(r)}"));
         }
-        var report = Path.Combine(options.ResultsDirectory, "report.html");
+        var report = Path.Combine(options.ResultsDirectory, WorkLayout.ReportHtmlName);
         if (summary.Verdicts.Count == 0)
         {
             lines.Add(ReportLine.Message($"RunPkgBuild: report: {report}"));
@@ -64,7 +66,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
 
     private static void VerdictLines(IReadOnlyList<PackageVerdict> verdicts, RunReportOptions options, List<ReportLine> lines)
     {
-        lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(string.Equals(options.Baseline?.Trim(), "Run", StringComparison.OrdinalIgnoreCase) ? "the packages without the overrides" : options.Baseline)}: "
+        lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(BaselineChoice.Parse(options.Baseline).IsRun ? "the packages without the overrides" : options.Baseline)}: "
             + string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
                 .Select(x => $"{x.n} {x.v.Label()}"))));
         var width = verdicts.Select(v => v.Package.Length).DefaultIfEmpty(7).Max();
@@ -73,8 +75,8 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
             lines.Add(ReportLine.Message($"  {v.Package.PadRight(width)}  {v.Verdict.Label()}"
                 + (v.RootCause != null ? $" ({v.RootCause})" : v.Verdict == Verdict.Regressed ? $" (impact {v.Impact})" : "")));
         }
-        var markdown = Path.Combine(options.ResultsDirectory, "report.md");
-        lines.Add(ReportLine.Message($"RunPkgBuild: regression report: {Path.Combine(options.ResultsDirectory, "report.html")} (summary for a pull request: {markdown})"));
+        var markdown = Path.Combine(options.ResultsDirectory, WorkLayout.ReportMarkdownName);
+        lines.Add(ReportLine.Message($"RunPkgBuild: regression report: {Path.Combine(options.ResultsDirectory, WorkLayout.ReportHtmlName)} (summary for a pull request: {markdown})"));
         foreach (var flaky in verdicts.Where(v => v.Verdict == Verdict.Flaky))
         {
             lines.Add(ReportLine.Warning(ErrorCodes.FlakyPackage,

@@ -1,6 +1,9 @@
 namespace PkgBuild.Pipeline.Runs;
 
-/// <summary>What RunPkgBuild was asked to do, and within which limits (each a PkgBuild* property).</summary>
+/// <summary>
+/// What RunPkgBuild was asked to do, and within which limits (each a PkgBuild* property). No member has a
+/// default of its own: the defaults are Sdk.props's, and whoever makes settings says every limit.
+/// </summary>
 public sealed record RunSettings
 {
     /// <summary><c>$(PkgBuildResultsDir)</c>: summary, logs and report.</summary>
@@ -19,7 +22,7 @@ public sealed record RunSettings
     public string? Baseline { get; init; }
 
     /// <summary><c>PkgBuildConfirmRuns</c>: how often a candidate regression is run again on both sides.</summary>
-    public int ConfirmRuns { get; init; } = 2;
+    public required int ConfirmRuns { get; init; }
 
     /// <summary>Which Racket the guests run (a version, or an installer's checksum): part of every package's key.</summary>
     public required string RacketIdentity { get; init; }
@@ -31,19 +34,19 @@ public sealed record RunSettings
     public IReadOnlyDictionary<string, ProvidedPackage> ProvidedPackages { get; init; } = new Dictionary<string, ProvidedPackage>();
 
     /// <summary><c>PkgBuildRunTests</c>.</summary>
-    public bool RunTests { get; init; } = true;
+    public required bool RunTests { get; init; }
 
     /// <summary><c>PkgBuildInstallTimeout</c>: the install of one package, dependencies included.</summary>
-    public TimeSpan InstallTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public required TimeSpan InstallTimeout { get; init; }
 
     /// <summary><c>PkgBuildTestTimeout</c>: all of one package's tests.</summary>
-    public TimeSpan TestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    public required TimeSpan TestTimeout { get; init; }
 
     /// <summary><c>PkgBuildSilenceTimeout</c>: a step that prints nothing for this long is taken as hung.</summary>
-    public TimeSpan? SilenceTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    public required TimeSpan? SilenceTimeout { get; init; }
 
     /// <summary><c>PkgBuildMaxLogSize</c>: each step's log is cut here.</summary>
-    public long MaxLogBytes { get; init; } = 10L << 20;
+    public required long MaxLogBytes { get; init; }
 
     /// <summary>
     /// <c>PkgBuildJobs</c>: <c>raco setup</c> jobs within one package's install and dependency check
@@ -57,10 +60,10 @@ public sealed record RunSettings
     /// raco's front end in a fresh namespace (<c>raco-steps.rkt</c>), instead of one process each as pkg-build
     /// runs them: the same commands, without loading Racket's package and setup libraries for each.
     /// </summary>
-    public bool OneProcessPerPackage { get; init; } = true;
+    public required bool OneProcessPerPackage { get; init; }
 
     /// <summary><c>PkgBuildInfraRetries</c>.</summary>
-    public int InfrastructureRetries { get; init; } = 2;
+    public required int InfrastructureRetries { get; init; }
 
     /// <summary>
     /// What goes into every package's key: the Racket and what the steps run. Limits do not: raising a

@@ -10,7 +10,7 @@ namespace PkgBuild.Pipeline.Runs;
 /// first on every guest slot, and journal each as it finishes.
 /// </summary>
 internal sealed class SideRun(RunSettings settings, RunSide side, PackageGraph graph, IReadOnlyList<RunGuest> guests, Action<string> progress,
-    Action<PackageResult>? finished)
+    Action<PackageResult>? finished, Action<PkgBuildException> warn)
 {
     /// <summary>This side's results for <paramref name="selected"/>; <paramref name="known"/> holds results decided elsewhere (archive failures).</summary>
     public async Task<(Dictionary<string, PackageResult> Results, int Built, int Kept, IReadOnlyDictionary<string, string> Keys)> RunAsync(
@@ -22,7 +22,8 @@ internal sealed class SideRun(RunSettings settings, RunSide side, PackageGraph g
         using var journal = RunJournal.Open(side.JournalDirectory);
         if (journal.DamagedLines > 0)
         {
-            progress($"warning {ErrorCodes.JournalDamaged}: {journal.DamagedLines} line(s) of the {side.Name} run journal could not be read (a build killed while writing); those packages are built again.");
+            warn(new PkgBuildException(ErrorCodes.JournalDamaged,
+                $"{journal.DamagedLines} line(s) of the {side.Name} run journal could not be read (a build killed while writing); those packages are built again."));
         }
 
         PackageResult? Earlier(string p) =>

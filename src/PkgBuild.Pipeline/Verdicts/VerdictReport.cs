@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PkgBuild.Pipeline.IO;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Results;
 
 namespace PkgBuild.Pipeline.Verdicts;
@@ -20,15 +21,15 @@ public static class VerdictReport
     /// <param name="provided">The packages the Racket under test has (name, checksum): listed as given.</param>
     public static void Write(string resultsDirectory, IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null)
     {
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "results.json"), JsonSerializer.Serialize(new
+        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, WorkLayout.ResultsJsonName), JsonSerializer.Serialize(new
         {
             baseline = baselineName,
             counts = Enum.GetValues<Verdict>().ToDictionary(v => v.Spelling(), v => verdicts.Count(x => x.Verdict == v)),
             providedByRacket = ProvidedPackagesReport.Json(provided),
             verdicts,
         }, Json) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "report.md"), Markdown(verdicts, baselineName, provided));
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, "report.html"), Html(verdicts, baselineName, provided));
+        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, WorkLayout.ReportMarkdownName), Markdown(verdicts, baselineName, provided));
+        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, WorkLayout.ReportHtmlName), Html(verdicts, baselineName, provided));
     }
 
     /// <summary>A row's class and the filter's value: the verdict's spelling.</summary>

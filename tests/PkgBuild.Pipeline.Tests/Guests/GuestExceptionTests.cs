@@ -7,6 +7,8 @@ using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Testing;
 
+using PkgBuild.Pipeline.Tests.Runs;
+
 namespace PkgBuild.Pipeline.Tests.Guests;
 
 /// <summary>
@@ -74,7 +76,7 @@ public sealed partial class GuestExceptionTests : IDisposable
 
     private async Task<PackageResult> Run(Exception failure)
     {
-        var settings = new RunSettings { ResultsDirectory = _dir.Combine("results"), StateDirectory = _dir.Combine("runs"), SiteDirectory = _dir.Combine("site"), RacketIdentity = "test" };
+        var settings = TestRunSettings.Base with { ResultsDirectory = _dir.Combine("results"), StateDirectory = _dir.Combine("runs"), SiteDirectory = _dir.Combine("site"), RacketIdentity = "test" };
         var side = new RunSide { Name = RunSide.ModifiedName, Archive = new PackageCatalog([]), BuiltDirectory = "built", JournalDirectory = _dir.Combine("runs"), LogsDirectory = "logs" };
         var runner = new PackageRunner(settings, side, new BuiltCatalog(settings.SiteDirectory), _ => false);
         return await runner.RunAsync("qs-a", new RunGuest(new FailingGuest(failure), new Uri("http://127.0.0.1:9/"), "raco"), CancellationToken.None);

@@ -76,7 +76,7 @@ public sealed class OneProcessFidelityTests : IDisposable
         await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string> { ["Parallelism"] = "2" }),
             _dir.Combine(name, "guest"), _ => { });
         await guest.StartAsync();
-        var settings = new RunSettings
+        var settings = TestRunSettings.Base with
         {
             ResultsDirectory = _dir.Combine(name, "results"),
             StateDirectory = _dir.Combine(name, "runs"),

@@ -19,7 +19,7 @@ public sealed class OneProcessStepsTests : IDisposable
     public async Task A_limit_that_ran_out_before_a_step_began_is_not_that_steps_time_out()
     {
         var session = new PlayedSession(_dir.Path);
-        var settings = new RunSettings
+        var settings = TestRunSettings.Base with
         {
             ResultsDirectory = _dir.Combine("results"), StateDirectory = _dir.Combine("state"), SiteDirectory = _dir.Combine("site"),
             RacketIdentity = "test", OneProcessPerPackage = true,

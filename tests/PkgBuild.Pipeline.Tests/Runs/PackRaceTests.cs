@@ -32,7 +32,7 @@ public sealed class PackRaceTests : IDisposable
         await guest.PreflightAsync();
         Assert.True(guest.Isolated); // the racers run hostile code
         await guest.StartAsync();
-        var settings = new RunSettings
+        var settings = TestRunSettings.Base with
         {
             ResultsDirectory = _dir.Combine("results"),
             StateDirectory = _dir.Combine("runs"),

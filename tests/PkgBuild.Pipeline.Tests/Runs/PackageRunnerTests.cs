@@ -86,7 +86,7 @@ public sealed class PackageRunnerTests : IDisposable
         var site = await TestSite.ArchiveAsync(_dir.Combine("packages"), new TestPackage("jobs-ok", "(provide one) (define one 1)"));
         await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guest"), _ => { });
         await guest.StartAsync();
-        var settings = new RunSettings
+        var settings = TestRunSettings.Base with
         {
             ResultsDirectory = _dir.Combine("results"),
             StateDirectory = _dir.Combine("runs"),
@@ -115,7 +115,7 @@ public sealed class PackageRunnerTests : IDisposable
             new TestPackage("step-tests-fail", "(module+ test (error 'step-tests-fail \"fails on purpose\"))"));
         await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guest"), _ => { });
         await guest.StartAsync();
-        var settings = new RunSettings
+        var settings = TestRunSettings.Base with
         {
             ResultsDirectory = _dir.Combine("results"),
             StateDirectory = _dir.Combine("runs"),

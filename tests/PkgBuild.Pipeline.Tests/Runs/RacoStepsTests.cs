@@ -186,7 +186,7 @@ public sealed class RacoStepsTests : IAsyncLifetime
 
     private async Task<List<(RacoStep Step, GuestRunResult Result)>> RunAsync(bool oneProcess, params RacoStep[] steps)
     {
-        var settings = new RunSettings
+        var settings = TestRunSettings.Base with
         {
             ResultsDirectory = _dir.Combine("results"),
             StateDirectory = _dir.Combine("state"),

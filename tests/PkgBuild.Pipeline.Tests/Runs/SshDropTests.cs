@@ -44,7 +44,7 @@ public sealed class SshDropTests : IDisposable
         });
         await using var guest = new SshGuestMachine(spec);
         await guest.StartAsync();
-        var settings = new RunSettings
+        var settings = TestRunSettings.Base with
         {
             ResultsDirectory = _dir.Combine($"results-{retries}"),
             StateDirectory = _dir.Combine($"runs-{retries}"),
