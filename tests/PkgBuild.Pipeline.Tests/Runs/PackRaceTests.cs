@@ -28,21 +28,8 @@ public sealed class PackRaceTests : IDisposable
         var packages = racers.Select(r => Racer(r, canary)).Concat(swappers.Select(Swapper))
             .SelectMany(p => new[] { p, new TestPackage($"{p.Name}-user", $"(require {p.Name}) (provide x) (define x 1)", p.Name) }).ToArray();
         var site = await TestSite.ArchiveAsync(_dir.Combine("packages"), packages);
-        await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string> { ["Parallelism"] = "2" }), _dir.Combine("guest"), _ => { });
-        await guest.PreflightAsync();
-        Assert.True(guest.Isolated); // the racers run hostile code
-        await guest.StartAsync();
-        var settings = TestRunSettings.Base with
-        {
-            ResultsDirectory = _dir.Combine("results"),
-            StateDirectory = _dir.Combine("runs"),
-            SiteDirectory = site,
-            RacketIdentity = "test",
-            RunTests = false,
-        };
-        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
 
-        var summary = await new PackageRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        var summary = await TestSite.RunLocalAsync(_dir.Path, site, s => s with { RunTests = false }, parallelism: 2, isolated: true);
 
         var results = summary.Results.ToDictionary(r => r.Package);
         var outcomes = string.Join(", ", summary.Results.Select(r => $"{r.Package}: {r.Outcome} {r.Message}"));
@@ -70,14 +57,16 @@ public sealed class PackRaceTests : IDisposable
     }
 
     /// <summary>
-    /// A package that renames a link over its zip as soon as <c>raco pkg create</c> makes it, to a file anyone may
-    /// read so that the pack step still succeeds (it reads the zip back for its checksum): the copy out then always
-    /// meets the link.
+    /// A package that renames a link over its zip while <c>raco pkg create</c> is still writing it (a large file
+    /// of random bytes makes that take a while): raco writes on into the file it opened, reads the link back for
+    /// the checksum (a file anyone may read, so the step succeeds), and the copy out always meets the link.
     /// </summary>
     private static TestPackage Swapper(string name)
     {
         var swap = $"while [ ! -e {name}.zip ]; do :; done; ln -sfn /etc/hostname l && mv -fT l {name}.zip";
-        return Spawning(name, swap);
+        var blob = new byte[24 << 20];
+        new Random(name.Length).NextBytes(blob);
+        return Spawning(name, swap) with { Files = new Dictionary<string, byte[]> { ["blob.dat"] = blob } };
     }
 
     /// <summary>A package whose compilation leaves behind a process racing the pack step's copy out.</summary>

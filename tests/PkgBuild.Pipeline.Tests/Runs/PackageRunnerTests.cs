@@ -84,20 +84,8 @@ public sealed class PackageRunnerTests : IDisposable
     public async Task Both_setup_steps_carry_jobs_when_it_is_set()
     {
         var site = await TestSite.ArchiveAsync(_dir.Combine("packages"), new TestPackage("jobs-ok", "(provide one) (define one 1)"));
-        await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guest"), _ => { });
-        await guest.StartAsync();
-        var settings = TestRunSettings.Base with
-        {
-            ResultsDirectory = _dir.Combine("results"),
-            StateDirectory = _dir.Combine("runs"),
-            SiteDirectory = site,
-            RacketIdentity = "test",
-            RunTests = false,
-            Jobs = 2,
-        };
-        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
 
-        var summary = await new PackageRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        var summary = await TestSite.RunLocalAsync(_dir.Path, site, s => s with { RunTests = false, Jobs = 2 });
 
         var result = Assert.Single(summary.Results);
         Assert.Equal(PackageOutcome.Success, result.Outcome);
@@ -113,18 +101,8 @@ public sealed class PackageRunnerTests : IDisposable
         var site = await TestSite.ArchiveAsync(_dir.Combine("packages"),
             new TestPackage("step-ok", "(provide one) (define one 1)"),
             new TestPackage("step-tests-fail", "(module+ test (error 'step-tests-fail \"fails on purpose\"))"));
-        await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()), _dir.Combine("guest"), _ => { });
-        await guest.StartAsync();
-        var settings = TestRunSettings.Base with
-        {
-            ResultsDirectory = _dir.Combine("results"),
-            StateDirectory = _dir.Combine("runs"),
-            SiteDirectory = site,
-            RacketIdentity = "test",
-        };
-        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
 
-        var summary = await new PackageRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        var summary = await TestSite.RunLocalAsync(_dir.Path, site);
 
         var results = summary.Results.ToDictionary(r => r.Package);
         Assert.Equal((PackageOutcome.Success, RunSteps.Test), (results["step-ok"].Outcome, results["step-ok"].Step)); // once "install"
