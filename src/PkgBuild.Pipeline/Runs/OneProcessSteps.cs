@@ -18,7 +18,7 @@ namespace PkgBuild.Pipeline.Runs;
 internal sealed class OneProcessSteps(RunSettings settings, IGuestSession session, RunGuest guest, string logDirectory,
     IReadOnlyDictionary<string, string> environment)
 {
-    private const string DriverName = "raco-steps.rkt";
+    internal const string DriverName = "raco-steps.rkt";
     private const int MaxUnclaimedLines = 200;
 
     private readonly object _gate = new();

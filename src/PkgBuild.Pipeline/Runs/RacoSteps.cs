@@ -54,7 +54,7 @@ public sealed class RacoSteps(RunSettings settings, IGuestSession session, RunGu
 
     /// <summary>A step's log's first line: raco's command line as pkg-build runs it, where, when, and whether in the shared process.</summary>
     internal static string Header(RunGuest guest, RacoStep step, bool shared) =>
-        $"$ {new GuestCommand(guest.Raco, step.Arguments)}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}{(shared ? ", in the package's one Racket process" : "")}]";
+        $"$ {new GuestCommand(guest.Raco, step.Arguments)}   [guest {guest.Name}, {DateTimeOffset.UtcNow:u}{(shared ? $"; not a process of its own: raco's front end (raco/main) ran these arguments in the package's one Racket process, {OneProcessSteps.DriverName}" : "")}]";
 
     internal static string Footer(RacoStep step, GuestRunResult result)
     {
