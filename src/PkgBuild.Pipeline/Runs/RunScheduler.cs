@@ -39,7 +39,8 @@ public sealed class RunScheduler
         _priority = Heights(order);
     }
 
-    public int InfrastructureRetries { get; init; } = 2;
+    /// <summary><c>PkgBuildInfraRetries</c>, from the run's settings (its default is Sdk.props's).</summary>
+    public required int InfrastructureRetries { get; init; }
 
     /// <summary>
     /// Builds every package with <paramref name="build"/> on one of <paramref name="slots"/>, calling

@@ -81,7 +81,7 @@ public sealed class RunSchedulerTests
         await scheduler.RunAsync(Enumerable.Range(0, slots).ToList(), build.BuildAsync, finished.Add, cancellationToken).WaitAsync(Hang);
 
     private static RunScheduler Scheduler(PackageGraph graph, IEnumerable<string>? toRun = null, IReadOnlyDictionary<string, PackageResult>? known = null) =>
-        new(graph, toRun ?? graph.Packages, known ?? NoneKnown);
+        new(graph, toRun ?? graph.Packages, known ?? NoneKnown) { InfrastructureRetries = 2 };
 
     [Fact]
     public async Task Every_dependency_finishes_before_a_dependent_starts()
@@ -458,7 +458,7 @@ public sealed class RunSchedulerTests
         });
         var finished = new Finished();
 
-        var run = new RunScheduler(graph, graph.Packages, NoneKnown)
+        var run = new RunScheduler(graph, graph.Packages, NoneKnown) { InfrastructureRetries = 2 }
             .RunAsync(Enumerable.Range(0, 2).ToList(), build.BuildAsync, finished.Add, CancellationToken.None);
         var ended = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(5))) == run;
 
