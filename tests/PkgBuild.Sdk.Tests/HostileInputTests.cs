@@ -63,7 +63,7 @@ public sealed class HostileInputTests
         Assert.Equal("success", Result("hx-evil-deps"));
         Assert.StartsWith("$ raco pkg install -u --auto --batch --catalog file://", Log("hx-evil-deps", "install"));
         // The same results whether a package's raco commands share one Racket process or not (each log says which).
-        Assert.Equal(oneProcessPerPackage, Log("hx-evil-deps", "install").Split('\n')[0].EndsWith("in the package's one Racket process]", StringComparison.Ordinal));
+        Assert.Equal(oneProcessPerPackage, Log("hx-evil-deps", "install").Split('\n')[0].Contains("in the package's one Racket process", StringComparison.Ordinal));
         Assert.False(File.Exists(Canary), "a command from the catalog ran");
         Assert.False(File.Exists(workspace.PathOf("pkgbuild-canary")), "a command from the catalog ran");
         Assert.False(File.Exists(workspace.PathOf("results", "pkgbuild-canary")));
