@@ -35,9 +35,8 @@ public sealed class CheckRunSettings : PkgBuildTask
 
     protected override void ExecuteCore()
     {
-        var values = Settings.ToDictionary(s => s.ItemSpec, s => s.GetMetadata("Value"), StringComparer.OrdinalIgnoreCase);
         var project = ProjectSettings.Read(ProjectFile);
-        var options = RunOptions.Parse(name => values.GetValueOrDefault(name) ?? "", project.Locate);
+        var options = RunOptions.Parse(TaskItems.RunSettingValues(Settings), project.Locate);
         if (!options.UsesPreinstalled && string.IsNullOrWhiteSpace(RacketRepo + Installer + SnapshotUrl))
         {
             throw RunOptions.RacketNotChosen(project.Locate(RunOptions.RacketProperty));
@@ -51,19 +50,21 @@ public sealed class CheckRunSettings : PkgBuildTask
                 project.Locate(RunOptions.BaselineProperty));
         }
         var errors = new ErrorCollector();
+        // Every build runs this: an item's line is looked up (the project read again) only for an item that is wrong.
         foreach (var guest in Guests)
         {
-            Collect(errors, () => GuestSpec.Parse(guest.ItemSpec, Metadata(guest), ItemLocation.Of(guest, "PkgBuildGuest")));
+            Collect(errors, () => GuestSpec.Parse(guest.ItemSpec, TaskItems.CustomMetadata(guest)), () => ItemLocation.Of(guest, "PkgBuildGuest"));
         }
-        foreach (var spec in Overrides.Select(ResolveCatalogOverrides.FromItem))
+        foreach (var item in Overrides)
         {
-            Collect(errors, () => spec.Parse(_ => { })); // its warnings are the resolve step's to give
+            var spec = ResolveCatalogOverrides.Unlocated(item);
+            Collect(errors, () => spec.Parse(_ => { }), () => ItemLocation.Of(item, "PkgBuildOverride")); // its warnings are the resolve step's to give
         }
         errors.ThrowIfAny();
         WarnUnknownNames(project);
     }
 
-    private static void Collect(ErrorCollector errors, Action check)
+    private static void Collect(ErrorCollector errors, Action check, Func<SourceLocation> where)
     {
         try
         {
@@ -71,7 +72,7 @@ public sealed class CheckRunSettings : PkgBuildTask
         }
         catch (PkgBuildException e)
         {
-            errors.Add(e);
+            errors.Add(e.Location.File == null ? new PkgBuildException(e.Code, e.Message, where(), e) : e);
         }
     }
 
@@ -106,11 +107,6 @@ public sealed class CheckRunSettings : PkgBuildTask
             + (closest.Count > 0 ? $"; did you mean {string.Join(" or ", closest)}?" : "."),
             name.Where);
 
-    private static Dictionary<string, string> Metadata(ITaskItem item)
-    {
-        var all = item.CloneCustomMetadata();
-        return all.Keys.Cast<string>().ToDictionary(k => k, k => all[k] as string ?? "", StringComparer.OrdinalIgnoreCase);
-    }
 }
 
 /// <summary>

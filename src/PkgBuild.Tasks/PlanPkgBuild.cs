@@ -68,8 +68,7 @@ public sealed class PlanPkgBuild : PkgBuildTask
     {
         // The newest: a site keeps the installers of earlier builds beside the one just made.
         var installer = InstallerFiles.Where(f => !string.IsNullOrWhiteSpace(f) && File.Exists(f)).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault();
-        var values = Settings.ToDictionary(s => s.ItemSpec, s => s.GetMetadata("Value"), StringComparer.OrdinalIgnoreCase);
-        var options = RunOptions.Parse(name => values.GetValueOrDefault(name) ?? "", _ => SourceLocation.InFile(ProjectFile));
+        var options = RunOptions.Parse(TaskItems.RunSettingValues(Settings), _ => SourceLocation.InFile(ProjectFile));
         var preinstalled = options.UsesPreinstalled;
         if (!preinstalled && installer == null)
         {
@@ -97,9 +96,9 @@ public sealed class PlanPkgBuild : PkgBuildTask
         var selection = new RunSelection
         {
             Scope = options.Scope,
-            Packages = Names(Packages),
-            Skip = Names(Skip),
-            Force = Names(Force),
+            Packages = TaskItems.Names(Packages),
+            Skip = TaskItems.Names(Skip),
+            Force = TaskItems.Names(Force),
             Overridden = EditReport.EditedPackages(EditsFile),
             RetryFailed = RetryFailed,
             Locate = name => items.FirstOrDefault(i => i.ItemSpec == name) is { } item
@@ -119,7 +118,7 @@ public sealed class PlanPkgBuild : PkgBuildTask
         {
             LastRun.Forget(settings.StateDirectory);
         }
-        var plan = new RunPlan(settings, options, selection, installer, preinstalled, Names(ExtraPackages), stamp, last,
+        var plan = new RunPlan(settings, options, selection, installer, preinstalled, TaskItems.Names(ExtraPackages), stamp, last,
             new RunReportOptions(ResultsDirectory, settings.Baseline, FailOnPackageFailure, FailOnRegression));
         ((IBuildEngine4)BuildEngine).RegisterTaskObject(RunPlan.Key(ProjectFile), plan, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
         HasPackageWork = last == null;
@@ -143,13 +142,13 @@ public sealed class PlanPkgBuild : PkgBuildTask
             string.Join(" ", new[] { typeof(PlanPkgBuild), typeof(PackageRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
             settings.ToString(),
             $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
-            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', Names(ExtraPackages))}",
+            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', TaskItems.Names(ExtraPackages))}",
             // The report given again carries the errors these decide.
             $"fail-on-package-failure={FailOnPackageFailure} fail-on-regression={FailOnRegression} results={ResultsDirectory}",
         };
         foreach (var item in Guests)
         {
-            var metadata = CustomMetadata(item);
+            var metadata = TaskItems.CustomMetadata(item);
             parts.Add($"guest {item.ItemSpec} {string.Join(";", metadata.Select(m => $"{m.Key}={m.Value}").Order(StringComparer.Ordinal))}");
             if (preinstalled)
             {
@@ -201,14 +200,6 @@ public sealed class PlanPkgBuild : PkgBuildTask
         }
         return LastRun.Stamp(parts, files);
     }
-
-    private static Dictionary<string, string> CustomMetadata(ITaskItem item)
-    {
-        var all = item.CloneCustomMetadata();
-        return all.Keys.Cast<string>().ToDictionary(k => k, k => all[k] as string ?? "", StringComparer.OrdinalIgnoreCase);
-    }
-
-    private static IReadOnlyCollection<string> Names(ITaskItem[] items) => items.Select(i => i.ItemSpec.Trim()).Where(n => n.Length > 0).Distinct().ToList();
 }
 
 /// <summary>What PlanPkgBuild decided, handed to RunPkgBuild in the same build (as StartVm hands it the guests).</summary>

@@ -37,7 +37,10 @@ public sealed class ResolveCatalogOverrides : PkgBuildTask
     }
 
     /// <summary>A PkgBuildOverride item as written, with its place in the project.</summary>
-    internal static OverrideSpec FromItem(ITaskItem item) => WithLocation(new OverrideSpec
+    internal static OverrideSpec FromItem(ITaskItem item) => WithLocation(Unlocated(item), item);
+
+    /// <summary>A PkgBuildOverride item as written, without looking up its line.</summary>
+    internal static OverrideSpec Unlocated(ITaskItem item) => new()
     {
         Name = item.ItemSpec,
         Source = item.GetMetadata("Source"),
@@ -45,7 +48,7 @@ public sealed class ResolveCatalogOverrides : PkgBuildTask
         With = item.GetMetadata("With"),
         Rev = item.GetMetadata("Rev"),
         Commit = item.GetMetadata("Commit"),
-    }, item);
+    };
 
     internal static OverrideSpec WithLocation(OverrideSpec spec, ITaskItem item)
     {

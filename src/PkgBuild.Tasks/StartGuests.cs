@@ -38,7 +38,7 @@ public sealed class StartGuests : PkgBuildTask
         {
             try
             {
-                specs.Add(GuestSpec.Parse(item.ItemSpec, Metadata(item), ItemLocation.Of(item, "PkgBuildGuest")));
+                specs.Add(GuestSpec.Parse(item.ItemSpec, TaskItems.CustomMetadata(item), ItemLocation.Of(item, "PkgBuildGuest")));
             }
             catch (PkgBuildException e)
             {
@@ -92,7 +92,4 @@ public sealed class StartGuests : PkgBuildTask
             Log.LogMessage(MessageImportance.High, "StartVm: {0} ({1}{2}) is ready", machine.Spec.Name, machine.Spec.Kind, isolation);
         }
     }
-
-    private static Dictionary<string, string> Metadata(ITaskItem item) =>
-        item.MetadataNames.Cast<string>().ToDictionary(n => n, item.GetMetadata, StringComparer.OrdinalIgnoreCase);
 }

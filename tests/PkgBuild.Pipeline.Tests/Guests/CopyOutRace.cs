@@ -25,6 +25,17 @@ public static class CopyOutRace
         return canary;
     }
 
+    /// <summary>
+    /// What every racing test asserts of a tally: the canary never came out, the race did happen (attempts met
+    /// both the link and the real file), and each refusal says why in words matching <paramref name="refusal"/>.
+    /// </summary>
+    public static void AssertNeverWon(Tally tally, string refusal = "work/race.zip.*(symbolic link|not a regular file).*refused")
+    {
+        Assert.Equal(0, tally.Wins);
+        Assert.True(tally.Refused > 0 && tally.Real > 0, $"the race did not happen: {tally}");
+        Assert.All(tally.Messages, m => Assert.Matches(refusal, m));
+    }
+
     public static async Task<Tally> RunAsync(IGuestSession session, string canary, string localDirectory, int attempts)
     {
         const string Real = "REAL-ZIP-CONTENT";
