@@ -1,8 +1,8 @@
 using System.Xml;
 using Microsoft.Build.Framework;
-using PkgBuild.Pipeline.Catalogs;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Settings;
+using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
@@ -57,8 +57,7 @@ public sealed class CheckRunSettings : PkgBuildTask
         }
         foreach (var item in Overrides)
         {
-            var spec = ResolveCatalogOverrides.Unlocated(item);
-            Collect(errors, () => spec.Parse(_ => { }), () => ItemLocation.Of(item, "PkgBuildOverride")); // its warnings are the resolve step's to give
+            Collect(errors, () => TaskItems.Override(item, SourceLocation.None, _ => { }), () => ItemLocation.Of(item, "PkgBuildOverride")); // its warnings are the resolve step's to give
         }
         errors.ThrowIfAny();
         WarnUnknownNames(project);
@@ -90,7 +89,7 @@ public sealed class CheckRunSettings : PkgBuildTask
         var metadata = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
         {
             ["PkgBuildGuest"] = GuestSpec.MetadataNames,
-            ["PkgBuildOverride"] = OverrideSpec.MetadataNames,
+            ["PkgBuildOverride"] = CatalogOverride.MetadataNames,
         };
         foreach (var name in project.Metadata)
         {
