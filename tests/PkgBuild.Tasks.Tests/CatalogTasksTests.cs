@@ -133,7 +133,7 @@ public sealed class CatalogTasksTests
     /// An item as MSBuild hands it to a task, with the file that defined it (TaskItem refuses to set that
     /// reserved metadata, so the in-process test brings its own; the SDK tests cover real evaluation).
     /// </summary>
-    private sealed class DefinedItem(string spec, string definingFile, Dictionary<string, string> metadata) : ITaskItem
+    internal sealed class DefinedItem(string spec, string definingFile, Dictionary<string, string> metadata) : ITaskItem
     {
         public string ItemSpec { get; set; } = spec;
 
