@@ -1,8 +1,8 @@
 using System.Xml;
 using Microsoft.Build.Framework;
-using PkgBuild.Pipeline.Catalogs;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Settings;
+using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
@@ -55,10 +55,16 @@ public sealed class CheckRunSettings : PkgBuildTask
         {
             Collect(errors, () => GuestSpec.Parse(guest.ItemSpec, TaskItems.CustomMetadata(guest)), () => ItemLocation.Of(guest, "PkgBuildGuest"));
         }
+        var warnings = new List<PkgBuildException>();
         foreach (var item in Overrides)
         {
-            var spec = ResolveCatalogOverrides.Unlocated(item);
-            Collect(errors, () => spec.Parse(_ => { }), () => ItemLocation.Of(item, "PkgBuildOverride")); // its warnings are the resolve step's to give
+            SourceLocation Where() => ItemLocation.Of(item, "PkgBuildOverride");
+            Collect(errors, () => TaskItems.Override(item, SourceLocation.None, w => warnings.Add(At(w, Where))), Where);
+        }
+        if (errors.Count > 0)
+        {
+            // An override's warnings are the resolve step's to give, and a build stopped here does not get that far.
+            warnings.ForEach(LogWarning);
         }
         errors.ThrowIfAny();
         WarnUnknownNames(project);
@@ -72,9 +78,13 @@ public sealed class CheckRunSettings : PkgBuildTask
         }
         catch (PkgBuildException e)
         {
-            errors.Add(e.Location.File == null ? new PkgBuildException(e.Code, e.Message, where(), e) : e);
+            errors.Add(At(e, where));
         }
     }
+
+    /// <summary><paramref name="e"/>, at <paramref name="where"/> when it says no file.</summary>
+    private static PkgBuildException At(PkgBuildException e, Func<SourceLocation> where) =>
+        e.Location.File == null ? new PkgBuildException(e.Code, e.Message, where(), e) : e;
 
     /// <summary>PKB0007 for each PkgBuild* property, item type or metadata name that the SDK would never read.</summary>
     private void WarnUnknownNames(ProjectSettings project)
@@ -90,7 +100,7 @@ public sealed class CheckRunSettings : PkgBuildTask
         var metadata = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
         {
             ["PkgBuildGuest"] = GuestSpec.MetadataNames,
-            ["PkgBuildOverride"] = OverrideSpec.MetadataNames,
+            ["PkgBuildOverride"] = CatalogOverride.MetadataNames,
         };
         foreach (var name in project.Metadata)
         {

@@ -37,24 +37,22 @@ public sealed class EditCatalog : PkgBuildTask
     [Required]
     public string EditedRemoteEntriesFile { get; set; } = "";
 
-    /// <summary>The PkgBuildOverride items again, only to point errors at their lines.</summary>
+    /// <summary>
+    /// The PkgBuildOverride items, only to point errors at their lines: the overrides file leaves the lines
+    /// out, so that moving an item does not make this step run again.
+    /// </summary>
     public ITaskItem[] Overrides { get; set; } = [];
 
     protected override void ExecuteCore()
     {
         var file = Pipeline.Catalogs.OverridesFile.Read(OverridesFile);
-        var items = Overrides.ToDictionary(i => i.ItemSpec, StringComparer.Ordinal);
-        var specs = file.Overrides
-            .Select(s => items.TryGetValue(s.Name, out var item) ? ResolveCatalogOverrides.WithLocation(s, item) : s)
-            .ToList();
-        // Warnings were given when the overrides were resolved; this is the same check again.
-        var resolved = specs.Select(s => new ResolvedOverride(s.Parse(_ => { }), s.ResolvedCommit!)).ToList();
+        var resolved = file.Overrides.Select(Located).ToList();
         var catalog = DirectoryCatalog.Read(CatalogDirectory);
         var result = CatalogEditor.Apply(catalog, resolved, file.RacketVersion);
 
         var rendered = DirectoryCatalog.Render(result.Catalog);
         AtomicDirectory.Replace(Destination, staging => DirectoryCatalog.Write(rendered, staging));
-        EditReport.Write(ReportMarkdown, ReportJson, Destination, specs, result.Edits);
+        EditReport.Write(ReportMarkdown, ReportJson, Destination, resolved, result.Edits);
         RemoteCatalogEntries.Read(RemoteEntriesFile).Without(result.Edits.Select(e => e.Package)).Write(EditedRemoteEntriesFile);
         AtomicFile.WriteAllTextIfChanged(HashFile, Sha256.Of(rendered.All));
 
@@ -64,6 +62,11 @@ public sealed class EditCatalog : PkgBuildTask
                 edit.RewrittenVersions.Count == 0 ? "" : "; versions rewritten: " + string.Join(", ", edit.RewrittenVersions));
         }
         Log.LogMessage(MessageImportance.High, "EditCatalog: {0} package(s) changed by {1} override(s) -> {2}; report: {3}",
-            result.Edits.Count, specs.Count, Destination, ReportMarkdown);
+            result.Edits.Count, resolved.Count, Destination, ReportMarkdown);
     }
+
+    private ResolvedOverride Located(ResolvedOverride resolved) =>
+        Overrides.FirstOrDefault(i => i.ItemSpec == resolved.Override.Name) is { } item
+            ? resolved with { Override = resolved.Override with { Location = ItemLocation.Of(item, "PkgBuildOverride") } }
+            : resolved;
 }

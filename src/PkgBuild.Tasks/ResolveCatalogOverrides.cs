@@ -22,37 +22,17 @@ public sealed class ResolveCatalogOverrides : PkgBuildTask
 
     protected override void ExecuteCore()
     {
-        var specs = Overrides.Select(FromItem).ToList();
+        var declared = Overrides.Select(item => TaskItems.Override(item, ItemLocation.Of(item, "PkgBuildOverride"), LogWarning)).ToList();
 
-        var resolved = Wait(new OverrideResolver(new GitRevResolver(), LogWarning).ResolveAsync(specs, CancellationToken));
-        foreach (var spec in resolved)
+        var resolved = Wait(new OverrideResolver(new GitRevResolver()).ResolveAsync(declared, CancellationToken));
+        foreach (var (o, commit, resolvedAs) in resolved)
         {
             Log.LogMessage(MessageImportance.High, "PkgBuildOverride {0}: rev '{1}' is {2} {3}",
-                spec.Name, spec.Rev ?? spec.Commit ?? "(from the source)", spec.ResolvedAs, spec.ResolvedCommit);
+                o.Name, o.Metadata.GetValueOrDefault("Rev") ?? o.Metadata.GetValueOrDefault("Commit") ?? "(from the source)", resolvedAs, commit);
         }
         if (new OverridesFile(RacketVersion, resolved).Write(OutputFile))
         {
             Log.LogMessage(MessageImportance.Normal, "Overrides changed since the last build; EditCatalog will run.");
         }
-    }
-
-    /// <summary>A PkgBuildOverride item as written, with its place in the project.</summary>
-    internal static OverrideSpec FromItem(ITaskItem item) => WithLocation(Unlocated(item), item);
-
-    /// <summary>A PkgBuildOverride item as written, without looking up its line.</summary>
-    internal static OverrideSpec Unlocated(ITaskItem item) => new()
-    {
-        Name = item.ItemSpec,
-        Source = item.GetMetadata("Source"),
-        Repository = item.GetMetadata("Repository"),
-        With = item.GetMetadata("With"),
-        Rev = item.GetMetadata("Rev"),
-        Commit = item.GetMetadata("Commit"),
-    };
-
-    internal static OverrideSpec WithLocation(OverrideSpec spec, ITaskItem item)
-    {
-        var at = ItemLocation.Of(item, "PkgBuildOverride");
-        return spec with { File = at.File, Line = at.Line, Column = at.Column };
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Build.Framework;
+using PkgBuild.Racket.Catalogs;
+using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
 
@@ -11,6 +13,10 @@ internal static class TaskItems
         var all = item.CloneCustomMetadata();
         return all.Keys.Cast<string>().ToDictionary(k => k, k => all[k] as string ?? "", StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>A <c>PkgBuildOverride</c> item, checked; see <see cref="CatalogOverride.Parse"/>.</summary>
+    public static CatalogOverride Override(ITaskItem item, SourceLocation location, Action<PkgBuildException> warn) =>
+        CatalogOverride.Parse(item.ItemSpec, CustomMetadata(item), location, warn);
 
     /// <summary>The items' names, trimmed, without empties or repeats.</summary>
     public static IReadOnlyCollection<string> Names(ITaskItem[] items) => items.Select(i => i.ItemSpec.Trim()).Where(n => n.Length > 0).Distinct().ToList();

@@ -26,11 +26,14 @@ public sealed class CatalogEditEndToEndTests : IDisposable
         _dir.Dispose();
     }
 
-    private async Task<(string Catalog, IReadOnlyList<CatalogEdit> Edits, IReadOnlyList<OverrideSpec> Resolved)> Edit(params OverrideSpec[] specs)
+    private static CatalogOverride Override(string name, SourceLocation location, params (string Name, string Value)[] metadata) =>
+        CatalogOverride.Parse(name, metadata.ToDictionary(m => m.Name, m => m.Value), location, w => Assert.Fail(w.Message));
+
+    private async Task<(string Catalog, IReadOnlyList<CatalogEdit> Edits, IReadOnlyList<ResolvedOverride> Resolved)> Edit(params CatalogOverride[] overrides)
     {
-        var resolved = await new OverrideResolver(new GitRevResolver(), _ => { }).ResolveAsync(specs);
+        var resolved = await new OverrideResolver(new GitRevResolver()).ResolveAsync(overrides);
         var catalog = DirectoryCatalog.Read(_repos.CatalogDirectory);
-        var result = CatalogEditor.Apply(catalog, resolved.Select(s => new ResolvedOverride(s.Parse(_ => { }), s.ResolvedCommit!)).ToList(), RacketRunner.Version);
+        var result = CatalogEditor.Apply(catalog, resolved, RacketRunner.Version);
         var edited = _dir.Combine("catalog-edited");
         DirectoryCatalog.Write(result.Catalog, edited);
         return (edited, result.Edits, resolved);
@@ -39,9 +42,9 @@ public sealed class CatalogEditEndToEndTests : IDisposable
     [Fact]
     public async Task A_repository_override_is_what_raco_shows_and_installs()
     {
-        var (edited, edits, resolved) = await Edit(new OverrideSpec { Name = "typed-racket", Repository = _repos.UpstreamUrl, With = _repos.ForkUrl, Rev = "opaque" });
+        var (edited, edits, resolved) = await Edit(Override("typed-racket", default, ("Repository", _repos.UpstreamUrl), ("With", _repos.ForkUrl), ("Rev", "opaque")));
 
-        Assert.Equal(("branch", _repos.ForkCommit), (resolved[0].ResolvedAs, resolved[0].ResolvedCommit));
+        Assert.Equal(("branch", _repos.ForkCommit), (resolved[0].ResolvedAs, resolved[0].Commit));
         Assert.Equal(["tr-lib", "tr-more"], edits.Select(e => e.Package));
         var catalogUrl = new Uri(edited + "/").AbsoluteUri;
         foreach (var name in new[] { "tr-lib", "tr-more" })
@@ -65,7 +68,7 @@ public sealed class CatalogEditEndToEndTests : IDisposable
     [Fact]
     public async Task A_single_package_override_at_a_commit_installs_that_commit()
     {
-        var (edited, edits, resolved) = await Edit(new OverrideSpec { Name = "tr-lib", Source = $"{_repos.ForkUrl}?path=tr-lib", Rev = _repos.ForkCommit });
+        var (edited, edits, resolved) = await Edit(Override("tr-lib", default, ("Source", $"{_repos.ForkUrl}?path=tr-lib"), ("Rev", _repos.ForkCommit)));
 
         Assert.Equal("commit", resolved[0].ResolvedAs);
         Assert.Equal("tr-lib", Assert.Single(edits).Package);
@@ -77,9 +80,9 @@ public sealed class CatalogEditEndToEndTests : IDisposable
     [Fact]
     public async Task A_rev_the_fork_does_not_have_is_refused_at_the_override()
     {
-        var spec = new OverrideSpec { Name = "typed-racket", Repository = _repos.UpstreamUrl, With = _repos.ForkUrl, Rev = "no-such-branch", File = "pkgbuild.proj", Line = 9, Column = 6 };
+        var missing = Override("typed-racket", new SourceLocation("pkgbuild.proj", 9, 6, 0), ("Repository", _repos.UpstreamUrl), ("With", _repos.ForkUrl), ("Rev", "no-such-branch"));
 
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => Edit(spec));
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => Edit(missing));
 
         Assert.Equal(ErrorCodes.GitRevNotFound, error.Code);
         Assert.Contains("no-such-branch", error.Message);

@@ -28,10 +28,10 @@ public sealed class TypedRacketSampleTests
         var catalogs = evaluation["Items"]!["PkgBuildSourceCatalog"]!.AsArray().Select(i => i!["Identity"]!.GetValue<string>());
         Assert.Equal(["https://pkgs.racket-lang.org/", "https://planet-compats.racket-lang.org/"], catalogs);
         var item = Assert.Single(evaluation["Items"]!["PkgBuildOverride"]!.AsArray())!;
-        var parsed = CatalogOverride.Parse(Meta(item, "Identity")!, Meta(item, "Source"), Meta(item, "Repository"), Meta(item, "With"),
-            Meta(item, "Rev"), Meta(item, "Commit"), default, w => Assert.Fail(w.Message));
+        var metadata = CatalogOverride.MetadataNames.Where(name => Meta(item, name) != null).ToDictionary(name => name, name => Meta(item, name)!);
+        var parsed = CatalogOverride.Parse(Meta(item, "Identity")!, metadata, default, w => Assert.Fail(w.Message));
 
-        var result = CatalogEditor.Apply(DirectoryCatalog.Read(Subset), [new ResolvedOverride(parsed, Commit)], "8.7");
+        var result = CatalogEditor.Apply(DirectoryCatalog.Read(Subset), [new ResolvedOverride(parsed, Commit, "branch")], "8.7");
 
         var expected = File.ReadAllLines(Path.Combine(Subset, "expected-typed-racket-packages.txt")).Where(l => l.Length > 0);
         Assert.Equal(expected, result.Edits.Select(e => e.Package));

@@ -35,6 +35,43 @@ public sealed class CatalogTasksTests
     }
 
     [Fact]
+    public void The_resolve_step_warns_at_the_line_of_the_item_and_the_edit_step_checks_nothing_again_but_errs_there_too()
+    {
+        using var dir = new TempDirectory();
+        var import = dir.Combine("overrides.props");
+        var commit = "0123456789abcdef0123456789abcdef01234567";
+        File.WriteAllText(import, $"""
+            <Project>
+              <ItemGroup>
+                <PkgBuildOverride Include="tr-lob" Source="https://h/tr?path=tr-lib" Commit="{commit}" />
+              </ItemGroup>
+            </Project>
+            """);
+        var item = new DefinedItem("tr-lob", import, new() { ["Source"] = "https://h/tr?path=tr-lib", ["Commit"] = commit });
+        var engine = new FakeBuildEngine();
+        var resolve = new ResolveCatalogOverrides { BuildEngine = engine, Overrides = [item], OutputFile = dir.Combine("overrides.json"), RacketVersion = "8.7" };
+
+        Assert.True(resolve.Execute());
+        var warning = Assert.Single(engine.Warnings);
+        Assert.Equal(("PKB0305", import, 3, 6), (warning.Code, warning.File, warning.LineNumber, warning.ColumnNumber));
+
+        Directory.CreateDirectory(dir.Combine("catalog", "pkg"));
+        File.WriteAllText(dir.Combine("catalog", "pkg", "tr-lib"), """#hash((source . "git://h/tr?path=tr-lib") (checksum . "old"))""");
+        var edit = new EditCatalog
+        {
+            BuildEngine = engine, CatalogDirectory = dir.Combine("catalog"), OverridesFile = dir.Combine("overrides.json"), Overrides = [item],
+            Destination = dir.Combine("edited"), HashFile = dir.Combine("edited.hash"), ReportMarkdown = dir.Combine("edits.md"), ReportJson = dir.Combine("edits.json"),
+            RemoteEntriesFile = dir.Combine("remote.json"), EditedRemoteEntriesFile = dir.Combine("edited-remote.json"),
+        };
+
+        Assert.False(edit.Execute());
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(("PKB0307", import, 3, 6), (error.Code, error.File, error.LineNumber, error.ColumnNumber));
+        Assert.Contains("Close names: tr-lib", error.Message);
+        Assert.Single(engine.Warnings);
+    }
+
+    [Fact]
     public void Without_any_source_catalog_the_fetch_says_what_to_add()
     {
         using var dir = new TempDirectory();
@@ -96,7 +133,7 @@ public sealed class CatalogTasksTests
     /// An item as MSBuild hands it to a task, with the file that defined it (TaskItem refuses to set that
     /// reserved metadata, so the in-process test brings its own; the SDK tests cover real evaluation).
     /// </summary>
-    private sealed class DefinedItem(string spec, string definingFile, Dictionary<string, string> metadata) : ITaskItem
+    internal sealed class DefinedItem(string spec, string definingFile, Dictionary<string, string> metadata) : ITaskItem
     {
         public string ItemSpec { get; set; } = spec;
 

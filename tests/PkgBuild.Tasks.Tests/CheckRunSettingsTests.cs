@@ -88,4 +88,37 @@ public sealed class CheckRunSettingsTests : IDisposable
         }
         Assert.True(Check(Settings(("PkgBuildRacket", ""))).Succeeded == false && Check(Settings(("PkgBuildRacket", "")), racketRepo: "/src/racket").Succeeded);
     }
+
+    [Fact]
+    public void An_overrides_warning_is_given_here_only_when_the_build_stops_here_before_the_resolve_step()
+    {
+        var import = _dir.Combine("overrides.props");
+        File.WriteAllText(import, """
+            <Project>
+              <ItemGroup>
+                <PkgBuildOverride Include="tr-lib" Source="https://h/tr?path=tr-lib" Rev="main" />
+                <PkgBuildOverride Include="other" Source="git://h/other?path=x" />
+              </ItemGroup>
+            </Project>
+            """);
+        var warned = new CatalogTasksTests.DefinedItem("tr-lib", import, new() { ["Source"] = "https://h/tr?path=tr-lib", ["Rev"] = "main" });
+        var wrong = new CatalogTasksTests.DefinedItem("other", import, new() { ["Source"] = "git://h/other?path=x" });
+        (bool Succeeded, FakeBuildEngine Engine) CheckOverrides(params ITaskItem[] overrides)
+        {
+            var engine = new FakeBuildEngine();
+            var task = new CheckRunSettings { BuildEngine = engine, Project = _dir.Combine("pkgbuild.proj"), Settings = Settings(), Overrides = overrides };
+            return (task.Execute(), engine);
+        }
+
+        var (stopped, engine) = CheckOverrides(warned, wrong);
+
+        Assert.False(stopped);
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(("PKB0303", import, 4, 6), (error.Code, error.File, error.LineNumber, error.ColumnNumber));
+        var warning = Assert.Single(engine.Warnings);
+        Assert.Equal(("PKB0305", import, 3, 6), (warning.Code, warning.File, warning.LineNumber, warning.ColumnNumber));
+        var (passed, quiet) = CheckOverrides(warned);
+        Assert.True(passed);
+        Assert.Empty(quiet.Warnings); // the resolve step gives it
+    }
 }

@@ -13,7 +13,7 @@ public static class EditReport
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static void Write(string markdownPath, string jsonPath, string editedCatalog, IReadOnlyList<OverrideSpec> overrides, IReadOnlyList<CatalogEdit> edits)
+    public static void Write(string markdownPath, string jsonPath, string editedCatalog, IReadOnlyList<ResolvedOverride> overrides, IReadOnlyList<CatalogEdit> edits)
     {
         AtomicFile.WriteAllText(markdownPath, Markdown(editedCatalog, overrides, edits));
         var document = new
@@ -21,14 +21,14 @@ public static class EditReport
             catalog = editedCatalog,
             overrides = overrides.Select(o => new
             {
-                name = o.Name,
-                source = o.Source,
-                repository = o.Repository,
-                with = o.With,
-                rev = o.Rev,
-                commit = o.ResolvedCommit,
+                name = o.Override.Name,
+                source = o.Override.Metadata.GetValueOrDefault("Source"),
+                repository = o.Override.Metadata.GetValueOrDefault("Repository"),
+                with = o.Override.Metadata.GetValueOrDefault("With"),
+                rev = o.Override.Metadata.GetValueOrDefault("Rev"),
+                commit = o.Commit,
                 resolvedAs = o.ResolvedAs,
-                packages = edits.Where(e => e.Override == o.Name).Select(e => e.Package).ToList(),
+                packages = edits.Where(e => e.Override == o.Override.Name).Select(e => e.Package).ToList(),
             }),
             edits,
         };
@@ -71,7 +71,7 @@ public static class EditReport
         return of;
     }
 
-    private static string Markdown(string editedCatalog, IReadOnlyList<OverrideSpec> overrides, IReadOnlyList<CatalogEdit> edits)
+    private static string Markdown(string editedCatalog, IReadOnlyList<ResolvedOverride> overrides, IReadOnlyList<CatalogEdit> edits)
     {
         var md = new StringBuilder();
         md.Append("# Catalog edits\n\n");
@@ -79,11 +79,14 @@ public static class EditReport
         if (overrides.Count > 0)
         {
             md.Append("## Overrides\n\n");
-            foreach (var o in overrides)
+            foreach (var (o, commit, resolvedAs) in overrides)
             {
-                var what = o.Source != null ? Code(o.Source) : $"every package of {Code(o.Repository)} → {Code(o.With)}";
-                var rev = o.Rev ?? o.Commit ?? "(fragment of the source)";
-                md.Append($"- **{o.Name}**: {what}; rev {Code(rev)} is {Article(o.ResolvedAs)} → commit {Code(o.ResolvedCommit)}\n");
+                var written = o.Metadata;
+                var what = written.GetValueOrDefault("Source") is { } source
+                    ? Code(source)
+                    : $"every package of {Code(written.GetValueOrDefault("Repository"))} → {Code(written.GetValueOrDefault("With"))}";
+                var rev = written.GetValueOrDefault("Rev") ?? written.GetValueOrDefault("Commit") ?? "(fragment of the source)";
+                md.Append($"- **{o.Name}**: {what}; rev {Code(rev)} is {Article(resolvedAs)} → commit {Code(commit)}\n");
             }
             md.Append('\n');
         }
@@ -99,10 +102,9 @@ public static class EditReport
         return md.ToString();
     }
 
-    private static string Article(string? resolvedAs) => resolvedAs switch
+    private static string Article(string resolvedAs) => resolvedAs switch
     {
         "Commit attribute" => "given by the Commit attribute",
-        null => "unresolved",
         _ => "a " + resolvedAs,
     };
 

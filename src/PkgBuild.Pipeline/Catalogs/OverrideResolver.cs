@@ -9,36 +9,34 @@ namespace PkgBuild.Pipeline.Catalogs;
 /// <c>git ls-remote</c> against the new repository (always asked, so a moved branch head is noticed),
 /// unless the override gives <c>Commit</c> itself. Overrides are resolved concurrently.
 /// </summary>
-public sealed class OverrideResolver(GitRevResolver git, Action<PkgBuildException> warn)
+public sealed class OverrideResolver(GitRevResolver git)
 {
-    public async Task<IReadOnlyList<OverrideSpec>> ResolveAsync(IReadOnlyList<OverrideSpec> specs, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ResolvedOverride>> ResolveAsync(IReadOnlyList<CatalogOverride> overrides, CancellationToken cancellationToken = default)
     {
-        var parsed = specs.Select(spec => spec.Parse(warn)).ToList();
-        var duplicate = parsed.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        var duplicate = overrides.GroupBy(o => o.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null)
         {
             throw new PkgBuildException(ErrorCodes.OverrideConflict,
                 $"There are {duplicate.Count()} PkgBuildOverride items named '{duplicate.Key}'; keep one.", duplicate.Last().Location);
         }
-        var resolved = await Task.WhenAll(parsed.Select((p, i) => ResolveOneAsync(specs[i], p, cancellationToken))).ConfigureAwait(false);
-        return resolved;
+        return await Task.WhenAll(overrides.Select(o => ResolveOneAsync(o, cancellationToken))).ConfigureAwait(false);
     }
 
-    private async Task<OverrideSpec> ResolveOneAsync(OverrideSpec spec, CatalogOverride parsed, CancellationToken cancellationToken)
+    private async Task<ResolvedOverride> ResolveOneAsync(CatalogOverride o, CancellationToken cancellationToken)
     {
-        if (parsed.Commit != null)
+        if (o.Commit != null)
         {
-            return spec with { ResolvedCommit = parsed.Commit, ResolvedAs = "Commit attribute" };
+            return new ResolvedOverride(o, o.Commit, "Commit attribute");
         }
         try
         {
-            var rev = await git.ResolveAsync(parsed.Target.CloneUrl, parsed.Rev, cancellationToken).ConfigureAwait(false);
-            return spec with { ResolvedCommit = rev.Commit, ResolvedAs = rev.Kind.ToString().ToLowerInvariant() };
+            var rev = await git.ResolveAsync(o.Target.CloneUrl, o.Rev, cancellationToken).ConfigureAwait(false);
+            return new ResolvedOverride(o, rev.Commit, rev.Kind.ToString().ToLowerInvariant());
         }
         catch (PkgBuildException e) when (!e.Location.IsKnown)
         {
             // Point at the override that asked for it.
-            throw new PkgBuildException(e.Code, $"PkgBuildOverride '{spec.Name}': {e.Message}", spec.Location, e);
+            throw new PkgBuildException(e.Code, $"PkgBuildOverride '{o.Name}': {e.Message}", o.Location, e);
         }
     }
 }

@@ -8,14 +8,13 @@ namespace PkgBuild.Pipeline.IO;
 
 /// <summary>
 /// Compile-time JSON metadata for the state files every build reads or writes (catalog fetch state,
-/// overrides, run journal). Without it System.Text.Json builds each type's serializer by
+/// run journal). Without it System.Text.Json builds each type's serializer by
 /// reflection and emitted code on every build's first use, which was most of what a build with nothing to
 /// do cost. Each file's own options still decide its names, enums and layout; types not listed here are
 /// served by reflection as before.
 /// </summary>
 [JsonSerializable(typeof(CatalogFetchState))]
 [JsonSerializable(typeof(RemoteCatalogEntries))]
-[JsonSerializable(typeof(OverridesFile))]
 [JsonSerializable(typeof(JournalEntry))]
 internal sealed partial class PipelineJsonContext : JsonSerializerContext;
 

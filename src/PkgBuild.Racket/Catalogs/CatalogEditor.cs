@@ -25,7 +25,7 @@ public static class CatalogEditor
         var claimedBy = new Dictionary<string, CatalogOverride>(StringComparer.Ordinal);
         var edited = new Dictionary<string, CatalogEntry>(StringComparer.Ordinal);
         var edits = new List<CatalogEdit>();
-        foreach (var (spec, commit) in overrides)
+        foreach (var (spec, commit, _) in overrides)
         {
             foreach (var (entry, subpath) in Matches(catalog, spec, racketVersion))
             {

@@ -4,7 +4,7 @@ using PkgBuild.Racket.Sources;
 namespace PkgBuild.Racket.Catalogs;
 
 /// <summary>
-/// One <c>PkgBuildOverride</c>, checked: either one package pointed at a git source
+/// One <c>PkgBuildOverride</c> as declared, checked: either one package pointed at a git source
 /// (<c>Source</c>), or every package of a repository pointed at another repository
 /// (<c>Repository</c> + <c>With</c>), at a rev (<c>Rev</c>, the source's fragment, or <c>Commit</c>).
 /// Every mistake Racket would accept silently (a fragment before the query, an https URL without
@@ -12,11 +12,20 @@ namespace PkgBuild.Racket.Catalogs;
 /// </summary>
 public sealed record CatalogOverride
 {
+    /// <summary>The metadata <see cref="Parse"/> reads: any other name on a PkgBuildOverride is warned about.</summary>
+    public static IReadOnlyList<string> MetadataNames { get; } = ["Source", "Repository", "With", "Rev", "Commit"];
+
     /// <summary>The item's name: the package (single form) or a label for the repository form.</summary>
     public required string Name { get; init; }
 
     /// <summary>Where the item is written, for errors.</summary>
     public SourceLocation Location { get; init; }
+
+    /// <summary>
+    /// The metadata as written (trimmed; one not given is absent), by its name in <see cref="MetadataNames"/>:
+    /// what the edit report shows.
+    /// </summary>
+    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
     /// <summary>The new repository, with <c>?path=</c> for the single form; its rev is not set.</summary>
     public required GitSource Target { get; init; }
@@ -37,17 +46,25 @@ public sealed record CatalogOverride
         (IsRepositoryForm ? Target with { Subpath = subpath, Rev = rev } : Target with { Rev = rev }).ToString();
 
     /// <summary>
-    /// Checks an override as written. <paramref name="warn"/> receives problems that were corrected
-    /// (<see cref="ErrorCodes.OverrideNotGitUrl"/>); everything else throws.
+    /// Checks an override as written: its name and its metadata (an empty value counts as not given).
+    /// <paramref name="warn"/> receives problems that were corrected (<see cref="ErrorCodes.OverrideNotGitUrl"/>);
+    /// everything else throws.
     /// </summary>
-    public static CatalogOverride Parse(string name, string? source, string? repository, string? with, string? rev, string? commit,
-        SourceLocation location, Action<PkgBuildException> warn)
+    public static CatalogOverride Parse(string name, IReadOnlyDictionary<string, string> metadata, SourceLocation location, Action<PkgBuildException> warn)
     {
-        source = Blank(source);
-        repository = Blank(repository);
-        with = Blank(with);
-        rev = Blank(rev);
-        commit = Blank(commit);
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in MetadataNames)
+        {
+            if (metadata.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value))
+            {
+                written[key] = value.Trim();
+            }
+        }
+        var source = written.GetValueOrDefault("Source");
+        var repository = written.GetValueOrDefault("Repository");
+        var with = written.GetValueOrDefault("With");
+        var rev = written.GetValueOrDefault("Rev");
+        var commit = written.GetValueOrDefault("Commit");
         if (!PackageName.IsValid(name))
         {
             throw Error(ErrorCodes.OverrideInvalid, location,
@@ -100,6 +117,7 @@ public sealed record CatalogOverride
         {
             Name = name,
             Location = location,
+            Metadata = written,
             Target = target with { Rev = null },
             Repository = repositoryUrl,
             Rev = effectiveRev,
@@ -155,8 +173,6 @@ public sealed record CatalogOverride
     private static bool IsSafeRev(string rev) =>
         rev.Length <= 255 && !rev.StartsWith('-') && !rev.Contains("..", StringComparison.Ordinal)
         && rev.All(c => c > ' ' && c != '\u007f' && c is not ('?' or '#' or '\\' or '~' or '^' or ':' or '[' or '*'));
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static string Given(string? source, string? repository, string? with)
     {

@@ -28,8 +28,14 @@ public sealed class CatalogEditorTests
         Entry("math-lib", """#hash((source . "git://github.com/racket/math/?path=math-lib") (checksum . "y"))"""),
     ]);
 
+    private static ResolvedOverride Resolved(string name, SourceLocation location, params (string Name, string Value)[] metadata) =>
+        new(CatalogOverride.Parse(name, metadata.ToDictionary(m => m.Name, m => m.Value), location, w => Assert.Fail(w.Message)), Commit, "branch");
+
     private static ResolvedOverride Repo(string name = "typed-racket", string repository = "https://github.com/racket/typed-racket") =>
-        new(CatalogOverride.Parse(name, null, repository, "https://github.com/me/typed-racket.git", "opaque", null, default, _ => { }), Commit);
+        Resolved(name, default, ("Repository", repository), ("With", "https://github.com/me/typed-racket.git"), ("Rev", "opaque"));
+
+    private static ResolvedOverride Single(string name, string source, string rev, SourceLocation location = default) =>
+        Resolved(name, location, ("Source", source), ("Rev", rev));
 
     [Fact]
     public void A_repository_override_replaces_every_package_of_that_repository_whatever_its_url_form()
@@ -79,12 +85,12 @@ public sealed class CatalogEditorTests
                                         ("6.0" . #hasheq((source . "git://github.com/plt/racket/?path=pkgs/typed-racket-compatibility") (checksum . "o"))))))
                 """),
         ]);
-        var plt = CatalogOverride.Parse("plt", null, "git://github.com/plt/racket", "git://example.org/racket", "main", null, default, _ => { });
+        var plt = Resolved("plt", default, ("Repository", "git://github.com/plt/racket"), ("With", "git://example.org/racket"), ("Rev", "main"));
 
-        var error = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(catalog, [new ResolvedOverride(plt, Commit)], "8.7"));
+        var error = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(catalog, [plt], "8.7"));
         Assert.Equal(ErrorCodes.OverrideMatchesNothing, error.Code);
         // Under 6.0, the entry Racket would use is in plt/racket: then it matches.
-        Assert.Single(CatalogEditor.Apply(catalog, [new ResolvedOverride(plt, Commit)], "6.0").Edits);
+        Assert.Single(CatalogEditor.Apply(catalog, [plt], "6.0").Edits);
     }
 
     [Fact]
@@ -102,8 +108,7 @@ public sealed class CatalogEditorTests
     [Fact]
     public void A_single_package_override_changes_that_package_only()
     {
-        var single = CatalogOverride.Parse("math-lib", "git://127.0.0.1/math?path=math-lib", null, null, "fix", null, default, _ => { });
-        var result = CatalogEditor.Apply(Catalog(), [new ResolvedOverride(single, Commit)], "8.7");
+        var result = CatalogEditor.Apply(Catalog(), [Single("math-lib", "git://127.0.0.1/math?path=math-lib", "fix")], "8.7");
 
         var edit = Assert.Single(result.Edits);
         Assert.Equal(("math-lib", "git://github.com/racket/math/?path=math-lib", "git://127.0.0.1/math?path=math-lib#fix"), (edit.Package, edit.OldSource, edit.NewSource));
@@ -113,8 +118,8 @@ public sealed class CatalogEditorTests
     [Fact]
     public void An_override_that_matches_nothing_lists_the_close_names()
     {
-        var typo = CatalogOverride.Parse("typed-rackt-lib", "git://h/r?path=x", null, null, "m", null, new SourceLocation("p.proj", 3, 4, 0), _ => { });
-        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [new ResolvedOverride(typo, Commit)], "8.7"));
+        var typo = Single("typed-rackt-lib", "git://h/r?path=x", "m", new SourceLocation("p.proj", 3, 4, 0));
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [typo], "8.7"));
         Assert.Equal(ErrorCodes.OverrideMatchesNothing, e.Code);
         Assert.Contains("Close names: typed-racket-lib", e.Message);
         Assert.Equal(("p.proj", 3, 4), (e.Location.File, e.Location.Line, e.Location.Column));
@@ -127,8 +132,7 @@ public sealed class CatalogEditorTests
     [Fact]
     public void Two_overrides_of_one_package_conflict()
     {
-        var single = CatalogOverride.Parse("typed-racket-lib", "git://h/r?path=x", null, null, "m", null, default, _ => { });
-        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(), new ResolvedOverride(single, Commit)], "8.7"));
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(), Single("typed-racket-lib", "git://h/r?path=x", "m")], "8.7"));
         Assert.Equal(ErrorCodes.OverrideConflict, e.Code);
     }
 }

@@ -8,8 +8,13 @@ public sealed class CatalogOverrideTests
     private static readonly SourceLocation At = new("pkgbuild.proj", 7, 5, 0);
 
     private static CatalogOverride Parse(string name, string? source = null, string? repository = null, string? with = null,
-        string? rev = null, string? commit = null, List<PkgBuildException>? warnings = null) =>
-        CatalogOverride.Parse(name, source, repository, with, rev, commit, At, w => (warnings ?? []).Add(w));
+        string? rev = null, string? commit = null, List<PkgBuildException>? warnings = null)
+    {
+        var metadata = new[] { ("Source", source), ("Repository", repository), ("With", with), ("Rev", rev), ("Commit", commit) }
+            .Where(m => m.Item2 != null)
+            .ToDictionary(m => m.Item1, m => m.Item2!);
+        return CatalogOverride.Parse(name, metadata, At, w => (warnings ?? []).Add(w));
+    }
 
     private static PkgBuildException Fails(Func<CatalogOverride> parse) => Assert.Throws<PkgBuildException>(() => parse());
 
@@ -32,6 +37,16 @@ public sealed class CatalogOverrideTests
         var o = Parse("p", source: "git://h/r?path=p", commit: commit.ToUpperInvariant());
         Assert.Equal(commit, o.Commit);
         Assert.Equal(commit, o.Rev);
+    }
+
+    [Fact]
+    public void The_metadata_is_kept_as_written_and_an_empty_value_counts_as_not_given()
+    {
+        var o = Parse("p", source: " git://h/r?path=p#main ", repository: "", with: " ");
+
+        Assert.Equal(new Dictionary<string, string> { ["Source"] = "git://h/r?path=p#main" }, o.Metadata);
+        Assert.False(o.IsRepositoryForm);
+        Assert.Equal("main", o.Rev);
     }
 
     [Fact]
