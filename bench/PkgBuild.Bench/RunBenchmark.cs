@@ -2,16 +2,19 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using PkgBuild.Pipeline.Archive;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Processes;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Settings;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Testing;
 
 /// <summary>
 /// RunPkgBuild against the ideal, in the same run: generated packages (core libraries, mid-level
-/// libraries on them, leaves on those) built and tested by <see cref="PackageRun"/> on an isolated Local
+/// libraries on them, leaves on those) built and tested by <see cref="PkgBuildRun"/> on an isolated Local
 /// guest with 2 slots, against the sum of bare <c>raco pkg install</c> + <c>raco test</c> of each package
 /// in a fresh user scope from the same archive, divided by 2. The dependency check (<c>raco setup
 /// --check-pkg-deps</c>), which pkg-build runs and the ideal leaves out, is timed too and shown.
@@ -79,7 +82,7 @@ internal static class RunBenchmark
             Jobs = jobs ?? options.Jobs,
         };
         var clock = Stopwatch.StartNew();
-        var summary = await new PackageRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        var summary = await new PkgBuildRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
         var ours = clock.Elapsed.TotalSeconds;
         var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
 

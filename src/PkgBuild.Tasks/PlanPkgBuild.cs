@@ -1,8 +1,13 @@
 using Microsoft.Build.Framework;
 using PkgBuild.Pipeline.Catalogs;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Settings;
+using PkgBuild.Pipeline.State;
+using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
@@ -139,7 +144,7 @@ public sealed class PlanPkgBuild : PkgBuildTask
         var parts = new List<string>
         {
             // Our code: builds are deterministic, so each assembly's own id changes only with its code.
-            string.Join(" ", new[] { typeof(PlanPkgBuild), typeof(PackageRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
+            string.Join(" ", new[] { typeof(PlanPkgBuild), typeof(PkgBuildRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
             settings.ToString(),
             $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
             $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', TaskItems.Names(ExtraPackages))}",

@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PkgBuild.Pipeline.Catalogs;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Runs;
 using PkgBuild.Pipeline.Settings;
-using PkgBuild.Pipeline.Verdicts;
+using PkgBuild.Pipeline.State;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
@@ -67,7 +69,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         if (plan.Stamp != null && LastRun.Decided(summary))
         {
             LastRun.Write(plan.Settings.StateDirectory, plan.Stamp, report,
-                PackageRun.ResultFiles(plan.Settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: plan.Options.Baseline.IsRun)));
+                PkgBuildRun.ResultFiles(plan.Settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: plan.Options.Baseline.IsRun)));
         }
     }
 
@@ -163,7 +165,7 @@ public sealed class RunPkgBuild : PkgBuildTask
             RacketIdentity = string.Join(" | ", identities.Distinct()) + (preinstalled ? "" : " installer " + RacketInstall.DirectoryName(installer!)),
             ProvidedPackages = provided,
         };
-        var run = new PackageRun(settings, guests, _progress.Enqueue, warn: _warnings.Enqueue);
+        var run = new PkgBuildRun(settings, guests, _progress.Enqueue, warn: _warnings.Enqueue);
         return await run.RunAsync(selection, CancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Pipeline.Settings;
