@@ -4,6 +4,7 @@ using System.Text;
 using PkgBuild.Pipeline.Archive;
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Processes;
 using PkgBuild.Pipeline.Reports;
@@ -67,7 +68,8 @@ internal static class RunBenchmark
         var options = RunOptions.Parse(name => defaults.GetValueOrDefault(name) ?? "", _ => default);
         var settings = new RunSettings
         {
-            ResultsDirectory = dir.Combine("results"),
+            Results = new ResultsLayout(dir.Combine("results")),
+            Baseline = options.Baseline,
             StateDirectory = dir.Combine("work", "runs"),
             SiteDirectory = site,
             RacketIdentity = "bench",
@@ -90,7 +92,7 @@ internal static class RunBenchmark
         Console.WriteLine($"ours:  {ours:F1} s for {summary.Results.Count} packages on 2 slots ({(local.Isolated ? "isolated" : "NOT isolated")}), {failed.Count} not successful; "
             + $"packages' own times add up to {summary.Results.Sum(r => r.Elapsed.TotalSeconds):F1} s ({summary.Results.Sum(r => r.Elapsed.TotalSeconds) / 2:F1} s over 2 slots)");
         // Each step's log ends with how long it took: where the packages' time went, step by step.
-        var steps = Directory.EnumerateFiles(Path.Combine(settings.ResultsDirectory, "logs"), "*.txt", SearchOption.AllDirectories)
+        var steps = Directory.EnumerateFiles(Path.Combine(settings.Results.Root, "logs"), "*.txt", SearchOption.AllDirectories)
             .Select(f => (Step: Path.GetFileNameWithoutExtension(f), Match: System.Text.RegularExpressions.Regex.Match(File.ReadLines(f).LastOrDefault() ?? "", @"after ([0-9.]+) s\]$")))
             .Where(x => x.Match.Success)
             .GroupBy(x => x.Step, x => double.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture));

@@ -4,10 +4,10 @@ using Microsoft.Build.Utilities;
 using PkgBuild.Pipeline.Catalogs;
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.State;
 using PkgBuild.Racket.Diagnostics;
 
@@ -69,7 +69,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         if (plan.Stamp != null && LastRun.Decided(summary))
         {
             LastRun.Write(plan.Settings.StateDirectory, plan.Stamp, report,
-                PkgBuildRun.ResultFiles(plan.Settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: plan.Options.Baseline.IsRun)));
+                ResultsLayout.Files(!plan.Settings.Baseline.IsNone).Concat(LastRun.Logs(summary, baselineRun: plan.Options.Baseline.IsRun)));
         }
     }
 

@@ -44,7 +44,7 @@ public sealed partial class PackageJob(RunSettings settings, RunSide side, Built
     public async Task<PackageResult> RunAsync(string package, RunGuest guest, Action installed, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var logs = Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package);
+        var logs = settings.Results.Resolve(Path.Combine(side.LogsDirectory, package));
         if (Directory.Exists(logs))
         {
             Directory.Delete(logs, recursive: true);
@@ -94,7 +94,7 @@ public sealed partial class PackageJob(RunSettings settings, RunSide side, Built
             // Step is the step that decides the outcome so far: each step that runs and passes moves a success on to it.
             var result = Result(PackageOutcome.Success, StepNames.Install) with { InstallLog = Log(StepNames.Install) };
             Task<string?>? publishing = null;
-            var runner = new SeparateProcessSteps(settings, session, guest, Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package), ServiceEnvironment);
+            var runner = new SeparateProcessSteps(settings, session, guest, settings.Results.Resolve(Path.Combine(side.LogsDirectory, package)), ServiceEnvironment);
             try
             {
                 await foreach (var (step, ran) in runner.RunAsync(steps, cancellationToken).ConfigureAwait(false))

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.State;
 using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Catalogs;
@@ -16,8 +14,8 @@ namespace PkgBuild.Pipeline.Execution;
 /// RunPkgBuild's work, without MSBuild: select the packages, build the side with the change (keeping every
 /// result whose inputs did not change), then, with a baseline, the side without it (or read a pkg-build
 /// summary), confirm the candidate regressions, and write the results: <c>summary.rktd</c> and
-/// <c>summary.json</c> (the side with the change, in pkg-build's shape), <c>logs/</c>, and either the plain
-/// <c>report.html</c> or, with a baseline, the regression reports (<see cref="VerdictReport"/>).
+/// <c>summary.json</c> (the side with the change, in pkg-build's shape), <c>logs/</c>, and the reports
+/// (<see cref="ReportWriter"/>).
 /// </summary>
 /// <param name="progress">A line for the log, as the run goes.</param>
 /// <param name="warn">A warning, with its code (a damaged journal): typed, so the task logs it as one.</param>
@@ -52,12 +50,12 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         var withChange = await new SideBuilder(settings, modified, graph, guests, progress, finished, Warn)
             .RunAsync(selected, selection, unarchived, null, cancellationToken).ConfigureAwait(false);
         var all = withChange.Results.Values.OrderBy(r => r.Package, StringComparer.Ordinal).ToList();
-        Directory.CreateDirectory(settings.ResultsDirectory);
-        SummaryWriter.Write(settings.ResultsDirectory, all);
+        Directory.CreateDirectory(settings.Results.Root);
+        SummaryWriter.Write(settings.Results, all);
         var summary = new RunSummary(all, withChange.Built, withChange.Kept, clock.Elapsed);
-        if (settings.Baseline == null)
+        if (settings.Baseline.IsNone)
         {
-            HtmlReport.Write(Path.Combine(settings.ResultsDirectory, WorkLayout.ReportHtmlName), all, ProvidedChecksums);
+            ReportWriter.Write(settings.Results, RunResults.Plain(all, ProvidedChecksums));
             return summary;
         }
 
@@ -65,7 +63,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         RunSide? baselineSide = null;
         string baselineName, baselineKey;
         IReadOnlyDictionary<string, string>? baselineKeys = null;
-        if (BaselineChoice.Parse(settings.Baseline).IsRun)
+        if (settings.Baseline.IsRun)
         {
             baselineSide = RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, selection.Overridden);
             using var modifiedJournal = RunJournal.Open(modified.JournalDirectory);
@@ -78,8 +76,8 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         }
         else
         {
-            baseline = await Verdicts.BaselineSummary.LoadAsync(settings.Baseline, cancellationToken).ConfigureAwait(false);
-            baselineName = settings.Baseline;
+            baseline = await Verdicts.BaselineSummary.LoadAsync(settings.Baseline.Summary!, cancellationToken).ConfigureAwait(false);
+            baselineName = settings.Baseline.Summary!;
             baselineKey = IO.Sha256.Of(string.Join("\n", baseline.Values.OrderBy(r => r.Package, StringComparer.Ordinal).Select(r => $"{r.Package} {r.Outcome}")));
         }
 
@@ -88,7 +86,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
             .ConfirmAsync(candidates, baseline, p => withChange.Keys[p], p => baselineKeys?[p] ?? baselineKey, cancellationToken).ConfigureAwait(false);
         var verdicts = Verdicts.VerdictBuilder.Build(graph, withChange.Results, baseline, confirmations,
             baselineSide == null ? null : (b, m) => Divergence(b, m));
-        Reports.VerdictReport.Write(settings.ResultsDirectory, verdicts, baselineName, ProvidedChecksums);
+        ReportWriter.Write(settings.Results, RunResults.Compared(verdicts, baselineName, ProvidedChecksums));
         return summary with { Verdicts = verdicts, Elapsed = clock.Elapsed };
     }
 
@@ -140,10 +138,10 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         {
             var log = Path.Combine(settings.SiteDirectory, failDirectory, package + ".txt");
             var copy = $"{side.LogsDirectory}/{package}/archive.txt";
-            Directory.CreateDirectory(Path.Combine(settings.ResultsDirectory, side.LogsDirectory, package));
+            Directory.CreateDirectory(settings.Results.Resolve(Path.Combine(side.LogsDirectory, package)));
             if (File.Exists(log))
             {
-                File.Copy(log, Path.Combine(settings.ResultsDirectory, copy), overwrite: true);
+                File.Copy(log, settings.Results.Resolve(copy), overwrite: true);
             }
             failures[package] = new PackageResult
             {
@@ -173,14 +171,9 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
             _ => r.InstallLog,
         };
         return Log(baseline) is { } b && Log(modified) is { } m
-            ? Verdicts.LogDivergence.Find(Path.Combine(settings.ResultsDirectory, b), Path.Combine(settings.ResultsDirectory, m))
+            ? Verdicts.LogDivergence.Find(settings.Results.Resolve(b), settings.Results.Resolve(m))
             : null;
     }
-
-    /// <summary>The files a run writes in the results directory (besides the logs), with or without a baseline.</summary>
-    public static IReadOnlyList<string> ResultFiles(bool withBaseline) => withBaseline
-        ? [WorkLayout.SummaryRktdName, WorkLayout.SummaryJsonName, WorkLayout.ReportHtmlName, WorkLayout.ReportMarkdownName, WorkLayout.ResultsJsonName]
-        : [WorkLayout.SummaryRktdName, WorkLayout.SummaryJsonName, WorkLayout.ReportHtmlName];
 
     /// <summary><c>[k/N] name: result (time), about T left</c>.</summary>
     public static string ProgressLine(int done, int total, PackageResult result, TimeSpan elapsed)

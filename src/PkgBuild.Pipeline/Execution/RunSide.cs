@@ -1,3 +1,4 @@
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Racket.Catalogs;
@@ -46,7 +47,7 @@ public sealed record RunSide
         Archive = SiteRelative(siteDirectory, "catalog", "pkgs"),
         BuiltDirectory = BuiltCatalog.Directory,
         JournalDirectory = stateDirectory,
-        LogsDirectory = "logs",
+        LogsDirectory = ResultsLayout.LogsName,
     };
 
     /// <summary>
@@ -69,7 +70,7 @@ public sealed record RunSide
             Archive = archive,
             BuiltDirectory = $"{BaselineName}/{BuiltCatalog.Directory}",
             JournalDirectory = Path.Combine(stateDirectory, BaselineName),
-            LogsDirectory = $"{BaselineName}/logs",
+            LogsDirectory = $"{BaselineName}/{ResultsLayout.LogsName}",
         };
     }
 

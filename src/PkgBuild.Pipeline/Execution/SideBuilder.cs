@@ -104,5 +104,5 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
     public IReadOnlyDictionary<string, JournalEntry> Journal() => RunJournal.Open(side.JournalDirectory).Entries;
 
     private bool LogsPresent(PackageResult r) =>
-        new[] { r.InstallLog, r.DependencyLog, r.TestLog }.All(log => log == null || File.Exists(Path.Combine(settings.ResultsDirectory, log)));
+        new[] { r.InstallLog, r.DependencyLog, r.TestLog }.All(log => log == null || File.Exists(settings.Results.Resolve(log)));
 }

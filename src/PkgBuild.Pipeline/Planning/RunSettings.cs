@@ -1,6 +1,8 @@
 using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Settings;
 
 namespace PkgBuild.Pipeline.Planning;
 
@@ -10,8 +12,8 @@ namespace PkgBuild.Pipeline.Planning;
 /// </summary>
 public sealed record RunSettings
 {
-    /// <summary><c>$(PkgBuildResultsDir)</c>: summary, logs and report.</summary>
-    public required string ResultsDirectory { get; init; }
+    /// <summary><c>$(PkgBuildResultsDir)</c>: summary, logs and reports.</summary>
+    public required ResultsLayout Results { get; init; }
 
     /// <summary>The run's own state (the journal) under the work directory.</summary>
     public required string StateDirectory { get; init; }
@@ -22,8 +24,8 @@ public sealed record RunSettings
     /// <summary>The edited catalog (<c>catalog-edited/</c>): every package, also those the archive could not fetch. Null: the site's catalog.</summary>
     public string? EditedCatalogDirectory { get; init; }
 
-    /// <summary><c>PkgBuildBaseline</c>: null for none, <c>Run</c>, or a pkg-build summary.rktd's path or URL.</summary>
-    public string? Baseline { get; init; }
+    /// <summary><c>PkgBuildBaseline</c>: none, <c>Run</c>, or a pkg-build summary.rktd's path or URL.</summary>
+    public required BaselineChoice Baseline { get; init; }
 
     /// <summary><c>PkgBuildConfirmRuns</c>: how often a candidate regression is run again on both sides.</summary>
     public required int ConfirmRuns { get; init; }

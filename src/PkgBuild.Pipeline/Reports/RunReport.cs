@@ -44,7 +44,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
         {
             lines.Add(ReportLine.Message($"  {r.Package.PadRight(width)}  {PkgBuildRun.Describe(r)}"));
         }
-        var report = Path.Combine(options.ResultsDirectory, WorkLayout.ReportHtmlName);
+        var report = options.Results.ReportHtml;
         if (summary.Verdicts.Count == 0)
         {
             lines.Add(ReportLine.Message($"RunPkgBuild: report: {report}"));
@@ -67,7 +67,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
 
     private static void VerdictLines(IReadOnlyList<PackageVerdict> verdicts, RunReportOptions options, List<ReportLine> lines)
     {
-        lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(BaselineChoice.Parse(options.Baseline).IsRun ? "the packages without the overrides" : options.Baseline)}: "
+        lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(options.Baseline.IsRun ? "the packages without the overrides" : options.Baseline.Summary)}: "
             + string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
                 .Select(x => $"{x.n} {x.v.Label()}"))));
         var width = verdicts.Select(v => v.Package.Length).DefaultIfEmpty(7).Max();
@@ -76,8 +76,8 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
             lines.Add(ReportLine.Message($"  {v.Package.PadRight(width)}  {v.Verdict.Label()}"
                 + (v.RootCause != null ? $" ({v.RootCause})" : v.Verdict == Verdict.Regressed ? $" (impact {v.Impact})" : "")));
         }
-        var markdown = Path.Combine(options.ResultsDirectory, WorkLayout.ReportMarkdownName);
-        lines.Add(ReportLine.Message($"RunPkgBuild: regression report: {Path.Combine(options.ResultsDirectory, WorkLayout.ReportHtmlName)} (summary for a pull request: {markdown})"));
+        var markdown = options.Results.ReportMarkdown;
+        lines.Add(ReportLine.Message($"RunPkgBuild: regression report: {options.Results.ReportHtml} (summary for a pull request: {markdown})"));
         foreach (var flaky in verdicts.Where(v => v.Verdict == Verdict.Flaky))
         {
             lines.Add(ReportLine.Warning(ErrorCodes.FlakyPackage,
@@ -122,7 +122,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
 }
 
 /// <summary>What decides the lines of a <see cref="RunReport"/> besides the run itself.</summary>
-public sealed record RunReportOptions(string ResultsDirectory, string? Baseline, bool FailOnPackageFailure, bool FailOnRegression);
+public sealed record RunReportOptions(ResultsLayout Results, BaselineChoice Baseline, bool FailOnPackageFailure, bool FailOnRegression);
 
 public enum ReportLineKind
 {

@@ -19,7 +19,7 @@ public static class SummaryWriter
 {
     private static JsonSerializerOptions Json => ResultJson.Document;
 
-    public static void Write(string resultsDirectory, IReadOnlyList<PackageResult> results)
+    public static void Write(ResultsLayout layout, IReadOnlyList<PackageResult> results)
     {
         var entries = results.OrderBy(r => r.Package, StringComparer.Ordinal).Select(r =>
         {
@@ -29,8 +29,8 @@ public static class SummaryWriter
             }
             return KeyValuePair.Create<Datum, Datum>(new RacketString(r.Package), Entry(r));
         });
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, WorkLayout.SummaryRktdName), DatumWriter.WriteToString(new RacketHash(entries)));
-        AtomicFile.WriteAllText(Path.Combine(resultsDirectory, WorkLayout.SummaryJsonName),
+        AtomicFile.WriteAllText(layout.SummaryRktd, DatumWriter.WriteToString(new RacketHash(entries)));
+        AtomicFile.WriteAllText(layout.SummaryJson,
             JsonSerializer.Serialize(results.OrderBy(r => r.Package, StringComparer.Ordinal), Json) + "\n");
     }
 

@@ -21,6 +21,8 @@ public sealed record BaselineChoice(BaselineKind Kind, string? Summary)
 
     public static BaselineChoice None { get; } = new(BaselineKind.None, null);
 
+    public bool IsNone => Kind == BaselineKind.None;
+
     public bool IsRun => Kind == BaselineKind.Run;
 
     /// <summary>A summary that has to be fetched: its content can only be known by asking.</summary>

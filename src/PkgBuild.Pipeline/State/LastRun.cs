@@ -1,6 +1,7 @@
 using System.Text;
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.IO;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Verdicts;
@@ -43,9 +44,9 @@ public static class LastRun
 
     /// <summary>
     /// The report of the last run, when its stamp is <paramref name="stamp"/> and every result file and log
-    /// it named is still under <paramref name="resultsDirectory"/>; otherwise null.
+    /// it named is still under <paramref name="results"/>; otherwise null.
     /// </summary>
-    public static RunReport? TryRead(string stateDirectory, string resultsDirectory, string stamp)
+    public static RunReport? TryRead(string stateDirectory, ResultsLayout results, string stamp)
     {
         var path = Path.Combine(stateDirectory, FileName);
         if (!File.Exists(path))
@@ -78,7 +79,7 @@ public static class LastRun
                     stamped = true;
                     break;
                 case ["file", var file]:
-                    if (!File.Exists(Path.Combine(resultsDirectory, file)))
+                    if (!File.Exists(results.Resolve(file)))
                     {
                         return null;
                     }

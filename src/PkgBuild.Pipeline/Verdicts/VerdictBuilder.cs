@@ -77,4 +77,8 @@ public static class VerdictBuilder
             Impact = graph.Contains(m.Package) ? graph.DependentsOf([m.Package]).Count - 1 : 0,
             Divergence = b != null && divergence != null && verdict is not (Verdict.StillPassing or Verdict.New) ? divergence(b, m) : null,
         };
+
+    /// <summary>The packages blocked by each regressed root.</summary>
+    public static ILookup<string, string> Blocked(IReadOnlyList<PackageVerdict> verdicts) =>
+        verdicts.Where(v => v.Verdict == Verdict.BlockedByRegression && v.RootCause != null).ToLookup(v => v.RootCause!, v => v.Package);
 }

@@ -1,5 +1,6 @@
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
@@ -81,7 +82,7 @@ public sealed class OneProcessFidelityTests : IDisposable
         await guest.StartAsync();
         var settings = TestRunSettings.Base with
         {
-            ResultsDirectory = _dir.Combine(name, "results"),
+            Results = new ResultsLayout(_dir.Combine(name, "results")),
             StateDirectory = _dir.Combine(name, "runs"),
             SiteDirectory = site,
             RacketIdentity = "test",

@@ -1,5 +1,6 @@
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Tests.Planning;
@@ -191,7 +192,7 @@ public sealed class SeparateProcessStepsTests : IAsyncLifetime
     {
         var settings = TestRunSettings.Base with
         {
-            ResultsDirectory = _dir.Combine("results"),
+            Results = new ResultsLayout(_dir.Combine("results")),
             StateDirectory = _dir.Combine("state"),
             SiteDirectory = _dir.Combine("site"),
             RacketIdentity = "test",

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
@@ -50,7 +51,7 @@ public sealed class SshDropTests : IDisposable
         await guest.StartAsync();
         var settings = TestRunSettings.Base with
         {
-            ResultsDirectory = _dir.Combine($"results-{retries}"),
+            Results = new ResultsLayout(_dir.Combine($"results-{retries}")),
             StateDirectory = _dir.Combine($"runs-{retries}"),
             SiteDirectory = site,
             RacketIdentity = "test",
@@ -60,7 +61,7 @@ public sealed class SshDropTests : IDisposable
 
         var running = run.RunAsync(new RunSelection(), CancellationToken.None);
         // Drop every connection once slow's tests are under way.
-        var testLog = Path.Combine(settings.ResultsDirectory, "logs", "slow", "test.txt.partial");
+        var testLog = Path.Combine(settings.Results.Root, "logs", "slow", "test.txt.partial");
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!File.Exists(testLog) && !running.IsCompleted && DateTime.UtcNow < deadline)
         {

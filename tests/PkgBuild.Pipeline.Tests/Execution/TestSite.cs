@@ -1,6 +1,7 @@
 using PkgBuild.Pipeline.Archive;
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
@@ -59,7 +60,7 @@ public static class TestSite
         await guest.PreflightAsync();
         Assert.True(guest.Isolated || !isolated, "the packages run hostile code, and Local guests are not isolated here");
         await guest.StartAsync();
-        var settings = TestRunSettings.Base with { ResultsDirectory = Path.Combine(dir, "results"), StateDirectory = Path.Combine(dir, "runs"), SiteDirectory = site };
+        var settings = TestRunSettings.Base with { Results = new ResultsLayout(Path.Combine(dir, "results")), StateDirectory = Path.Combine(dir, "runs"), SiteDirectory = site };
         var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
         return await new PkgBuildRun((adjust ?? (s => s))(settings), [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
     }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Tests.Planning;
@@ -76,7 +77,7 @@ public sealed partial class GuestExceptionTests : IDisposable
 
     private async Task<PackageResult> Run(Exception failure)
     {
-        var settings = TestRunSettings.Base with { ResultsDirectory = _dir.Combine("results"), StateDirectory = _dir.Combine("runs"), SiteDirectory = _dir.Combine("site"), RacketIdentity = "test" };
+        var settings = TestRunSettings.Base with { Results = new ResultsLayout(_dir.Combine("results")), StateDirectory = _dir.Combine("runs"), SiteDirectory = _dir.Combine("site"), RacketIdentity = "test" };
         var side = new RunSide { Name = RunSide.ModifiedName, Archive = new PackageCatalog([]), BuiltDirectory = "built", JournalDirectory = _dir.Combine("runs"), LogsDirectory = "logs" };
         var runner = new PackageJob(settings, side, new BuiltCatalog(settings.SiteDirectory), _ => false);
         return await runner.RunAsync("qs-a", new RunGuest(new FailingGuest(failure), new Uri("http://127.0.0.1:9/"), "raco"), CancellationToken.None);

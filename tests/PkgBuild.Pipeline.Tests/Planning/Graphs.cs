@@ -1,7 +1,6 @@
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Results;
 
-
 namespace PkgBuild.Pipeline.Tests.Planning;
 
 /// <summary>Small dependency graphs for the run tests: <c>("app", ["lib", "base"])</c>, ...</summary>

@@ -1,7 +1,5 @@
 using PkgBuild.Pipeline.Planning;
-using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-
 
 namespace PkgBuild.Pipeline.Tests.Planning;
 

@@ -1,6 +1,7 @@
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Results;
-
+using PkgBuild.Pipeline.Settings;
 
 namespace PkgBuild.Pipeline.Tests.Planning;
 
@@ -13,7 +14,8 @@ public static class TestRunSettings
 {
     public static RunSettings Base { get; } = new()
     {
-        ResultsDirectory = "",
+        Results = new ResultsLayout("/nonexistent/results"),
+        Baseline = BaselineChoice.None,
         StateDirectory = "",
         SiteDirectory = "",
         RacketIdentity = "test",

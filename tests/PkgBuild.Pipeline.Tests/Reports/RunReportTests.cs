@@ -1,6 +1,8 @@
 using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.Verdicts;
 
 namespace PkgBuild.Pipeline.Tests.Reports;
@@ -27,7 +29,7 @@ public sealed class RunReportTests
         Package = "qs-base", Outcome = PackageOutcome.Success, Step = StepNames.Test, InstallLog = "logs/qs-base/install.txt", TestLog = "logs/qs-base/test.txt",
     };
 
-    private static RunReport Report(RunSummary summary) => RunReport.Of(summary, new RunReportOptions("/results", "Run", FailOnPackageFailure: false, FailOnRegression: false));
+    private static RunReport Report(RunSummary summary) => RunReport.Of(summary, new RunReportOptions(new ResultsLayout("/results"), BaselineChoice.Parse("Run"), FailOnPackageFailure: false, FailOnRegression: false));
 
     private static string Metadata(RunReport report, string output, string package, string name) =>
         report.Items.Single(i => i.Output == output && i.Name == package).Metadata.Single(m => m.Key == name).Value;

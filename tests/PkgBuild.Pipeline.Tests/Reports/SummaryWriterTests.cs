@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Testing;
@@ -11,7 +12,7 @@ public sealed class SummaryWriterTests
     public void The_real_racket_reads_summary_rktd_in_pkg_builds_shape()
     {
         using var dir = new TempDirectory();
-        SummaryWriter.Write(dir.Path,
+        SummaryWriter.Write(new ResultsLayout(dir.Path),
         [
             new PackageResult { Package = "ok-lib", Outcome = PackageOutcome.Success, Author = "ann@example.org", InstallLog = "logs/ok-lib/install.txt", TestLog = "logs/ok-lib/test.txt" },
             new PackageResult { Package = "flaky-lib", Outcome = PackageOutcome.TestFailure, InstallLog = "logs/flaky-lib/install.txt", TestLog = "logs/flaky-lib/test.txt" },
@@ -52,7 +53,7 @@ public sealed class SummaryWriterTests
             DependencyLog = $"logs/{package}/check-deps.txt",
             TestLog = $"logs/{package}/test.txt",
         };
-        SummaryWriter.Write(dir.Path,
+        SummaryWriter.Write(new ResultsLayout(dir.Path),
         [
             Checked("undeclared", PackageOutcome.DependencyProblem),
             Checked("bad-check", PackageOutcome.DependencyCheckFailure, "path->complete-path: contract violation"),

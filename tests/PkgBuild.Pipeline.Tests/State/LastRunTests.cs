@@ -1,6 +1,8 @@
 using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Settings;
 using PkgBuild.Pipeline.State;
 using PkgBuild.Pipeline.Tests.Execution;
 using PkgBuild.Pipeline.Verdicts;
@@ -34,11 +36,11 @@ public sealed class LastRunTests : IDisposable
         new([Result("qs-a", PackageOutcome.Success), Result("qs-b", PackageOutcome.TestFailure)], 2, 0, TimeSpan.FromSeconds(9));
 
     private static RunReportOptions Options(string results, bool failOnPackageFailure = false) =>
-        new(results, null, failOnPackageFailure, FailOnRegression: true);
+        new(new ResultsLayout(results), BaselineChoice.None, failOnPackageFailure, FailOnRegression: true);
 
     private void WriteResultFiles(RunSummary summary)
     {
-        foreach (var file in PkgBuildRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary, baselineRun: false)))
+        foreach (var file in ResultsLayout.Files(withBaseline: false).Concat(LastRun.Logs(summary, baselineRun: false)))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Results, file))!);
             File.WriteAllText(Path.Combine(Results, file), "x");
@@ -49,7 +51,7 @@ public sealed class LastRunTests : IDisposable
     {
         Directory.CreateDirectory(State);
         WriteResultFiles(summary);
-        LastRun.Write(State, stamp, report, PkgBuildRun.ResultFiles(withBaseline: false).Concat(LastRun.Logs(summary, baselineRun: false)));
+        LastRun.Write(State, stamp, report, ResultsLayout.Files(withBaseline: false).Concat(LastRun.Logs(summary, baselineRun: false)));
     }
 
     [Fact]
@@ -59,7 +61,7 @@ public sealed class LastRunTests : IDisposable
         var report = RunReport.Of(summary, Options(Results, failOnPackageFailure: true));
         Save(summary, report);
 
-        var again = LastRun.TryRead(State, Results, "stamp-1");
+        var again = LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1");
 
         Assert.NotNull(again);
         Assert.Equal(report.Lines, again.Lines);
@@ -77,7 +79,7 @@ public sealed class LastRunTests : IDisposable
         Directory.CreateDirectory(State);
         LastRun.Write(State, "s", report, []);
 
-        var again = LastRun.TryRead(State, Results, "s");
+        var again = LastRun.TryRead(State, new ResultsLayout(Results), "s");
 
         Assert.NotNull(again);
         Assert.Equal(report.Lines, again.Lines);
@@ -90,7 +92,7 @@ public sealed class LastRunTests : IDisposable
         var summary = Summary();
         Save(summary, RunReport.Of(summary, Options(Results)));
 
-        Assert.Null(LastRun.TryRead(State, Results, "stamp-2"));
+        Assert.Null(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-2"));
     }
 
     [Fact]
@@ -98,14 +100,14 @@ public sealed class LastRunTests : IDisposable
     {
         var summary = Summary();
         Save(summary, RunReport.Of(summary, Options(Results)));
-        Assert.NotNull(LastRun.TryRead(State, Results, "stamp-1"));
+        Assert.NotNull(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1"));
 
         File.Delete(Path.Combine(Results, "logs", "qs-b", "test.txt"));
-        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+        Assert.Null(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1"));
 
         WriteResultFiles(summary);
         File.Delete(Path.Combine(Results, "report.html"));
-        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+        Assert.Null(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1"));
     }
 
     [Fact]
@@ -117,16 +119,16 @@ public sealed class LastRunTests : IDisposable
         var text = File.ReadAllText(path);
 
         File.WriteAllText(path, text[..(text.Length / 2)]); // killed mid-write (AtomicFile prevents it; a copy may not)
-        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+        Assert.Null(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1"));
 
         File.WriteAllText(path, text.Replace("\nline\t", "\nbogus\t"));
-        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+        Assert.Null(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1"));
 
         File.WriteAllText(path, text);
-        Assert.NotNull(LastRun.TryRead(State, Results, "stamp-1"));
+        Assert.NotNull(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1"));
         LastRun.Forget(State);
         Assert.False(File.Exists(path));
-        Assert.Null(LastRun.TryRead(State, Results, "stamp-1"));
+        Assert.Null(LastRun.TryRead(State, new ResultsLayout(Results), "stamp-1"));
         LastRun.Forget(_dir.Combine("never-made")); // nothing to forget: no error
     }
 
@@ -156,7 +158,7 @@ public sealed class LastRunTests : IDisposable
             Verdicts = [new PackageVerdict { Package = "qs-b", Verdict = Verdict.Regressed, Modified = modified, Baseline = baseline, Impact = 3 }],
         };
 
-        var report = RunReport.Of(summary, new RunReportOptions(Results, "Run", FailOnPackageFailure: false, FailOnRegression: true));
+        var report = RunReport.Of(summary, new RunReportOptions(new ResultsLayout(Results), BaselineChoice.Parse("Run"), FailOnPackageFailure: false, FailOnRegression: true));
 
         Assert.Contains(report.Lines, l => l.Kind == ReportLineKind.Error && l.Code == "PKB0802" && l.Text.StartsWith("1 package(s) regressed: qs-b (test failure, 3 depend on it)", StringComparison.Ordinal));
         Assert.Contains(report.Items, i => i.Output == RunReport.VerdictsOutput && i.Name == "qs-b" && i.Metadata.Contains(new("Verdict", "regressed")));

@@ -1,3 +1,4 @@
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Verdicts;
@@ -210,7 +211,7 @@ public sealed class BaselineSummaryTests
             new() { Package = "no-install", Outcome = PackageOutcome.InstallFailure, Author = "bob@example.org", InstallLog = "logs/no-install/install.txt", Step = StepNames.Install },
             new() { Package = "undeclared", Outcome = PackageOutcome.DependencyProblem, InstallLog = "logs/undeclared/install.txt", DependencyLog = "logs/undeclared/check-deps.txt", TestLog = "logs/undeclared/test.txt", Step = StepNames.CheckDeps },
         ];
-        SummaryWriter.Write(dir.Path, written);
+        SummaryWriter.Write(new ResultsLayout(dir.Path), written);
 
         var read = BaselineSummary.Parse(File.ReadAllText(dir.Combine("summary.rktd")), "summary.rktd");
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Tests.Planning;
@@ -9,7 +10,7 @@ using static PkgBuild.Pipeline.Tests.Verdicts.Outcomes;
 
 namespace PkgBuild.Pipeline.Tests.Reports;
 
-public sealed class VerdictReportTests
+public sealed class ReportsWithBaselineTests
 {
     private const string EvilName = "<script>alert(1)</script>\"q'|*b*`t`\nnext";
     private const string EvilAuthor = "\"Mallory\" <img src=x onerror=alert(2)> | *bold* `code`\nsecond line";
@@ -62,7 +63,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Html_escapes_names_authors_and_log_lines()
     {
-        var html = VerdictReport.Html(
+        var html = HtmlReport.Render(
         [
             V(EvilName, Verdict.Regressed, impact: 2, author: EvilAuthor, divergence: new LogDivergence(3, EvilLine, EvilLine + " (before)")),
             V("victim", Verdict.BlockedByRegression, rootCause: EvilName, modified: Blocked),
@@ -91,7 +92,7 @@ public sealed class VerdictReportTests
     {
         var verdicts = Scenario();
 
-        var html = VerdictReport.Html(verdicts, "summary.rktd");
+        var html = HtmlReport.Render(verdicts, "summary.rktd");
 
         var rows = Rows(html);
         Assert.Equal(verdicts.Select(v => v.Package), rows.Select(r => r.Id));
@@ -115,7 +116,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Html_lists_regressions_before_everything_else_and_still_passing_last()
     {
-        var rows = Rows(VerdictReport.Html(Scenario(), "summary.rktd"));
+        var rows = Rows(HtmlReport.Render(Scenario(), "summary.rktd"));
 
         var lastRegressed = rows.FindLastIndex(r => r.Verdict == "regressed");
         var firstPassing = rows.FindIndex(r => r.Verdict == "still-passing");
@@ -129,7 +130,7 @@ public sealed class VerdictReportTests
     public void Html_checkbox_counts_match_the_rows()
     {
         var verdicts = Scenario();
-        var html = VerdictReport.Html(verdicts, "summary.rktd");
+        var html = HtmlReport.Render(verdicts, "summary.rktd");
 
         var counts = Regex.Matches(html, "<input type=\"checkbox\" name=\"verdict\" value=\"([a-z-]+)\"( checked)?> [^<]* \\(<span class=\"count\" data-verdict=\"([a-z-]+)\">(\\d+)</span>\\)")
             .ToDictionary(m => m.Groups[3].Value, m => (Count: int.Parse(m.Groups[4].Value, System.Globalization.CultureInfo.InvariantCulture), Checked: m.Groups[2].Success, Value: m.Groups[1].Value));
@@ -149,7 +150,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Html_links_blocked_packages_and_their_root_both_ways_and_shows_the_divergence()
     {
-        var html = VerdictReport.Html(Scenario(), "summary.rktd");
+        var html = HtmlReport.Render(Scenario(), "summary.rktd");
 
         Assert.Contains("<td>blocked by a regression (<a href=\"#core\">core</a>)", Row(html, "mid"));
         Assert.Contains("blocks <a href=\"#mid\">mid</a>, <a href=\"#app\">app</a>", Row(html, "core"));
@@ -170,7 +171,7 @@ public sealed class VerdictReportTests
         var verdicts = VerdictBuilder.Build(Graphs.Of(("victim", [])), Side(R("victim", TestFail)), baseline,
             new Dictionary<string, IReadOnlyList<ConfirmRun>>());
 
-        var html = VerdictReport.Html(verdicts, "https://example.org/summary.rktd");
+        var html = HtmlReport.Render(verdicts, "https://example.org/summary.rktd");
 
         Assert.DoesNotContain("href=\"javascript:", html, StringComparison.OrdinalIgnoreCase);
     }
@@ -180,7 +181,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Markdown_escapes_table_link_and_emphasis_characters_and_newlines_in_names()
     {
-        var md = VerdictReport.Markdown(
+        var md = MarkdownReport.Render(
         [
             V("a|b*c_d[e](f)\nnext", Verdict.Regressed, impact: 1),
             V("blocked*one", Verdict.BlockedByRegression, rootCause: "a|b*c_d[e](f)\nnext", modified: Blocked),
@@ -199,7 +200,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Markdown_keeps_a_log_line_inside_its_code_span()
     {
-        var md = VerdictReport.Markdown([V("pkg", Verdict.Regressed, divergence: new LogDivergence(7, EvilLine, "ok"))], "summary.rktd");
+        var md = MarkdownReport.Render([V("pkg", Verdict.Regressed, divergence: new LogDivergence(7, EvilLine, "ok"))], "summary.rktd");
 
         var line = Assert.Single(md.Split('\n'), l => l.StartsWith("- **pkg**", StringComparison.Ordinal));
         var span = Regex.Match(line, "first different log line 7: `([^`]*)`$");
@@ -212,7 +213,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Markdown_does_not_pass_raw_html_through_from_package_names()
     {
-        var md = VerdictReport.Markdown([V(EvilName, Verdict.Regressed), V("<img src=x>", Verdict.Flaky)], "summary.rktd");
+        var md = MarkdownReport.Render([V(EvilName, Verdict.Regressed), V("<img src=x>", Verdict.Flaky)], "summary.rktd");
 
         // Raw HTML in a pull request comment: an <a>, <img> or <details> from a name would render.
         Assert.DoesNotContain("<script>", md, StringComparison.Ordinal);
@@ -222,7 +223,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Markdown_does_not_let_a_backtick_in_one_name_open_a_code_span_closed_by_the_next()
     {
-        var md = VerdictReport.Markdown([V("x`y", Verdict.Flaky), V("z`w", Verdict.Flaky)], "summary.rktd");
+        var md = MarkdownReport.Render([V("x`y", Verdict.Flaky), V("z`w", Verdict.Flaky)], "summary.rktd");
 
         Assert.DoesNotMatch(@"(?<!\\)`", md);
     }
@@ -232,7 +233,7 @@ public sealed class VerdictReportTests
     {
         var verdicts = Scenario();
 
-        var md = VerdictReport.Markdown(verdicts, "summary.rktd");
+        var md = MarkdownReport.Render(verdicts, "summary.rktd");
 
         Assert.Contains($"{verdicts.Count} package(s) compared with summary.rktd.", md);
         foreach (var v in Enum.GetValues<Verdict>())
@@ -254,7 +255,7 @@ public sealed class VerdictReportTests
             .Append(V("fine", Verdict.StillPassing, modified: Pass))
             .ToList();
 
-        var md = VerdictReport.Markdown(verdicts, "summary.rktd");
+        var md = MarkdownReport.Render(verdicts, "summary.rktd");
 
         var listed = md.Split('\n').Where(l => l.StartsWith("- **", StringComparison.Ordinal)).ToList();
         Assert.Equal(20, listed.Count);
@@ -270,7 +271,7 @@ public sealed class VerdictReportTests
     [Fact]
     public void Markdown_without_regressions_or_flakes_has_only_the_counts()
     {
-        var md = VerdictReport.Markdown([V("fine", Verdict.StillPassing, modified: Pass)], "summary.rktd");
+        var md = MarkdownReport.Render([V("fine", Verdict.StillPassing, modified: Pass)], "summary.rktd");
 
         Assert.DoesNotContain("###", md);
         Assert.Contains("| still passing | 1 |", md);
@@ -282,7 +283,7 @@ public sealed class VerdictReportTests
         using var dir = new TempDirectory();
         var provided = new Dictionary<string, string> { ["typed-racket-lib"] = "abc", ["base"] = "def" };
 
-        VerdictReport.Write(dir.Path, [V("fine", Verdict.StillPassing, modified: Pass)], "summary.rktd", provided);
+        ReportWriter.Write(new ResultsLayout(dir.Path), RunResults.Compared([V("fine", Verdict.StillPassing, modified: Pass)], "summary.rktd", provided));
 
         Assert.Contains("Provided by the Racket under test (given, not built): 2 package(s): base, typed-racket-lib.", File.ReadAllText(dir.Combine("report.md")));
         Assert.Contains("given (never built, never a blocker): base, typed-racket-lib.", File.ReadAllText(dir.Combine("report.html")));
@@ -299,13 +300,13 @@ public sealed class VerdictReportTests
         using var dir = new TempDirectory();
         var verdicts = Scenario();
 
-        VerdictReport.Write(dir.Path, verdicts, "summary.rktd");
-        VerdictReport.Write(dir.Path, verdicts, "summary.rktd"); // overwrites in place
+        ReportWriter.Write(new ResultsLayout(dir.Path), RunResults.Compared(verdicts, "summary.rktd"));
+        ReportWriter.Write(new ResultsLayout(dir.Path), RunResults.Compared(verdicts, "summary.rktd")); // overwrites in place
 
         Assert.Equal(["report.html", "report.md", "results.json"],
             Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Equal(VerdictReport.Markdown(verdicts, "summary.rktd"), File.ReadAllText(dir.Combine("report.md")));
-        Assert.Equal(VerdictReport.Html(verdicts, "summary.rktd"), File.ReadAllText(dir.Combine("report.html")));
+        Assert.Equal(MarkdownReport.Render(verdicts, "summary.rktd"), File.ReadAllText(dir.Combine("report.md")));
+        Assert.Equal(HtmlReport.Render(verdicts, "summary.rktd"), File.ReadAllText(dir.Combine("report.html")));
 
         using var json = JsonDocument.Parse(File.ReadAllText(dir.Combine("results.json")));
         var root = json.RootElement;
@@ -338,7 +339,7 @@ public sealed class VerdictReportTests
         using var dir = new TempDirectory();
         var results = dir.Combine("results", "nested");
 
-        VerdictReport.Write(results, Scenario(), "summary.rktd");
+        ReportWriter.Write(new ResultsLayout(results), RunResults.Compared(Scenario(), "summary.rktd"));
 
         Assert.Equal(3, Directory.EnumerateFiles(results).Count());
     }
