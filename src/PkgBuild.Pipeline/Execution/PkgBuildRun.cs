@@ -17,12 +17,10 @@ namespace PkgBuild.Pipeline.Execution;
 /// <c>summary.json</c> (the side with the change, in pkg-build's shape), <c>logs/</c>, and the reports
 /// (<see cref="ReportWriter"/>).
 /// </summary>
-/// <param name="progress">A line for the log, as the run goes.</param>
-/// <param name="warn">A warning, with its code (a damaged journal): typed, so the task logs it as one.</param>
-public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> guests, Action<string> progress, Action<PackageResult>? finished = null,
-    Action<PkgBuildException>? warn = null)
+/// <param name="events">What the run tells its watcher as it goes (called from the run's threads).</param>
+public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> guests, Action<RunEvent> events)
 {
-    private void Warn(PkgBuildException warning) => (warn ?? (w => progress($"{w.Code}: {w.Message}")))(warning);
+    private void Progress(string message) => events(new RunMessage(message));
 
     public async Task<RunSummary> RunAsync(RunSelection selection, CancellationToken cancellationToken)
     {
@@ -35,7 +33,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         RefuseProvided(selection, provided, edited);
         if (provided.Count > 0)
         {
-            progress($"Packages installed already: {provided.Count} (the guests' Racket has them in installation scope; given, as pkg-build takes them: never built, never a blocker)");
+            Progress($"Packages installed already: {provided.Count} (the guests' Racket has them in installation scope; given, as pkg-build takes them: never built, never a blocker)");
         }
         var graph = PackageGraph.FromCatalog(edited, provided.Keys.ToHashSet(StringComparer.Ordinal));
         var skip = selection.Skip.Where(p => !provided.ContainsKey(p)).ToList(); // never built anyway
@@ -47,7 +45,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         }
         var unarchived = ArchiveFailures(graph, modified);
 
-        var withChange = await new SideBuilder(settings, modified, graph, guests, progress, finished, Warn)
+        var withChange = await new SideBuilder(settings, modified, graph, guests, events)
             .RunAsync(selected, selection, unarchived, null, cancellationToken).ConfigureAwait(false);
         var all = withChange.Results.Values.OrderBy(r => r.Package, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(settings.Results.Root);
@@ -67,7 +65,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         {
             baselineSide = RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, selection.Overridden);
             using var modifiedJournal = RunJournal.Open(modified.JournalDirectory);
-            var without = await new SideBuilder(settings, baselineSide, graph, guests, progress, null, Warn)
+            var without = await new SideBuilder(settings, baselineSide, graph, guests, events)
                 .RunAsync(selected, selection, ArchiveFailures(graph, baselineSide), modifiedJournal.Entries, cancellationToken).ConfigureAwait(false);
             baseline = without.Results;
             baselineKeys = without.Keys;
@@ -82,7 +80,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         }
 
         var candidates = Verdicts.VerdictBuilder.Candidates(withChange.Results, baseline);
-        var confirmations = await new Confirmations(settings, guests, progress, modified, baselineSide)
+        var confirmations = await new Confirmations(settings, guests, Progress, modified, baselineSide)
             .ConfirmAsync(candidates, baseline, p => withChange.Keys[p], p => baselineKeys?[p] ?? baselineKey, cancellationToken).ConfigureAwait(false);
         var verdicts = Verdicts.VerdictBuilder.Build(graph, withChange.Results, baseline, confirmations,
             baselineSide == null ? null : (b, m) => Divergence(b, m));
@@ -174,33 +172,4 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
             ? Verdicts.LogDivergence.Find(settings.Results.Resolve(b), settings.Results.Resolve(m))
             : null;
     }
-
-    /// <summary><c>[k/N] name: result (time), about T left</c>.</summary>
-    public static string ProgressLine(int done, int total, PackageResult result, TimeSpan elapsed)
-    {
-        var left = done >= total ? "" : $", about {Duration(elapsed / done * (total - done))} left";
-        return $"[{done}/{total}] {result.Package}: {Describe(result)} ({Duration(result.Elapsed)}{(result.Guest != null ? " on " + result.Guest : "")}){left}";
-    }
-
-    /// <summary>
-    /// A result as the console gives it: the outcome's label, then what is particular to this package in
-    /// parentheses (<c>blocked by a dependency (qs-broken)</c>, <c>timeout (test: ...)</c>).
-    /// </summary>
-    public static string Describe(PackageResult r)
-    {
-        var detail = r.Outcome switch
-        {
-            PackageOutcome.DependencyProblem => "undeclared dependencies",
-            PackageOutcome.DependencyCheckFailure => r.Message,
-            PackageOutcome.BlockedByDependency => r.BlockedBy,
-            PackageOutcome.Timeout => r.Step != null ? $"{r.Step}: {r.Message}" : r.Message,
-            PackageOutcome.InfrastructureFailure => r.Message,
-            _ => null,
-        };
-        return detail != null ? $"{r.Outcome.Label()} ({detail})" : r.Outcome.Label();
-    }
-
-    public static string Duration(TimeSpan t) => t.TotalSeconds < 60
-        ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
-        : $"{(int)t.TotalMinutes} min {t.Seconds} s";
 }

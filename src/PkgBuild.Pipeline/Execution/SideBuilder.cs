@@ -12,8 +12,7 @@ namespace PkgBuild.Pipeline.Execution;
 /// side's for a package the change does not reach: same key, same result), build the rest dependencies
 /// first on every guest slot, and journal each as it finishes.
 /// </summary>
-internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGraph graph, IReadOnlyList<RunGuest> guests, Action<string> progress,
-    Action<PackageResult>? finished, Action<PkgBuildException> warn)
+internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGraph graph, IReadOnlyList<RunGuest> guests, Action<RunEvent> events)
 {
     /// <summary>This side's results for <paramref name="selected"/>; <paramref name="known"/> holds results decided elsewhere (archive failures).</summary>
     public async Task<(Dictionary<string, PackageResult> Results, int Built, int Kept, IReadOnlyDictionary<string, string> Keys)> RunAsync(
@@ -25,8 +24,8 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
         using var journal = RunJournal.Open(side.JournalDirectory);
         if (journal.DamagedLines > 0)
         {
-            warn(new PkgBuildException(ErrorCodes.JournalDamaged,
-                $"{journal.DamagedLines} line(s) of the {side.Name} run journal could not be read (a build killed while writing); those packages are built again."));
+            events(new RunWarning(new PkgBuildException(ErrorCodes.JournalDamaged,
+                $"{journal.DamagedLines} line(s) of the {side.Name} run journal could not be read (a build killed while writing); those packages are built again.")));
         }
 
         PackageResult? Earlier(string p) =>
@@ -55,10 +54,10 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
                 ? BorrowedZip(package) : null);
 
         var label = side.Name == RunSide.ModifiedName ? "" : $" ({side.Name})";
-        progress(redo.Count == 0
+        events(new RunMessage(redo.Count == 0
             ? $"all {toBuild.Count} selected package(s){label} are unchanged since they were built: nothing to do"
             : $"{redo.Count} of {toBuild.Count} selected package(s){label} to build on {guests.Sum(g => g.Machine.Spec.Parallelism)} slot(s)"
-              + (kept.Count > 0 ? $"; {kept.Count} unchanged, their results kept" : ""));
+              + (kept.Count > 0 ? $"; {kept.Count} unchanged, their results kept" : "")));
 
         var results = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
         if (redo.Count > 0)
@@ -85,8 +84,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
                 }
                 results[result.Package] = result;
                 done++;
-                progress(PkgBuildRun.ProgressLine(done, redo.Count, result, clock.Elapsed) + label);
-                finished?.Invoke(result);
+                events(new PackageFinished(side.Name, result, done, redo.Count, clock.Elapsed));
             }, cancellationToken).ConfigureAwait(false);
         }
         journal.Compact(graph.Contains);

@@ -42,7 +42,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
         var width = results.Select(r => r.Package.Length).DefaultIfEmpty(7).Max();
         foreach (var r in results.OrderBy(r => r.Outcome == PackageOutcome.Success).ThenBy(r => r.Package, StringComparer.Ordinal))
         {
-            lines.Add(ReportLine.Message($"  {r.Package.PadRight(width)}  {PkgBuildRun.Describe(r)}"));
+            lines.Add(ReportLine.Message($"  {r.Package.PadRight(width)}  {ConsoleText.Describe(r)}"));
         }
         var report = options.Results.ReportHtml;
         if (summary.Verdicts.Count == 0)

@@ -56,9 +56,9 @@ public sealed class RunReportTests
 
         Assert.Contains(text, l => l.StartsWith("RunPkgBuild: 3 package(s): 1 success, 1 install failure, 1 blocked by a dependency;", StringComparison.Ordinal));
         Assert.Contains(text, l => l.EndsWith("qs-needs-broken  blocked by a dependency (qs-broken)", StringComparison.Ordinal));
-        Assert.Equal("blocked by a dependency (qs-broken)", PkgBuildRun.Describe(Blocked));
-        Assert.Equal("timeout (test: past 15 s)", PkgBuildRun.Describe(Passed with { Outcome = PackageOutcome.Timeout, Message = "past 15 s" }));
-        Assert.Equal("dependency check failure (x: oops)", PkgBuildRun.Describe(Passed with { Outcome = PackageOutcome.DependencyCheckFailure, Message = "x: oops" }));
+        Assert.Equal("blocked by a dependency (qs-broken)", ConsoleText.Describe(Blocked));
+        Assert.Equal("timeout (test: past 15 s)", ConsoleText.Describe(Passed with { Outcome = PackageOutcome.Timeout, Message = "past 15 s" }));
+        Assert.Equal("dependency check failure (x: oops)", ConsoleText.Describe(Passed with { Outcome = PackageOutcome.DependencyCheckFailure, Message = "x: oops" }));
     }
 
     [Fact]
