@@ -2,16 +2,20 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using PkgBuild.Pipeline.Archive;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Processes;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Settings;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Testing;
 
 /// <summary>
 /// RunPkgBuild against the ideal, in the same run: generated packages (core libraries, mid-level
-/// libraries on them, leaves on those) built and tested by <see cref="PackageRun"/> on an isolated Local
+/// libraries on them, leaves on those) built and tested by <see cref="PkgBuildRun"/> on an isolated Local
 /// guest with 2 slots, against the sum of bare <c>raco pkg install</c> + <c>raco test</c> of each package
 /// in a fresh user scope from the same archive, divided by 2. The dependency check (<c>raco setup
 /// --check-pkg-deps</c>), which pkg-build runs and the ideal leaves out, is timed too and shown.
@@ -64,7 +68,8 @@ internal static class RunBenchmark
         var options = RunOptions.Parse(name => defaults.GetValueOrDefault(name) ?? "", _ => default);
         var settings = new RunSettings
         {
-            ResultsDirectory = dir.Combine("results"),
+            Results = new ResultsLayout(dir.Combine("results")),
+            Baseline = options.Baseline,
             StateDirectory = dir.Combine("work", "runs"),
             SiteDirectory = site,
             RacketIdentity = "bench",
@@ -79,7 +84,7 @@ internal static class RunBenchmark
             Jobs = jobs ?? options.Jobs,
         };
         var clock = Stopwatch.StartNew();
-        var summary = await new PackageRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        var summary = await new PkgBuildRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
         var ours = clock.Elapsed.TotalSeconds;
         var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
 
@@ -87,7 +92,7 @@ internal static class RunBenchmark
         Console.WriteLine($"ours:  {ours:F1} s for {summary.Results.Count} packages on 2 slots ({(local.Isolated ? "isolated" : "NOT isolated")}), {failed.Count} not successful; "
             + $"packages' own times add up to {summary.Results.Sum(r => r.Elapsed.TotalSeconds):F1} s ({summary.Results.Sum(r => r.Elapsed.TotalSeconds) / 2:F1} s over 2 slots)");
         // Each step's log ends with how long it took: where the packages' time went, step by step.
-        var steps = Directory.EnumerateFiles(Path.Combine(settings.ResultsDirectory, "logs"), "*.txt", SearchOption.AllDirectories)
+        var steps = Directory.EnumerateFiles(Path.Combine(settings.Results.Root, "logs"), "*.txt", SearchOption.AllDirectories)
             .Select(f => (Step: Path.GetFileNameWithoutExtension(f), Match: System.Text.RegularExpressions.Regex.Match(File.ReadLines(f).LastOrDefault() ?? "", @"after ([0-9.]+) s\]$")))
             .Where(x => x.Match.Success)
             .GroupBy(x => x.Step, x => double.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture));

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Runs;
 
 /// <summary>
 /// The scheduler's own cost on a catalog-sized graph: a generated dependency graph shaped like Racket's
@@ -70,7 +72,7 @@ internal static class SchedulerBenchmark
             {
                 Package = package,
                 Outcome = failEvery > 0 && n % failEvery == 0 ? PackageOutcome.InstallFailure : PackageOutcome.Success,
-                Step = RunSteps.Install,
+                Step = StepNames.Install,
             });
         }, _ => finished++, CancellationToken.None);
         var seconds = clock.Elapsed.TotalSeconds;

@@ -22,8 +22,7 @@ public sealed class CheckPkgBuildSettings : PkgBuildTask
     {
         DirectorySafety.EnsureDeletable("PkgBuildWorkDir", WorkDir, ProjectDirectory);
         DirectorySafety.EnsureDeletable("PkgBuildResultsDir", ResultsDir, ProjectDirectory);
-        var layout = new WorkLayout(WorkDir, ResultsDir);
-        Log.LogMessage(MessageImportance.Low, "PkgBuild work directory: {0}", layout.WorkDir);
-        Log.LogMessage(MessageImportance.Low, "PkgBuild results directory: {0}", layout.ResultsDir);
+        Log.LogMessage(MessageImportance.Low, "PkgBuild work directory: {0}", Path.GetFullPath(WorkDir));
+        Log.LogMessage(MessageImportance.Low, "PkgBuild results directory: {0}", new ResultsLayout(ResultsDir).Root);
     }
 }

@@ -1,8 +1,14 @@
 using Microsoft.Build.Framework;
 using PkgBuild.Pipeline.Catalogs;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Settings;
+using PkgBuild.Pipeline.State;
+using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
@@ -76,12 +82,12 @@ public sealed class PlanPkgBuild : PkgBuildTask
         }
         var settings = new RunSettings
         {
-            ResultsDirectory = Path.GetFullPath(ResultsDirectory),
+            Results = new ResultsLayout(ResultsDirectory),
             StateDirectory = Path.GetFullPath(StateDirectory),
             SiteDirectory = Path.GetFullPath(SiteDirectory),
             RacketIdentity = "", // asked of the guests when the run starts
             EditedCatalogDirectory = string.IsNullOrEmpty(EditedCatalogDirectory) ? null : Path.GetFullPath(EditedCatalogDirectory),
-            Baseline = options.Baseline.Text,
+            Baseline = options.Baseline,
             ConfirmRuns = options.ConfirmRuns,
             RunTests = RunTests,
             OneProcessPerPackage = OneProcessPerPackage,
@@ -113,13 +119,13 @@ public sealed class PlanPkgBuild : PkgBuildTask
 
         // Nothing changed since a run that decided every package: RunPkgBuild reports it again, and no guest starts.
         var stamp = Stamp(settings, options.Baseline, selection, installer, preinstalled);
-        var last = stamp != null && !RetryFailed && selection.Force.Count == 0 ? LastRun.TryRead(settings.StateDirectory, settings.ResultsDirectory, stamp) : null;
+        var last = stamp != null && !RetryFailed && selection.Force.Count == 0 ? LastRun.TryRead(settings.StateDirectory, settings.Results, stamp) : null;
         if (last == null)
         {
             LastRun.Forget(settings.StateDirectory);
         }
         var plan = new RunPlan(settings, options, selection, installer, preinstalled, TaskItems.Names(ExtraPackages), stamp, last,
-            new RunReportOptions(ResultsDirectory, settings.Baseline, FailOnPackageFailure, FailOnRegression));
+            new RunReportOptions(settings.Results, settings.Baseline, FailOnPackageFailure, FailOnRegression));
         ((IBuildEngine4)BuildEngine).RegisterTaskObject(RunPlan.Key(ProjectFile), plan, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
         HasPackageWork = last == null;
     }
@@ -139,7 +145,7 @@ public sealed class PlanPkgBuild : PkgBuildTask
         var parts = new List<string>
         {
             // Our code: builds are deterministic, so each assembly's own id changes only with its code.
-            string.Join(" ", new[] { typeof(PlanPkgBuild), typeof(PackageRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
+            string.Join(" ", new[] { typeof(PlanPkgBuild), typeof(PkgBuildRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
             settings.ToString(),
             $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
             $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', TaskItems.Names(ExtraPackages))}",

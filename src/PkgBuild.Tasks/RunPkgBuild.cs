@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using PkgBuild.Pipeline.Catalogs;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Runs;
-using PkgBuild.Pipeline.Settings;
-using PkgBuild.Pipeline.Verdicts;
+using PkgBuild.Pipeline.State;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Tasks;
@@ -30,8 +31,7 @@ public sealed class RunPkgBuild : PkgBuildTask
     [Output]
     public ITaskItem[] Verdicts { get; set; } = [];
 
-    private readonly ConcurrentQueue<string> _progress = new();
-    private readonly ConcurrentQueue<PkgBuildException> _warnings = new();
+    private readonly ConcurrentQueue<RunEvent> _events = new();
 
     protected override void ExecuteCore()
     {
@@ -51,7 +51,7 @@ public sealed class RunPkgBuild : PkgBuildTask
             return;
         }
         // The guests' warnings (readying their Racket, say) are this task's while it runs.
-        pool.Warnings?.RouteTo(_warnings.Enqueue);
+        pool.Warnings?.RouteTo(w => _events.Enqueue(new RunWarning(w)));
         RunSummary summary;
         try
         {
@@ -67,7 +67,7 @@ public sealed class RunPkgBuild : PkgBuildTask
         if (plan.Stamp != null && LastRun.Decided(summary))
         {
             LastRun.Write(plan.Settings.StateDirectory, plan.Stamp, report,
-                PackageRun.ResultFiles(plan.Settings.Baseline != null).Concat(LastRun.Logs(summary, baselineRun: plan.Options.Baseline.IsRun)));
+                ResultsLayout.Files(!plan.Settings.Baseline.IsNone).Concat(LastRun.Logs(summary, baselineRun: plan.Options.Baseline.IsRun)));
         }
     }
 
@@ -119,61 +119,9 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     private async Task<RunSummary> RunAsync(GuestPool pool, string siteUrl, RunPlan plan)
     {
-        var (settings, installer, preinstalled, selection) = (plan.Settings, plan.Installer, plan.Preinstalled, plan.Selection);
-        var guests = new List<RunGuest>();
-        // Read once for all guests: the key reads the whole archive catalog.
-        var extras = plan.ExtraPackages;
-        var extrasKey = extras.Count > 0 ? ExtrasKey(settings.SiteDirectory, extras) : null;
-        foreach (var machine in pool.Guests)
-        {
-            var site = await machine.ShareSiteAsync(settings.SiteDirectory, new Uri(siteUrl), CancellationToken).ConfigureAwait(false);
-            var raco = "raco";
-            if (!preinstalled)
-            {
-                _progress.Enqueue($"{machine.Spec.Name}: installing Racket from {Path.GetFileName(installer)} (once per installer)");
-                raco = await machine.InstallRacketAsync(installer!, CancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await machine.UsePreinstalledRacketAsync("racket", CancellationToken).ConfigureAwait(false);
-            }
-            if (extras.Count > 0)
-            {
-                _progress.Enqueue($"{machine.Spec.Name}: installing the extra packages ({string.Join(", ", extras)}) into the Racket's installation scope (once per Racket and catalog entries)");
-                await machine.InstallExtraPackagesAsync(raco, [.. extras], new Uri(site, "catalog/"), extrasKey!, CancellationToken).ConfigureAwait(false);
-            }
-            guests.Add(new RunGuest(machine, site, raco));
-        }
-        // Which Racket each guest runs (and that it runs at all), and the packages it already has, go into every package's key.
-        var identities = new List<string>();
-        var provided = new Dictionary<string, ProvidedPackage>(StringComparer.Ordinal);
-        foreach (var guest in guests)
-        {
-            var racket = await RacketProbe.IdentifyAsync(guest, settings.StateDirectory, CancellationToken).ConfigureAwait(false);
-            identities.Add(racket.Identity);
-            foreach (var (package, checksum) in racket.Provided)
-            {
-                provided[package] = provided.TryGetValue(package, out var known)
-                    ? known with { Guests = [.. known.Guests, guest.Name] }
-                    : new ProvidedPackage(checksum, [guest.Name]);
-            }
-        }
-        settings = settings with
-        {
-            RacketIdentity = string.Join(" | ", identities.Distinct()) + (preinstalled ? "" : " installer " + RacketInstall.DirectoryName(installer!)),
-            ProvidedPackages = provided,
-        };
-        var run = new PackageRun(settings, guests, _progress.Enqueue, warn: _warnings.Enqueue);
-        return await run.RunAsync(selection, CancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>What the extra packages are: their names and the archive's entries for them and all they depend on.</summary>
-    private static string ExtrasKey(string siteDirectory, IReadOnlyCollection<string> extras)
-    {
-        var catalog = PkgBuild.Racket.Catalogs.DirectoryCatalog.Read(Path.Combine(siteDirectory, "catalog"));
-        var closure = PackageGraph.FromCatalog(catalog).Closure(extras);
-        return Pipeline.IO.Sha256.Of(string.Join("\n", extras.Order(StringComparer.Ordinal).Concat(
-            closure.Order(StringComparer.Ordinal).Select(p => $"{p} {catalog[p]?.Checksum} {catalog[p]?.Source}"))));
+        var (guests, settings) = await GuestReadiness.ReadyAsync(pool.Guests, plan.Settings, new Uri(siteUrl), plan.Preinstalled ? null : plan.Installer,
+            plan.ExtraPackages, _events.Enqueue, CancellationToken).ConfigureAwait(false);
+        return await new PkgBuildRun(settings, guests, _events.Enqueue).RunAsync(plan.Selection, CancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits on the task's thread, logging progress as it arrives (MSBuild's logger is the task thread's).</summary>
@@ -189,13 +137,16 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     private void Drain()
     {
-        while (_warnings.TryDequeue(out var warning))
+        while (_events.TryDequeue(out var e))
         {
-            LogWarning(warning);
-        }
-        while (_progress.TryDequeue(out var line))
-        {
-            Log.LogMessage(MessageImportance.High, "RunPkgBuild: {0}", line);
+            if (e is RunWarning w)
+            {
+                LogWarning(w.Warning);
+            }
+            else
+            {
+                Log.LogMessage(MessageImportance.High, "RunPkgBuild: {0}", e.Text);
+            }
         }
     }
 }

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using PkgBuild.Pipeline.Catalogs;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.State;
 
 namespace PkgBuild.Pipeline.IO;
 

@@ -1,3 +1,6 @@
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Verdicts;
+
 namespace PkgBuild.Pipeline.Results;
 
 /// <summary>How one package ended, in the categories the report keeps apart; its words are in <see cref="OutcomeTerms"/>.</summary>

@@ -1,3 +1,5 @@
+using PkgBuild.Pipeline.Reports;
+
 namespace PkgBuild.Pipeline.Results;
 
 /// <summary>
@@ -26,7 +28,7 @@ public sealed record PackageResult
     public string? BlockedBy { get; init; }
 
     /// <summary>
-    /// The step that decided the outcome (one of <see cref="RunSteps"/>): for a success, the last step that
+    /// The step that decided the outcome (one of <see cref="StepNames"/>): for a success, the last step that
     /// ran (<c>test</c> when tests ran, else <c>check-deps</c>); for a failure or a timeout, the step that
     /// failed or ran past its limit (<c>archive</c> when the source could not be fetched, <c>pack</c> when the
     /// packed zip was refused); a dependency problem stays decided by <c>check-deps</c> whether or not its
@@ -56,24 +58,5 @@ public sealed record PackageResult
     /// </summary>
     public bool Installed => Outcome is PackageOutcome.Success or PackageOutcome.TestFailure or PackageOutcome.DependencyProblem
         or PackageOutcome.DependencyCheckFailure
-        || Outcome == PackageOutcome.Timeout && Step != RunSteps.Install;
-}
-
-/// <summary>The names of a package's steps, as logs, results (<see cref="PackageResult.Step"/>) and the journal spell them.</summary>
-public static class RunSteps
-{
-    /// <summary>Fetching the source into the archive (before any guest).</summary>
-    public const string Archive = "archive";
-
-    /// <summary><c>raco pkg install</c>: decides install failures, and timeouts that leave the package uninstalled.</summary>
-    public const string Install = "install";
-
-    /// <summary>Packing the installed package compiled for its dependents: decides only an install failure whose packed zip was refused.</summary>
-    public const string Pack = "pack";
-
-    /// <summary><c>raco setup --check-pkg-deps</c>: decides dependency problems, failed checks, and a success whose tests did not run.</summary>
-    public const string CheckDeps = "check-deps";
-
-    /// <summary><c>raco test</c>: decides test failures, and a success whose tests ran.</summary>
-    public const string Test = "test";
+        || Outcome == PackageOutcome.Timeout && Step != StepNames.Install;
 }

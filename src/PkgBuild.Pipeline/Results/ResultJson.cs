@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Verdicts;
 
 namespace PkgBuild.Pipeline.Results;
 

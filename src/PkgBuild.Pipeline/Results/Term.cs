@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Verdicts;
 
 namespace PkgBuild.Pipeline.Results;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Pipeline.Settings;
@@ -18,6 +20,8 @@ public sealed record BaselineChoice(BaselineKind Kind, string? Summary)
     public const string RunWord = "Run";
 
     public static BaselineChoice None { get; } = new(BaselineKind.None, null);
+
+    public bool IsNone => Kind == BaselineKind.None;
 
     public bool IsRun => Kind == BaselineKind.Run;
 

@@ -1,3 +1,4 @@
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Racket.Data;
 using PkgBuild.Racket.Diagnostics;
@@ -82,9 +83,9 @@ public static class BaselineSummary
                 TestLog = testFailure ?? Log("test-success-log"),
                 DependencyLog = depFailure,
                 // As a run of ours would have it (PackageResult.Step): pkg-build checks dependencies after every install.
-                Step = failure != null ? RunSteps.Install
-                    : testFailure != null || depFailure == null && Log("test-success-log") != null ? RunSteps.Test
-                    : RunSteps.CheckDeps,
+                Step = failure != null ? StepNames.Install
+                    : testFailure != null || depFailure == null && Log("test-success-log") != null ? StepNames.Test
+                    : StepNames.CheckDeps,
             };
         }
         return results;

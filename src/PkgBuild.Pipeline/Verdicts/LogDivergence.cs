@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
 
 namespace PkgBuild.Pipeline.Verdicts;
 

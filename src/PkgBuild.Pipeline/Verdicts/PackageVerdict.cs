@@ -1,3 +1,5 @@
+using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 
 namespace PkgBuild.Pipeline.Verdicts;

@@ -1,5 +1,7 @@
+using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Runs;
 
 namespace PkgBuild.Pipeline.Verdicts;
 
@@ -66,13 +68,17 @@ public static class VerdictBuilder
 
     private static PackageVerdict Make(PackageGraph graph, PackageResult m, PackageResult? b, Verdict verdict, IReadOnlyList<ConfirmRun> runs,
         Func<PackageResult, PackageResult, LogDivergence?>? divergence) => new()
-    {
-        Package = m.Package,
-        Verdict = verdict,
-        Modified = m,
-        Baseline = b,
-        Confirmations = runs,
-        Impact = graph.Contains(m.Package) ? graph.DependentsOf([m.Package]).Count - 1 : 0,
-        Divergence = b != null && divergence != null && verdict is not (Verdict.StillPassing or Verdict.New) ? divergence(b, m) : null,
-    };
+        {
+            Package = m.Package,
+            Verdict = verdict,
+            Modified = m,
+            Baseline = b,
+            Confirmations = runs,
+            Impact = graph.Contains(m.Package) ? graph.DependentsOf([m.Package]).Count - 1 : 0,
+            Divergence = b != null && divergence != null && verdict is not (Verdict.StillPassing or Verdict.New) ? divergence(b, m) : null,
+        };
+
+    /// <summary>The packages blocked by each regressed root.</summary>
+    public static ILookup<string, string> Blocked(IReadOnlyList<PackageVerdict> verdicts) =>
+        verdicts.Where(v => v.Verdict == Verdict.BlockedByRegression && v.RootCause != null).ToLookup(v => v.RootCause!, v => v.Package);
 }

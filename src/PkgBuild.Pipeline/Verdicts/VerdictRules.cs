@@ -1,3 +1,4 @@
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 
 namespace PkgBuild.Pipeline.Verdicts;

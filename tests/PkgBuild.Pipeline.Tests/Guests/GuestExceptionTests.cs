@@ -1,13 +1,14 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Runs;
+using PkgBuild.Pipeline.Tests.Planning;
 using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Testing;
-
-using PkgBuild.Pipeline.Tests.Runs;
 
 namespace PkgBuild.Pipeline.Tests.Guests;
 
@@ -76,9 +77,9 @@ public sealed partial class GuestExceptionTests : IDisposable
 
     private async Task<PackageResult> Run(Exception failure)
     {
-        var settings = TestRunSettings.Base with { ResultsDirectory = _dir.Combine("results"), StateDirectory = _dir.Combine("runs"), SiteDirectory = _dir.Combine("site"), RacketIdentity = "test" };
+        var settings = TestRunSettings.Base with { Results = new ResultsLayout(_dir.Combine("results")), StateDirectory = _dir.Combine("runs"), SiteDirectory = _dir.Combine("site"), RacketIdentity = "test" };
         var side = new RunSide { Name = RunSide.ModifiedName, Archive = new PackageCatalog([]), BuiltDirectory = "built", JournalDirectory = _dir.Combine("runs"), LogsDirectory = "logs" };
-        var runner = new PackageRunner(settings, side, new BuiltCatalog(settings.SiteDirectory), _ => false);
+        var runner = new PackageJob(settings, side, new BuiltCatalog(settings.SiteDirectory), _ => false);
         return await runner.RunAsync("qs-a", new RunGuest(new FailingGuest(failure), new Uri("http://127.0.0.1:9/"), "raco"), CancellationToken.None);
     }
 

@@ -174,8 +174,8 @@ public sealed class LocalInstallationTests : IAsyncLifetime
 
     private static async Task<string> RunAsNobody(string script)
     {
-        var result = await Processes.ChildProcess.RunAsync("setpriv", [$"--reuid={LocalIsolation.NobodyId}", $"--regid={LocalIsolation.NobodyId}", "--clear-groups", "--", "/bin/sh", "-c", script],
-            new Processes.ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) });
+        var result = await Pipeline.Processes.ChildProcess.RunAsync("setpriv", [$"--reuid={LocalIsolation.NobodyId}", $"--regid={LocalIsolation.NobodyId}", "--clear-groups", "--", "/bin/sh", "-c", script],
+            new Pipeline.Processes.ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) });
         return result.Output;
     }
 

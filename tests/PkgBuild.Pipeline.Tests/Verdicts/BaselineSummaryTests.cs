@@ -1,3 +1,5 @@
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Racket.Diagnostics;
@@ -60,35 +62,35 @@ public sealed class BaselineSummaryTests
         Assert.Equal("server/built/success/pkg-a.txt", a.InstallLog);
         Assert.Equal("server/built/test-success/pkg-a.txt", a.TestLog);
         Assert.Null(a.DependencyLog);
-        Assert.Equal(RunSteps.Test, a.Step); // a success at the last step that ran, as a run of ours has it
+        Assert.Equal(StepNames.Test, a.Step); // a success at the last step that ran, as a run of ours has it
 
         var b = results["pkg-b"];
         Assert.Equal(PackageOutcome.InstallFailure, b.Outcome);
         Assert.Equal("b@example.org c@example.org", b.Author);
         Assert.Equal("server/built/fail/pkg-b.txt", b.InstallLog);
         Assert.Null(b.TestLog);
-        Assert.Equal(RunSteps.Install, b.Step);
+        Assert.Equal(StepNames.Install, b.Step);
 
         var c = results["pkg-c"];
         Assert.Equal(PackageOutcome.TestFailure, c.Outcome);
         Assert.Null(c.Author);
         Assert.Equal("server/built/success/pkg-c.txt", c.InstallLog);
         Assert.Equal("server/built/test-fail/pkg-c.txt", c.TestLog);
-        Assert.Equal(RunSteps.Test, c.Step);
+        Assert.Equal(StepNames.Test, c.Step);
 
         var d = results["pkg_d"];
         Assert.Equal(PackageOutcome.DependencyProblem, d.Outcome);
         Assert.Equal("server/built/deps/pkg_d.txt", d.DependencyLog);
         Assert.Equal("server/built/success/pkg_d.txt", d.InstallLog);
         Assert.Equal("server/built/test-success/pkg_d.txt", d.TestLog);
-        Assert.Equal(RunSteps.CheckDeps, d.Step); // decided by the check, whatever the tests did
+        Assert.Equal(StepNames.CheckDeps, d.Step); // decided by the check, whatever the tests did
 
         // A test failure beats a dependency problem.
         var both = results["pkg-both"];
         Assert.Equal(PackageOutcome.TestFailure, both.Outcome);
         Assert.Equal("server/built/test-fail/pkg-both.txt", both.TestLog);
         Assert.Equal("server/built/deps/pkg-both.txt", both.DependencyLog);
-        Assert.Equal(RunSteps.Test, both.Step);
+        Assert.Equal(StepNames.Test, both.Step);
     }
 
     [Fact]
@@ -98,7 +100,7 @@ public sealed class BaselineSummaryTests
             #hash(("p" . #hash((success-log . "success/p.txt") (failure-log . #f) (dep-failure-log . #f) (test-success-log . #f) (test-failure-log . #f))))
             """, "summary.rktd");
 
-        Assert.Equal((PackageOutcome.Success, RunSteps.CheckDeps), (results["p"].Outcome, results["p"].Step));
+        Assert.Equal((PackageOutcome.Success, StepNames.CheckDeps), (results["p"].Outcome, results["p"].Step));
     }
 
     [Fact]
@@ -204,12 +206,12 @@ public sealed class BaselineSummaryTests
         using var dir = new TempDirectory();
         PackageResult[] written =
         [
-            new() { Package = "ok", Outcome = PackageOutcome.Success, Author = "ann@example.org", InstallLog = "logs/ok/install.txt", TestLog = "logs/ok/test.txt", Step = RunSteps.Test },
-            new() { Package = "tests-fail", Outcome = PackageOutcome.TestFailure, InstallLog = "logs/tests-fail/install.txt", TestLog = "logs/tests-fail/test.txt", Step = RunSteps.Test },
-            new() { Package = "no-install", Outcome = PackageOutcome.InstallFailure, Author = "bob@example.org", InstallLog = "logs/no-install/install.txt", Step = RunSteps.Install },
-            new() { Package = "undeclared", Outcome = PackageOutcome.DependencyProblem, InstallLog = "logs/undeclared/install.txt", DependencyLog = "logs/undeclared/check-deps.txt", TestLog = "logs/undeclared/test.txt", Step = RunSteps.CheckDeps },
+            new() { Package = "ok", Outcome = PackageOutcome.Success, Author = "ann@example.org", InstallLog = "logs/ok/install.txt", TestLog = "logs/ok/test.txt", Step = StepNames.Test },
+            new() { Package = "tests-fail", Outcome = PackageOutcome.TestFailure, InstallLog = "logs/tests-fail/install.txt", TestLog = "logs/tests-fail/test.txt", Step = StepNames.Test },
+            new() { Package = "no-install", Outcome = PackageOutcome.InstallFailure, Author = "bob@example.org", InstallLog = "logs/no-install/install.txt", Step = StepNames.Install },
+            new() { Package = "undeclared", Outcome = PackageOutcome.DependencyProblem, InstallLog = "logs/undeclared/install.txt", DependencyLog = "logs/undeclared/check-deps.txt", TestLog = "logs/undeclared/test.txt", Step = StepNames.CheckDeps },
         ];
-        SummaryWriter.Write(dir.Path, written);
+        SummaryWriter.Write(new ResultsLayout(dir.Path), written);
 
         var read = BaselineSummary.Parse(File.ReadAllText(dir.Combine("summary.rktd")), "summary.rktd");
 

@@ -1,3 +1,4 @@
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Verdicts;
 using PkgBuild.Testing;
 

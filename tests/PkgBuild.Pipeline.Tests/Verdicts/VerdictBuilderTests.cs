@@ -1,5 +1,8 @@
+using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
-using PkgBuild.Pipeline.Tests.Runs;
+using PkgBuild.Pipeline.Tests.Planning;
 using PkgBuild.Pipeline.Verdicts;
 using static PkgBuild.Pipeline.Tests.Verdicts.Outcomes;
 
@@ -12,7 +15,7 @@ public sealed class VerdictBuilderTests
     /// zcore regressed (confirmed) and blocks mid, app and tool; wobbly looked regressed but a
     /// confirmation passed, so wobbly-user, blocked by it, says nothing.
     /// </summary>
-    private static readonly Pipeline.Runs.PackageGraph Graph = Graphs.Of(
+    private static readonly PackageGraph Graph = Graphs.Of(
 
         ("zcore", []),
         ("mid", ["zcore"]),

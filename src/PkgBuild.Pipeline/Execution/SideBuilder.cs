@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Reports;
+using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.State;
+using PkgBuild.Racket.Diagnostics;
+
+namespace PkgBuild.Pipeline.Execution;
+
+/// <summary>
+/// One side's packages: keep every result whose inputs did not change (the side's journal, or the other
+/// side's for a package the change does not reach: same key, same result), build the rest dependencies
+/// first on every guest slot, and journal each as it finishes.
+/// </summary>
+internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGraph graph, IReadOnlyList<RunGuest> guests, Action<RunEvent> events)
+{
+    /// <summary>This side's results for <paramref name="selected"/>; <paramref name="known"/> holds results decided elsewhere (archive failures).</summary>
+    public async Task<(Dictionary<string, PackageResult> Results, int Built, int Kept, IReadOnlyDictionary<string, string> Keys)> RunAsync(
+        IReadOnlySet<string> selected, RunSelection selection, IReadOnlyDictionary<string, PackageResult> known,
+        IReadOnlyDictionary<string, JournalEntry>? otherSide, CancellationToken cancellationToken)
+    {
+        var inputs = new PackageInputs(graph, side.Archive, settings.Fingerprint);
+        var keys = graph.Packages.ToDictionary(p => p, inputs.KeyOf, StringComparer.Ordinal);
+        using var journal = RunJournal.Open(side.JournalDirectory);
+        if (journal.DamagedLines > 0)
+        {
+            events(new RunWarning(new PkgBuildException(ErrorCodes.JournalDamaged,
+                $"{journal.DamagedLines} line(s) of the {side.Name} run journal could not be read (a build killed while writing); those packages are built again.")));
+        }
+
+        PackageResult? Earlier(string p) =>
+            journal.Entries.TryGetValue(p, out var e) && e.Key == keys[p] ? e.Result
+            : otherSide != null && otherSide.TryGetValue(p, out var o) && o.Key == keys[p] ? o.Result
+            : null;
+        var forced = selection.Force.ToHashSet(StringComparer.Ordinal);
+        var toBuild = selected.Where(p => !known.ContainsKey(p)).ToHashSet(StringComparer.Ordinal);
+        // No result for these inputs (changed, new, or a run killed or failed before it, or its logs gone): built
+        // again. Changed inputs reach every dependent through its key (which holds its dependency closure's
+        // sources and checksums); past that, a dependent is built again only when its result came from this
+        // one's failure (blocked): one built with it installed still holds, even when it finished first.
+        var missing = toBuild.Where(p => Earlier(p) is not { } r || r.Outcome == PackageOutcome.InfrastructureFailure || !LogsPresent(r)).ToHashSet(StringComparer.Ordinal);
+        var changed = graph.DependentsOf(missing).Where(p => missing.Contains(p) || Earlier(p) is { Outcome: PackageOutcome.BlockedByDependency });
+        // Asked again with the same inputs: only the package itself (its dependents' inputs are unchanged).
+        var again = toBuild.Where(p => forced.Contains(p) || selection.RetryFailed && Earlier(p) is { Outcome: not PackageOutcome.Success });
+        var redo = changed.Concat(again).Where(toBuild.Contains).ToHashSet(StringComparer.Ordinal);
+        var kept = toBuild.Where(p => !redo.Contains(p)).ToDictionary(p => p, p => Earlier(p)!, StringComparer.Ordinal);
+
+        // A built package stays published only while it is exactly what its dependents would get now; one
+        // built on the other side with the same key serves here too.
+        var built = new BuiltCatalog(settings.SiteDirectory, side.BuiltDirectory);
+        built.Reset(side.Archive,
+            package => !redo.Contains(package) && journal.Entries.TryGetValue(package, out var e) && e.Key == keys[package] && e.Result.Installed,
+            package => !redo.Contains(package) && otherSide != null && otherSide.TryGetValue(package, out var o) && o.Key == keys[package] && o.Result.Installed
+                ? BorrowedZip(package) : null);
+
+        var label = side.Name == RunSide.ModifiedName ? "" : $" ({side.Name})";
+        events(new RunMessage(redo.Count == 0
+            ? $"all {toBuild.Count} selected package(s){label} are unchanged since they were built: nothing to do"
+            : $"{redo.Count} of {toBuild.Count} selected package(s){label} to build on {guests.Sum(g => g.Machine.Spec.Parallelism)} slot(s)"
+              + (kept.Count > 0 ? $"; {kept.Count} unchanged, their results kept" : "")));
+
+        var results = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
+        if (redo.Count > 0)
+        {
+            var context = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
+            foreach (var (p, r) in known)
+            {
+                context[p] = r;
+            }
+            var scheduler = new RunScheduler(graph, redo, context) { InfrastructureRetries = settings.InfrastructureRetries };
+            // Only a package something depends on is worth packing compiled for its dependents; one packed and
+            // released to them is not packed again on a retry (they may be installing that zip right now).
+            var runner = new PackageJob(settings, side, built, package => graph.DirectDependentsOf(package).Count > 0 && !scheduler.IsReleased(package));
+            var slots = RunGuest.Slots(guests);
+            var done = 0;
+            var clock = Stopwatch.StartNew();
+            await scheduler.RunAsync<RunGuest>(slots, (package, guest, installed, token) => runner.RunAsync(package, guest, installed, token), result =>
+            {
+                // A blocked package never reached a guest: its author comes from the catalog.
+                result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Author };
+                if (result.Outcome != PackageOutcome.InfrastructureFailure)
+                {
+                    journal.Record(keys[result.Package], result);
+                }
+                results[result.Package] = result;
+                done++;
+                events(new PackageFinished(side.Name, result, done, redo.Count, clock.Elapsed));
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        journal.Compact(graph.Contains);
+        foreach (var (p, r) in known.Where(k => selected.Contains(k.Key)))
+        {
+            results[p] = r;
+        }
+        return (results, redo.Count, kept.Count, keys);
+
+        string? BorrowedZip(string package) => side.Name == RunSide.ModifiedName
+            ? null
+            : new BuiltCatalog(settings.SiteDirectory, BuiltCatalog.Directory).BuiltZip(package);
+    }
+
+    public IReadOnlyDictionary<string, JournalEntry> Journal() => RunJournal.Open(side.JournalDirectory).Entries;
+
+    private bool LogsPresent(PackageResult r) =>
+        new[] { r.InstallLog, r.DependencyLog, r.TestLog }.All(log => log == null || File.Exists(settings.Results.Resolve(log)));
+}

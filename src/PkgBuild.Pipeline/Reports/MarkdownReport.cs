@@ -1,0 +1,57 @@
+using System.Text;
+using PkgBuild.Pipeline.IO;
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Verdicts;
+using static PkgBuild.Pipeline.Reports.ReportText;
+
+namespace PkgBuild.Pipeline.Reports;
+
+/// <summary>
+/// <c>report.md</c>, the one writer of it: the verdicts' counts and the top regressions, to paste in a pull
+/// request. Written only with a baseline; every name is escaped.
+/// </summary>
+public static class MarkdownReport
+{
+    public static void Write(ResultsLayout layout, RunResults run)
+    {
+        if (run.Verdicts is { } verdicts)
+        {
+            AtomicFile.WriteAllText(layout.ReportMarkdown, Render(verdicts, run.BaselineName ?? "", run.Provided));
+        }
+    }
+
+    public static string Render(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null)
+    {
+        var md = new StringBuilder("## pkg-build: what the change does\n\n");
+        md.Append($"{verdicts.Count} package(s) compared with {Markdown(baselineName)}.\n\n| verdict | packages |\n|---|---|\n");
+        foreach (var v in Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank))
+        {
+            md.Append($"| {v.Label()} | {verdicts.Count(x => x.Verdict == v)} |\n");
+        }
+        var blocked = VerdictBuilder.Blocked(verdicts);
+        var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).OrderByDescending(v => v.Impact).ToList();
+        if (regressed.Count > 0)
+        {
+            md.Append("\n### Regressions, by impact\n\n");
+            foreach (var r in regressed.Take(20))
+            {
+                var also = blocked[r.Package].ToList();
+                md.Append($"- **{Markdown(r.Package)}**: {r.Modified.Outcome.Label()} (was {r.Baseline!.Outcome.Label()}); {r.Impact} package(s) depend on it")
+                    .Append(also.Count > 0 ? $"; blocks {string.Join(", ", also.Select(Markdown))}" : "")
+                    .Append(r.Divergence is { } d ? $"; first different log line {d.Line}: `{MarkdownCode(d.Modified)}`" : "")
+                    .Append('\n');
+            }
+            if (regressed.Count > 20)
+            {
+                md.Append($"- … and {regressed.Count - 20} more (see report.html)\n");
+            }
+        }
+        var flaky = verdicts.Where(v => v.Verdict == Verdict.Flaky).ToList();
+        if (flaky.Count > 0)
+        {
+            md.Append($"\n### Flaky (not counted as regressions)\n\n{string.Join(", ", flaky.Select(f => Markdown(f.Package)))}\n");
+        }
+        return md.Append(ProvidedPackagesReport.Markdown(provided, Markdown)).ToString();
+    }
+}

@@ -1,0 +1,28 @@
+using PkgBuild.Pipeline.Results;
+using PkgBuild.Pipeline.Verdicts;
+
+namespace PkgBuild.Pipeline.Reports;
+
+/// <summary>
+/// What the reports show of a run: every selected package's result with the change, and, with a baseline,
+/// every package's verdict and what it was compared with.
+/// </summary>
+public sealed record RunResults
+{
+    public required IReadOnlyList<PackageResult> Results { get; init; }
+
+    /// <summary>Null without a baseline.</summary>
+    public IReadOnlyList<PackageVerdict>? Verdicts { get; init; }
+
+    /// <summary>What the verdicts compare with, in words (a summary's path, or the run's own baseline side).</summary>
+    public string? BaselineName { get; init; }
+
+    /// <summary>The packages the Racket under test has (name, checksum): listed as given.</summary>
+    public IReadOnlyDictionary<string, string> Provided { get; init; } = new Dictionary<string, string>();
+
+    public static RunResults Plain(IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null) =>
+        new() { Results = results, Provided = provided ?? new Dictionary<string, string>() };
+
+    public static RunResults Compared(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null) =>
+        new() { Results = verdicts.Select(v => v.Modified).ToList(), Verdicts = verdicts, BaselineName = baselineName, Provided = provided ?? new Dictionary<string, string>() };
+}
