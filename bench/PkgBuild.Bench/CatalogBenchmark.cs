@@ -114,7 +114,8 @@ internal static class CatalogBenchmark
     {
         var watch = Stopwatch.StartNew();
         using var http = new CatalogHttpClient(); // per round: no pooled connection carries over from the last one
-        await CatalogCopier.CopyAsync(http, [url], destination, version, warn: _ => { });
+        await CatalogCopier.CopyAsync(http, [url], destination, version, warn: _ => { },
+            int.Parse(RunBenchmark.SdkDefaults()["PkgBuildCatalogParallelRequests"], System.Globalization.CultureInfo.InvariantCulture));
         return watch.Elapsed.TotalSeconds;
     }
 

@@ -30,7 +30,10 @@ internal static class RunBenchmark
         using var dir = new TempDirectory("pkgbuild-bench-run");
         var names = Generate(dir, count);
         var site = dir.Combine("site");
-        using (var archiver = new PackageArchiver(site, dir.Combine("archive")))
+        using (var archiver = new PackageArchiver(site, dir.Combine("archive"))
+        {
+            MaxParallel = int.Parse(SdkDefaults()["PkgBuildArchiveParallelism"], System.Globalization.CultureInfo.InvariantCulture),
+        })
         {
             var archived = await archiver.ArchiveAsync(DirectoryCatalog.Read(dir.Combine("catalog")));
             if (archived.Any(a => !a.Succeeded))
@@ -84,7 +87,7 @@ internal static class RunBenchmark
             Jobs = jobs ?? options.Jobs,
         };
         var clock = Stopwatch.StartNew();
-        var summary = await new PkgBuildRun(settings, [guest], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        var summary = await new PkgBuildRun(settings, [guest], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
         var ours = clock.Elapsed.TotalSeconds;
         var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
 
@@ -108,7 +111,7 @@ internal static class RunBenchmark
     }
 
     /// <summary>Each property Sdk.props gives a default, with that default.</summary>
-    private static Dictionary<string, string> SdkDefaults() =>
+    internal static Dictionary<string, string> SdkDefaults() =>
         System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryPaths.Sdk, "Sdk", "Sdk.props")).Descendants()
             .Where(e => e.Parent?.Name.LocalName == "PropertyGroup" && e.Name.LocalName.StartsWith("PkgBuild", StringComparison.Ordinal))
             .GroupBy(e => e.Name.LocalName).ToDictionary(g => g.Key, g => g.Last().Value.Trim());

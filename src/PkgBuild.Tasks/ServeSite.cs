@@ -17,7 +17,9 @@ public sealed class ServeSite : PkgBuildTask
     [Required]
     public string SiteDirectory { get; set; } = "";
 
-    public string Address { get; set; } = "127.0.0.1";
+    /// <summary><c>PkgBuildSiteAddress</c> (its default is Sdk.props's).</summary>
+    [Required]
+    public string Address { get; set; } = "";
 
     public int Port { get; set; }
 

@@ -28,7 +28,7 @@ public sealed class PackageArchiver(string siteDirectory, string stateDirectory)
         _remoteHttp?.Dispose();
     }
 
-    public int MaxParallel { get; init; } = 4;
+    public required int MaxParallel { get; init; }
 
     /// <summary>The entries a remote catalog named; all others are the project's own and fetched as they say.</summary>
     public RemoteCatalogEntries RemoteEntries { get; init; } = RemoteCatalogEntries.None;

@@ -27,12 +27,13 @@ public sealed class CatalogCopier(Action<PkgBuildException> warn, CatalogProgres
     /// fetch state is kept in <c><paramref name="destination"/>.sources</c>. The pipeline runs the two
     /// halves as separate steps; this is for callers that want a plain copy.
     /// </summary>
+    /// <param name="parallelRequests">How many catalog requests at once (<c>PkgBuildCatalogParallelRequests</c> in the pipeline).</param>
     public static async Task<CatalogCopyResult> CopyAsync(CatalogHttpClient http, IReadOnlyList<string> sources, string destination,
-        string? racketVersion, Action<PkgBuildException> warn, CatalogProgress? progress = null, IReadOnlyList<string>? allowedSourceHosts = null,
+        string? racketVersion, Action<PkgBuildException> warn, int parallelRequests, CatalogProgress? progress = null, IReadOnlyList<string>? allowedSourceHosts = null,
         CancellationToken cancellationToken = default)
     {
         var stateDirectory = Path.TrimEndingDirectorySeparator(destination) + ".sources";
-        var state = await new CatalogFetcher(http, warn, progress).FetchAsync(sources, racketVersion, stateDirectory, cancellationToken: cancellationToken)
+        var state = await new CatalogFetcher(http, warn, progress) { MaxParallelRequests = parallelRequests }.FetchAsync(sources, racketVersion, stateDirectory, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         return new CatalogCopier(warn, progress, allowedSourceHosts).Copy(state, stateDirectory, destination, Path.Combine(stateDirectory, "copy.hash"));
     }

@@ -18,7 +18,7 @@ public sealed class CatalogFetcher(CatalogHttpClient http, Action<PkgBuildExcept
     private readonly CatalogProgress _progress = progress ?? new CatalogProgress();
 
     /// <summary>How many <c>pkg/&lt;name&gt;</c> requests run at once against a catalog without <c>pkgs-all</c>.</summary>
-    public int MaxParallelRequests { get; init; } = 8;
+    public required int MaxParallelRequests { get; init; }
 
     /// <summary>
     /// Fetches <paramref name="sources"/> (precedence order) into <paramref name="stateDirectory"/>.

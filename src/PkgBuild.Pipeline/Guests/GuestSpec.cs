@@ -13,11 +13,11 @@ public sealed partial record GuestSpec
 {
     public required string Name { get; init; }
 
-    public GuestKind Kind { get; init; } = GuestKind.Local;
+    public required GuestKind Kind { get; init; }
 
     public string? Host { get; init; }
 
-    public int Port { get; init; } = 22;
+    public required int Port { get; init; }
 
     public string User { get; init; } = "racket";
 
@@ -48,7 +48,7 @@ public sealed partial record GuestSpec
     public int? Processes { get; init; }
 
     /// <summary>How many packages this guest builds at once.</summary>
-    public int Parallelism { get; init; } = 1;
+    public required int Parallelism { get; init; }
 
     public SourceLocation Location { get; init; }
 

@@ -7,7 +7,7 @@ namespace PkgBuild.Pipeline.Planning;
 /// <summary>What a run is asked to build, beyond its settings: PkgBuildScope, PkgBuildPackage, PkgBuildSkip, PkgBuildForce, PkgBuildRetryFailed.</summary>
 public sealed record RunSelection
 {
-    public RunScope Scope { get; init; } = RunScope.All;
+    public required RunScope Scope { get; init; }
 
     public IReadOnlyCollection<string> Packages { get; init; } = [];
 

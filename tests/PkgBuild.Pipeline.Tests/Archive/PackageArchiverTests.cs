@@ -36,7 +36,7 @@ public sealed class PackageArchiverTests : IDisposable
     public async Task Every_source_is_archived_at_its_commit_and_raco_installs_it_from_the_site_alone()
     {
         var unreachable = Entry("gone-lib", "git://127.0.0.1:9/nothing?path=gone-lib", new string('a', 40));
-        using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state"));
+        using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state")) { MaxParallel = 2 };
 
         var outcomes = await archiver.ArchiveAsync(CatalogWith(unreachable));
 
@@ -57,7 +57,7 @@ public sealed class PackageArchiverTests : IDisposable
     [Fact]
     public async Task A_rerun_reuses_what_did_not_change_and_refetches_what_did()
     {
-        using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state"));
+        using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state")) { MaxParallel = 2 };
         await archiver.ArchiveAsync(CatalogWith());
 
         var same = await archiver.ArchiveAsync(CatalogWith());
@@ -85,7 +85,7 @@ public sealed class PackageArchiverTests : IDisposable
         var zip = _dir.Combine("files", "file-demo.zip");
         var sha1 = File.ReadAllText(zip + ".CHECKSUM").Trim();
         Assert.Equal(0, ProcessRunner.Run("tar", ["-czf", _dir.Combine("files", "tgz-demo.tgz"), "-C", package, "."]).ExitCode);
-        using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state"));
+        using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state")) { MaxParallel = 2 };
 
         var outcomes = await archiver.ArchiveAsync(new PackageCatalog(
         [

@@ -36,6 +36,7 @@ public sealed class SourceHostPolicyTests : IDisposable
     private PackageArchiver RemoteArchiver(IReadOnlyList<string> names, IEnumerable<string>? allowed = null, IEnumerable<string>? catalogEndpoints = null) =>
         new(_dir.Combine("site"), _dir.Combine("archive-state"))
         {
+            MaxParallel = 2,
             RemoteEntries = new RemoteCatalogEntries { Names = names },
             SourcePolicy = new SourceHostPolicy(allowed ?? [], catalogEndpoints, Resolve),
         };
@@ -127,9 +128,10 @@ public sealed class SourceHostPolicyTests : IDisposable
         var warnings = new List<PkgBuildException>();
         using var http = new CatalogHttpClient(Quick);
 
-        var copy = await CatalogCopier.CopyAsync(http, [catalog.BaseUrl.AbsoluteUri], _dir.Combine("copy"), "8.7", warnings.Add);
+        var copy = await CatalogCopier.CopyAsync(http, [catalog.BaseUrl.AbsoluteUri], _dir.Combine("copy"), "8.7", warnings.Add, 3);
         using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state"))
         {
+            MaxParallel = 2,
             RemoteEntries = copy.Remote,
             SourcePolicy = new SourceHostPolicy([], copy.Remote.CatalogEndpoints, Resolve),
         };
@@ -170,9 +172,10 @@ public sealed class SourceHostPolicyTests : IDisposable
         var warnings = new List<PkgBuildException>();
         using var http = new CatalogHttpClient(Quick);
 
-        var copy = await CatalogCopier.CopyAsync(http, [catalog.BaseUrl.AbsoluteUri], _dir.Combine("copy"), "8.7", warnings.Add, allowedSourceHosts: ["LocalHost"]);
+        var copy = await CatalogCopier.CopyAsync(http, [catalog.BaseUrl.AbsoluteUri], _dir.Combine("copy"), "8.7", warnings.Add, 4, allowedSourceHosts: ["LocalHost"]);
         using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state"))
         {
+            MaxParallel = 2,
             RemoteEntries = copy.Remote,
             SourcePolicy = SourceHostPolicy.FromProperty(" ;LocalHost", copy.Remote.CatalogEndpoints),
         };
@@ -191,9 +194,10 @@ public sealed class SourceHostPolicyTests : IDisposable
         using var http = new CatalogHttpClient(Quick);
         var warnings = new List<PkgBuildException>();
 
-        var copy = await CatalogCopier.CopyAsync(http, [repos.CatalogDirectory], _dir.Combine("copy"), "8.7", warnings.Add);
+        var copy = await CatalogCopier.CopyAsync(http, [repos.CatalogDirectory], _dir.Combine("copy"), "8.7", warnings.Add, 3);
         using var archiver = new PackageArchiver(_dir.Combine("site"), _dir.Combine("archive-state"))
         {
+            MaxParallel = 2,
             RemoteEntries = copy.Remote,
             SourcePolicy = new SourceHostPolicy([], copy.Remote.CatalogEndpoints, Resolve),
         };

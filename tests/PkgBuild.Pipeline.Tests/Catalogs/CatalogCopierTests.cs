@@ -20,7 +20,7 @@ public class CatalogCopierTests
         RacketRunner.Raco("pkg", "catalog-copy", dir.Combine("source"), dir.Combine("raco"));
         var warnings = new List<string>();
         using var http = new CatalogHttpClient(Quick);
-        await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", w => warnings.Add(w.Message));
+        await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", w => warnings.Add(w.Message), 3);
 
         AssertSameCatalogFiles(dir.Combine("raco"), dir.Combine("ours"));
         Assert.Empty(warnings);
@@ -57,7 +57,7 @@ public class CatalogCopierTests
         var warnings = new List<string>();
         using var http = new CatalogHttpClient(Quick);
         var source = server.BaseUrl + "catalog"; // no trailing '/': fixed, with a warning
-        await CatalogCopier.CopyAsync(http, [source], dir.Combine("ours"), "8.7", w => warnings.Add(w.Message));
+        await CatalogCopier.CopyAsync(http, [source], dir.Combine("ours"), "8.7", w => warnings.Add(w.Message), 3);
 
         AssertSameCatalogFiles(dir.Combine("raco"), dir.Combine("ours"));
         Assert.Contains(warnings, w => w.Contains("no trailing '/'", StringComparison.Ordinal));
@@ -71,11 +71,11 @@ public class CatalogCopierTests
         using var dir = new TempDirectory();
         RacketRunner.RunScript("make-catalog.rkt", dir.Combine("source"), "3");
         using var http = new CatalogHttpClient(Quick);
-        await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", _ => { });
+        await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", _ => { }, 3);
         var before = File.ReadAllText(dir.Combine("ours", "pkgs-all"));
 
         File.WriteAllText(dir.Combine("source", "pkg", "pkg-2"), "#hash((source . \"x\")");
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", _ => { }));
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", _ => { }, 3));
         Assert.Equal(ErrorCodes.DataUnexpectedEnd, error.Code);
         Assert.EndsWith(Path.Combine("pkg", "pkg-2"), error.Location.File);
         Assert.Equal(before, File.ReadAllText(dir.Combine("ours", "pkgs-all")));
@@ -88,14 +88,14 @@ public class CatalogCopierTests
         RacketRunner.RunScript("make-catalog.rkt", dir.Combine("first"), "3");
         RacketRunner.RunScript("make-catalog.rkt", dir.Combine("second"), "3");
         using var http = new CatalogHttpClient(Quick);
-        await CatalogCopier.CopyAsync(http, [dir.Combine("first"), dir.Combine("second")], dir.Combine("ours"), "8.7", _ => { });
+        await CatalogCopier.CopyAsync(http, [dir.Combine("first"), dir.Combine("second")], dir.Combine("ours"), "8.7", _ => { }, 3);
         var before = File.ReadAllText(dir.Combine("ours", "pkgs-all"));
 
         File.WriteAllText(dir.Combine("first", "pkg", "pkg-0"), "#hash((source . \"x\")");
         File.WriteAllText(dir.Combine("first", "pkg", "pkg-2"), "#hash((source . 1))");
         File.WriteAllText(dir.Combine("second", "pkg", "pkg-1_x"), "(source . \"x\")");
         var error = await Assert.ThrowsAsync<PkgBuildAggregateException>(
-            () => CatalogCopier.CopyAsync(http, [dir.Combine("first"), dir.Combine("second")], dir.Combine("ours"), "8.7", _ => { }));
+            () => CatalogCopier.CopyAsync(http, [dir.Combine("first"), dir.Combine("second")], dir.Combine("ours"), "8.7", _ => { }, 3));
 
         // In precedence order of the sources, and file order within each.
         Assert.Equal(
@@ -124,7 +124,7 @@ public class CatalogCopierTests
         using var http = new CatalogHttpClient(Quick);
 
         var error = await Assert.ThrowsAsync<PkgBuildAggregateException>(
-            () => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }));
+            () => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }, 3));
 
         Assert.Equal(
             [
@@ -145,7 +145,7 @@ public class CatalogCopierTests
         var warnings = new List<PkgBuildException>();
         using var http = new CatalogHttpClient(Quick);
 
-        var result = await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", warnings.Add);
+        var result = await CatalogCopier.CopyAsync(http, [dir.Combine("source")], dir.Combine("ours"), "8.7", warnings.Add, 3);
 
         var warning = Assert.Single(warnings);
         Assert.Equal(ErrorCodes.InvalidPackageNameSkipped, warning.Code);
@@ -168,7 +168,7 @@ public class CatalogCopierTests
         var warnings = new List<PkgBuildException>();
         using var http = new CatalogHttpClient(Quick);
 
-        var result = await CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", warnings.Add);
+        var result = await CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", warnings.Add, 3);
 
         var warning = Assert.Single(warnings);
         Assert.Equal(ErrorCodes.RemoteCatalogLocalSource, warning.Code);
@@ -186,7 +186,7 @@ public class CatalogCopierTests
         using var dir = new TempDirectory();
         using var http = new CatalogHttpClient(Quick);
 
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }));
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }, 3));
 
         Assert.Equal(ErrorCodes.DataUnexpectedShape, error.Code);
         Assert.StartsWith(server.BaseUrl + "pkgs-all", error.Location.File);
@@ -201,7 +201,7 @@ public class CatalogCopierTests
         using var dir = new TempDirectory();
         using var http = new CatalogHttpClient(Quick);
 
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }));
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => CatalogCopier.CopyAsync(http, [server.BaseUrl.AbsoluteUri], dir.Combine("ours"), "8.7", _ => { }, 3));
 
         Assert.Equal(ErrorCodes.NotACatalog, error.Code);
         Assert.Equal(server.BaseUrl.AbsoluteUri, error.Location.File);

@@ -48,7 +48,7 @@ public sealed class CatalogFetcherTests : IDisposable
     private async Task<CatalogFetchState> Fetch(bool refresh = false)
     {
         using var http = new CatalogHttpClient(Quick);
-        return await new CatalogFetcher(http, _ => { }).FetchAsync([_server.BaseUrl.AbsoluteUri], "8.7", _dir.Combine("state"), refresh);
+        return await new CatalogFetcher(http, _ => { }) { MaxParallelRequests = 3 }.FetchAsync([_server.BaseUrl.AbsoluteUri], "8.7", _dir.Combine("state"), refresh);
     }
 
     private string FingerprintFile => _dir.Combine("state", CatalogFetchState.FingerprintFile);
@@ -111,7 +111,7 @@ public sealed class CatalogFetcherTests : IDisposable
     public async Task A_directory_catalogs_fingerprint_follows_its_content()
     {
         using var http = new CatalogHttpClient(Quick);
-        var fetcher = new CatalogFetcher(http, _ => { });
+        var fetcher = new CatalogFetcher(http, _ => { }) { MaxParallelRequests = 3 };
         var first = await fetcher.FetchAsync([_dir.Combine("source")], "8.7", _dir.Combine("dirstate"));
         var again = await fetcher.FetchAsync([_dir.Combine("source")], "8.7", _dir.Combine("dirstate"));
         File.AppendAllText(_dir.Combine("source", "pkg", "pkg-1"), " ");
@@ -128,7 +128,7 @@ public sealed class CatalogFetcherTests : IDisposable
     public async Task Sources_that_are_not_catalogs_are_named(string source, string code)
     {
         using var http = new CatalogHttpClient(Quick);
-        var error = await Assert.ThrowsAsync<PkgBuildException>(() => new CatalogFetcher(http, _ => { }).FetchAsync([source], "8.7", _dir.Combine("bad")));
+        var error = await Assert.ThrowsAsync<PkgBuildException>(() => new CatalogFetcher(http, _ => { }) { MaxParallelRequests = 3 }.FetchAsync([source], "8.7", _dir.Combine("bad")));
         Assert.Equal(code, error.Code);
     }
 }

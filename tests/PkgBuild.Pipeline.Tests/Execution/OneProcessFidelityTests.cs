@@ -89,6 +89,6 @@ public sealed class OneProcessFidelityTests : IDisposable
             OneProcessPerPackage = oneProcess,
         };
         var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
-        return await new PkgBuildRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        return await new PkgBuildRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
     }
 }

@@ -30,7 +30,7 @@ public sealed class ProvidedPackagesTests
     [Fact]
     public void An_override_of_an_installed_package_is_refused_at_its_item_naming_package_and_guest()
     {
-        var selection = new RunSelection { Overridden = ["typed-racket-lib"], LocateOverride = _ => ("typed-racket", At) };
+        var selection = new RunSelection { Scope = RunScope.All, Overridden = ["typed-racket-lib"], LocateOverride = _ => ("typed-racket", At) };
 
         var e = Assert.Throws<PkgBuildException>(() => PkgBuildRun.RefuseProvided(selection, Has(("base", "b1"), ("typed-racket-lib", "as-distributed")), Edited));
 
@@ -45,7 +45,7 @@ public sealed class ProvidedPackagesTests
     public void An_installed_package_that_already_is_the_change_is_given_not_refused()
     {
         // Installers built from the edited catalog hold the override's own commit.
-        var selection = new RunSelection { Overridden = ["typed-racket-lib"] };
+        var selection = new RunSelection { Scope = RunScope.All, Overridden = ["typed-racket-lib"] };
 
         PkgBuildRun.RefuseProvided(selection, Has(("base", "b1"), ("typed-racket-lib", "fork")), Edited);
     }
@@ -56,8 +56,8 @@ public sealed class ProvidedPackagesTests
     public void Asking_to_build_or_force_an_installed_package_is_refused(string how)
     {
         var selection = how == "package"
-            ? new RunSelection { Packages = ["base"], Locate = _ => At }
-            : new RunSelection { Force = ["base"], Locate = _ => At };
+            ? new RunSelection { Scope = RunScope.All, Packages = ["base"], Locate = _ => At }
+            : new RunSelection { Scope = RunScope.All, Force = ["base"], Locate = _ => At };
 
         var e = Assert.Throws<PkgBuildException>(() => PkgBuildRun.RefuseProvided(selection, Has(("base", "b1")), Edited));
 

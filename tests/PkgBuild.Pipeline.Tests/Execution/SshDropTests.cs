@@ -59,7 +59,7 @@ public sealed class SshDropTests : IDisposable
         };
         var run = new PkgBuildRun(settings, [new RunGuest(guest, await guest.ShareSiteAsync(site, server.Url), "raco")], _ => { });
 
-        var running = run.RunAsync(new RunSelection(), CancellationToken.None);
+        var running = run.RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
         // Drop every connection once slow's tests are under way.
         var testLog = Path.Combine(settings.Results.Root, "logs", "slow", "test.txt.partial");
         var deadline = DateTime.UtcNow.AddMinutes(2);

@@ -42,7 +42,7 @@ public static class TestSite
                 $"#hash((checksum . \"\") (dependencies . ({package.DepsList})) (name . \"{package.Name}\") (source . \"{new Uri(directory).AbsoluteUri}\"))");
         }
         var site = Path.Combine(root, "site");
-        using var archiver = new PackageArchiver(site, Path.Combine(root, "archive"));
+        using var archiver = new PackageArchiver(site, Path.Combine(root, "archive")) { MaxParallel = 2 };
         var archived = await archiver.ArchiveAsync(DirectoryCatalog.Read(Path.Combine(root, "catalog")));
         Assert.All(archived, a => Assert.True(a.Succeeded, a.Failure));
         return site;
@@ -62,6 +62,6 @@ public static class TestSite
         await guest.StartAsync();
         var settings = TestRunSettings.Base with { Results = new ResultsLayout(Path.Combine(dir, "results")), StateDirectory = Path.Combine(dir, "runs"), SiteDirectory = site };
         var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
-        return await new PkgBuildRun((adjust ?? (s => s))(settings), [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection(), CancellationToken.None);
+        return await new PkgBuildRun((adjust ?? (s => s))(settings), [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
     }
 }
