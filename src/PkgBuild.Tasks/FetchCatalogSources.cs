@@ -61,7 +61,7 @@ public sealed class FetchCatalogSources : PkgBuildTask
         {
             Log.LogMessage(MessageImportance.Normal, "Catalog source {0} ({1}): fingerprint {2}", source.Source, source.Form, source.Fingerprint[..12]);
         }
-        Log.LogMessage(MessageImportance.Normal, "Fetched {0} catalog source(s) for Racket {1}: {2}", state.Sources.Count, version, progress);
+        Log.LogMessage(MessageImportance.Normal, "Catalog sources for Racket {0}: {1}", version, progress.Summary(state.Sources));
     }
 
     private string ResolveVersion()
@@ -79,7 +79,8 @@ public sealed class FetchCatalogSources : PkgBuildTask
         if (installed == null)
         {
             throw new PkgBuildException(ErrorCodes.InvalidProperty,
-                "PkgBuildRacketVersion is not set and there is no racket on PATH to ask: set it to the version under test (e.g. 8.7), which catalogs are asked for with ?version=.",
+                "PkgBuildRacketVersion is not set and there is no racket on PATH to ask. Put the racket under test on PATH: a Local guest with PkgBuildRacket=Preinstalled runs that one, so there setting the version alone does not help. "
+                + "When the guests get their Racket elsewhere (an installer, an image, a VM), set PkgBuildRacketVersion to its version instead (e.g. 8.7), which catalogs are asked for with ?version=.",
                 SourceLocation.InFile(ProjectFile));
         }
         Log.LogMessage(MessageImportance.Normal, "PkgBuildRacketVersion is not set; using {0}, the version of the racket on PATH.", installed);

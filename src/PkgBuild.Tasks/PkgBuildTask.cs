@@ -33,10 +33,17 @@ public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelable
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-            Log.LogWarning(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, $"{GetType().Name} was cancelled.");
+            Log.LogWarning(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, CancelledMessage(GetType().Name));
         }
         return !Log.HasLoggedErrors;
     }
+
+    /// <summary>
+    /// PKB0004's text. Every step keeps what it finished (the run journal each package's result as it ends,
+    /// the catalog and archive what they fetched), so building again picks up where this one stopped.
+    /// </summary>
+    internal static string CancelledMessage(string task) =>
+        $"{task} was cancelled. Finished work is kept: build again and it resumes where it stopped.";
 
     /// <summary>The task's work; report user errors by throwing <see cref="PkgBuildException"/>.</summary>
     protected abstract void ExecuteCore();

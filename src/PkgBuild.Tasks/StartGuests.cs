@@ -89,7 +89,7 @@ public sealed class StartGuests : PkgBuildTask
         foreach (var machine in pool.Guests)
         {
             var isolation = machine is LocalGuestMachine local ? (local.Isolated ? ", isolated: bubblewrap, no network, read-only system" : ", NOT isolated") : "";
-            Log.LogMessage(MessageImportance.High, "StartVm: {0} ({1}{2}) is ready", machine.Spec.Name, machine.Spec.Kind, isolation);
+            Log.LogMessage(MessageImportance.High, "StartVm: {0} ({1}{2}) is up; its Racket is checked when the run starts", machine.Spec.Name, machine.Spec.Kind, isolation);
         }
     }
 }

@@ -43,6 +43,8 @@ public static class GuestReadiness
         foreach (var guest in guests)
         {
             var racket = await RacketProbe.IdentifyAsync(guest, settings.StateDirectory, cancellationToken).ConfigureAwait(false);
+            // Said only now: a guest is ready once its racket and raco have run in a fresh session.
+            events(new RunMessage($"{guest.Name} is ready: its racket and raco run"));
             identities.Add(racket.Identity);
             foreach (var (package, checksum) in racket.Provided)
             {

@@ -142,7 +142,8 @@ public sealed partial class PackageJob(RunSettings settings, RunSide side, Built
                             };
                             break;
                         case StepNames.CheckDeps:
-                            result = result with { Step = StepNames.CheckDeps }; // a success so far: decided here unless the tests decide
+                            // A success so far: decided here unless the tests decide.
+                            result = result with { Step = StepNames.CheckDeps, DependencyLog = Log(StepNames.CheckDeps), DependencyCheckPassed = true };
                             break;
                         case StepNames.Test:
                             result = result with { TestLog = Log(StepNames.Test) };

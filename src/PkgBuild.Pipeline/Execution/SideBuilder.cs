@@ -78,6 +78,10 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
             {
                 // A blocked package never reached a guest: its author comes from the catalog.
                 result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Author };
+                if (result is { Outcome: PackageOutcome.BlockedByDependency, BlockedBy: { } root })
+                {
+                    result = BlockedLog.Write(settings, side, result, results.GetValueOrDefault(root) ?? known.GetValueOrDefault(root));
+                }
                 if (result.Outcome != PackageOutcome.InfrastructureFailure)
                 {
                     journal.Record(keys[result.Package], result);
@@ -101,6 +105,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
 
     public IReadOnlyDictionary<string, JournalEntry> Journal() => RunJournal.Open(side.JournalDirectory).Entries;
 
+    /// <summary>Whether a result's logs are all there; a blocked result journalled before blocked packages had a log has none.</summary>
     private bool LogsPresent(PackageResult r) =>
-        new[] { r.InstallLog, r.DependencyLog, r.TestLog }.All(log => log == null || File.Exists(settings.Results.Resolve(log)));
+        !(r is { Outcome: PackageOutcome.BlockedByDependency, InstallLog: null }) && new[] { r.InstallLog, r.DependencyLog, r.TestLog }.All(log => log == null || File.Exists(settings.Results.Resolve(log)));
 }

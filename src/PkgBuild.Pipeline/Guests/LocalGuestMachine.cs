@@ -28,6 +28,15 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     public async Task PreflightAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(SessionsDirectory);
+        // Moving only the sessions elsewhere would not help: the site and the installed Racket they mount are
+        // under the work directory too. So the directory in the way is named, with the fix.
+        if (await LocalIsolation.UnreachableDirectoryAsync(SessionsDirectory, cancellationToken).ConfigureAwait(false) is { } closed)
+        {
+            var mode = OperatingSystem.IsWindows() ? "?" : Convert.ToString((int)File.GetUnixFileMode(closed), 8).PadLeft(4, '0');
+            throw new GuestException(ErrorCodes.GuestStateUnreachable,
+                $"PkgBuildGuest '{Spec.Name}': this build runs as root, so Local guests run packages as nobody (uid {LocalIsolation.NobodyId}), who cannot enter {closed} (mode {mode}); the guests' sessions, the site and the installed Racket under it are out of its reach. Let others through it without listing it (chmod o+x '{closed}'), or set PkgBuildWorkDir to a directory every user can enter (such as one under /var/tmp).",
+                Spec.Location);
+        }
         var why = await LocalIsolation.ProbeAsync(stateDirectory, cancellationToken).ConfigureAwait(false);
         Isolated = why == null;
         if (why != null && LocalIsolation.RunningAsRoot)

@@ -135,6 +135,37 @@ public static class LocalIsolation
         }
     }
 
+    /// <summary>
+    /// When the build runs as root: the first directory from <c>/</c> down to <paramref name="directory"/> that
+    /// the sandbox user cannot enter (asked of the system as that user, so ACLs count), or null. bwrap, run as
+    /// that user, must reach every path it binds; the probe's error ("Can't find source path ... Permission
+    /// denied") would not say which directory is in the way.
+    /// </summary>
+    public static async Task<string?> UnreachableDirectoryAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        if (!RunningAsRoot || !OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        var chain = new List<string>();
+        for (var d = full; !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
+        {
+            chain.Insert(0, d);
+        }
+        try
+        {
+            var result = await ChildProcess.RunAsync("setpriv",
+                [$"--reuid={NobodyId}", $"--regid={NobodyId}", "--clear-groups", "--", "/bin/sh", "-c", "for d do [ -x \"$d\" ] || { printf %s \"$d\"; exit 1; }; done", "sh", .. chain],
+                new ChildProcessOptions { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken).ConfigureAwait(false);
+            return result.ExitCode == 1 && chain.Contains(result.Output.Trim()) ? result.Output.Trim() : null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // no setpriv: the probe says what is missing
+        }
+    }
+
     /// <summary>When packages run as nobody, their session must be theirs to write.</summary>
     public static async Task GiveToGuestAsync(string directory, CancellationToken cancellationToken)
     {

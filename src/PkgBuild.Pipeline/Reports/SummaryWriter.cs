@@ -36,7 +36,8 @@ public static class SummaryWriter
 
     /// <summary>
     /// The keys pkg-build writes, each a path or <c>#f</c>. pkg-build has a failing <c>--check-pkg-deps</c> as
-    /// a dep failure whatever made it fail, so a dependency problem and a failed check both give <c>dep-failure-log</c>.
+    /// a dep failure whatever made it fail, so a dependency problem and a failed check both give <c>dep-failure-log</c>;
+    /// a check that passed gives none (pkg-build's page would list "dependency problems"), though its log is kept.
     /// </summary>
     private static RacketHash Entry(PackageResult r)
     {
@@ -46,7 +47,7 @@ public static class SummaryWriter
         [
             Pair("success-log", Log(installed, r.InstallLog)),
             Pair("failure-log", Log(!installed, r.InstallLog)),
-            Pair("dep-failure-log", Log(true, r.DependencyLog)),
+            Pair("dep-failure-log", Log(r.DependencyCheckFailed, r.DependencyLog)),
             Pair("test-success-log", Log(r.Outcome is PackageOutcome.Success or PackageOutcome.DependencyProblem or PackageOutcome.DependencyCheckFailure, r.TestLog)),
             Pair("test-failure-log", Log(r.Outcome is PackageOutcome.TestFailure || r.Outcome == PackageOutcome.Timeout && r.Step == StepNames.Test, r.TestLog)),
             Pair("min-failure-log", new RacketBoolean(false)),

@@ -21,8 +21,21 @@ public sealed record PackageResult
     /// <summary>The test log, when tests ran.</summary>
     public string? TestLog { get; init; }
 
-    /// <summary>The dependency-check log, when <c>raco setup --check-pkg-deps</c> reported problems or failed.</summary>
+    /// <summary>The dependency-check log, whenever <c>raco setup --check-pkg-deps</c> ran.</summary>
     public string? DependencyLog { get; init; }
+
+    /// <summary>
+    /// Whether the dependency check that wrote <see cref="DependencyLog"/> passed. Stored as "passed" so that
+    /// results recorded when a dependency log meant a failed check still read as failed.
+    /// </summary>
+    public bool DependencyCheckPassed { get; init; }
+
+    /// <summary>
+    /// Whether the dependency check ran and failed (problems, another error or its time limit): what pkg-build
+    /// gives a <c>dep-failure-log</c>, also when the tests then fail.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool DependencyCheckFailed => DependencyLog != null && !DependencyCheckPassed;
 
     /// <summary>For <see cref="PackageOutcome.BlockedByDependency"/>: the failed dependency at the root.</summary>
     public string? BlockedBy { get; init; }

@@ -79,7 +79,7 @@ public static class CatalogEditor
         if (matches.Count == 0)
         {
             throw new PkgBuildException(ErrorCodes.OverrideMatchesNothing,
-                $"PkgBuildOverride '{spec.Name}': no package in the catalog has its source in the repository {wanted}.{Suggest(wanted, repositories)}",
+                $"PkgBuildOverride '{spec.Name}': no package in the catalog has its source in the repository {wanted}.{SuggestRepositories(wanted, repositories)}",
                 spec.Location);
         }
         return matches;
@@ -117,6 +117,10 @@ public static class CatalogEditor
         }
         return (result, rewritten);
     }
+
+    private static string SuggestRepositories(string wanted, IReadOnlyCollection<string> repositories) => repositories.Count == 0
+        ? " No package in it has a git source."
+        : $" The catalog's repositories closest to it: {string.Join(", ", NameSuggestions.NearestRepositories(wanted, repositories))}.";
 
     private static string Suggest(string wanted, IEnumerable<string> candidates)
     {

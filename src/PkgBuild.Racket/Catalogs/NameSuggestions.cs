@@ -19,6 +19,24 @@ public static class NameSuggestions
             .ToList();
     }
 
+    /// <summary>
+    /// The repositories (<see cref="Sources.GitSource.RepositoryKey"/>s) nearest to <paramref name="wanted"/>, however far:
+    /// a repository asked for is often another spelling of one in the catalog (a fork's owner, a mirror's host),
+    /// too far for <see cref="Closest"/>. Those with the nearest repository name (the last path segment) come
+    /// first, then those nearest as a whole.
+    /// </summary>
+    public static IReadOnlyList<string> NearestRepositories(string wanted, IEnumerable<string> repositories, int count = 3)
+    {
+        static string Name(string key) => key[(key.LastIndexOf('/') + 1)..];
+        return repositories
+            .Distinct(StringComparer.Ordinal)
+            .OrderBy(r => Distance(Name(wanted), Name(r)))
+            .ThenBy(r => Distance(wanted, r))
+            .ThenBy(r => r, StringComparer.Ordinal)
+            .Take(count)
+            .ToList();
+    }
+
     /// <summary>Levenshtein distance, ignoring case (names differ in case only by mistake).</summary>
     public static int Distance(string a, string b)
     {

@@ -191,6 +191,9 @@ public static class ErrorCodes
     /// <summary>Warning: a guest cannot give each package its own writable view of the installation (Local: not root or no overlayfs; Ssh: no overlay in a user namespace).</summary>
     public const string GuestInstallationReadOnly = "PKB0620";
 
+    /// <summary>The build runs as root and the sandbox user (nobody) cannot enter a directory above the Local guests' state.</summary>
+    public const string GuestStateUnreachable = "PKB0621";
+
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
     public const string UnknownPackage = "PKB0701";
 

@@ -121,6 +121,19 @@ public sealed class CatalogFetcherTests : IDisposable
         Assert.NotEqual(first.Fingerprint, changed.Fingerprint);
     }
 
+    [Fact]
+    public async Task A_directory_catalog_is_announced_as_read_when_copied_not_as_no_entries()
+    {
+        using var http = new CatalogHttpClient(Quick);
+        var progress = new CatalogProgress();
+
+        var state = await new CatalogFetcher(http, _ => { }, progress).FetchAsync([_dir.Combine("source")], "8.7", _dir.Combine("dirstate"));
+
+        var summary = progress.Summary(state.Sources);
+        Assert.StartsWith("1 directory catalog(s), read when copied (", summary);
+        Assert.DoesNotContain("entries", summary);
+    }
+
     [Theory]
     [InlineData("ftp://example.org/catalog/", ErrorCodes.CatalogSourceNotFound)]
     [InlineData("/nonexistent/catalog", ErrorCodes.CatalogSourceNotFound)]

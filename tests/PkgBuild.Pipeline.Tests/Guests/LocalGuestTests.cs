@@ -48,6 +48,34 @@ public sealed class LocalGuestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_directory_the_sandbox_user_cannot_enter_is_named_with_its_fix()
+    {
+        // As root (as CI runs), packages run as nobody, who cannot pass a 0700 directory such as mktemp -d's.
+        Assert.True(LocalIsolation.RunningAsRoot && OperatingSystem.IsLinux(), "this case needs a build that runs as root on Linux");
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var closed = _dir.Combine("closed");
+        Directory.CreateDirectory(closed);
+        File.SetUnixFileMode(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await using var guest = new LocalGuestMachine(GuestSpec.Parse("local", new Dictionary<string, string>()),
+            Path.Combine(closed, "project", "obj", "pkgbuild", "guests", "local"), _ => { });
+
+        var e = await Assert.ThrowsAsync<GuestException>(() => guest.PreflightAsync());
+
+        Assert.Equal(ErrorCodes.GuestStateUnreachable, e.Code);
+        Assert.Contains($"nobody (uid 65534), who cannot enter {closed} (mode 0700)", e.Message);
+        Assert.Contains($"chmod o+x '{closed}'", e.Message);
+        Assert.DoesNotContain("bubblewrap", e.Message);
+
+        // The fix the message gives is enough.
+        File.SetUnixFileMode(closed, File.GetUnixFileMode(closed) | UnixFileMode.OtherExecute);
+        await guest.PreflightAsync();
+        Assert.True(guest.Isolated);
+    }
+
+    [Fact]
     public async Task Two_packages_in_a_row_see_nothing_of_each_other()
     {
         string firstRoot;

@@ -78,4 +78,37 @@ public sealed class SummaryWriterTests
         Assert.Equal("path->complete-path: contract violation", json[0]!["message"]!.GetValue<string>());
         Assert.Equal("dependency-problem", json[1]!["outcome"]!.GetValue<string>());
     }
+
+    [Fact]
+    public void Only_a_failed_dependency_check_gives_a_dep_failure_log_and_every_check_log_is_in_summary_json()
+    {
+        using var dir = new TempDirectory();
+        PackageResult Tested(string package, PackageOutcome outcome, bool checkPassed) => new()
+        {
+            Package = package,
+            Outcome = outcome,
+            Step = StepNames.Test,
+            InstallLog = $"logs/{package}/install.txt",
+            DependencyLog = $"logs/{package}/check-deps.txt",
+            DependencyCheckPassed = checkPassed,
+            TestLog = $"logs/{package}/test.txt",
+        };
+        SummaryWriter.Write(new ResultsLayout(dir.Path),
+        [
+            Tested("clean", PackageOutcome.Success, checkPassed: true),
+            Tested("both-fail", PackageOutcome.TestFailure, checkPassed: false),
+        ]);
+
+        var read = ProcessRunner.Run("racket", ["-e", $$"""
+            (define s (call-with-input-file "{{dir.Combine("summary.rktd")}}" read))
+            (for ([p '("clean" "both-fail")])
+              (define h (hash-ref s p))
+              (printf "~a ~s ~s\n" p (hash-ref h 'dep-failure-log) (hash-ref h 'test-failure-log)))
+            """]);
+
+        Assert.Equal(0, read.ExitCode);
+        Assert.Equal("clean #f #f\nboth-fail \"logs/both-fail/check-deps.txt\" \"logs/both-fail/test.txt\"\n", read.Output);
+        var json = JsonNode.Parse(File.ReadAllText(dir.Combine("summary.json")))!.AsArray();
+        Assert.All(json, r => Assert.EndsWith("/check-deps.txt", r!["dependencyLog"]!.GetValue<string>(), StringComparison.Ordinal));
+    }
 }

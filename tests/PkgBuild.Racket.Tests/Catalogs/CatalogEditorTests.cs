@@ -126,7 +126,27 @@ public sealed class CatalogEditorTests
 
         e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(repository: "https://github.com/racket/typed-rackett")], "8.7"));
         Assert.Equal(ErrorCodes.OverrideMatchesNothing, e.Code);
-        Assert.Contains("github.com/racket/typed-racket", e.Message);
+        Assert.Contains("closest to it: github.com/racket/typed-racket, ", e.Message);
+    }
+
+    [Fact]
+    public void A_repository_that_matches_nothing_names_the_nearest_repositories_however_far()
+    {
+        // A local mirror of the repository: too far from the catalog's github.com spelling for a "did you mean".
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(Catalog(), [Repo(repository: "git://127.0.0.1:9418/mirrors/typed-racket")], "8.7"));
+
+        Assert.Equal(ErrorCodes.OverrideMatchesNothing, e.Code);
+        Assert.Contains("The catalog's repositories closest to it: github.com/racket/typed-racket, github.com/someone/typed-map, github.com/racket/math.", e.Message);
+    }
+
+    [Fact]
+    public void A_repository_override_on_a_catalog_without_git_sources_says_so()
+    {
+        var catalog = new PackageCatalog([Entry("p", """#hash((source . "https://example.org/p.zip") (checksum . "c"))""")]);
+
+        var e = Assert.Throws<PkgBuildException>(() => CatalogEditor.Apply(catalog, [Repo()], "8.7"));
+
+        Assert.Contains("No package in it has a git source.", e.Message);
     }
 
     [Fact]
