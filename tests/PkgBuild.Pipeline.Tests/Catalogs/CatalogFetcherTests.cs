@@ -127,7 +127,7 @@ public sealed class CatalogFetcherTests : IDisposable
         using var http = new CatalogHttpClient(Quick);
         var progress = new CatalogProgress();
 
-        var state = await new CatalogFetcher(http, _ => { }, progress).FetchAsync([_dir.Combine("source")], "8.7", _dir.Combine("dirstate"));
+        var state = await new CatalogFetcher(http, _ => { }, progress) { MaxParallelRequests = 3 }.FetchAsync([_dir.Combine("source")], "8.7", _dir.Combine("dirstate"));
 
         var summary = progress.Summary(state.Sources);
         Assert.StartsWith("1 directory catalog(s), read when copied (", summary);
