@@ -32,4 +32,11 @@ public sealed record PackageVerdict
 }
 
 /// <summary>One confirmation: the package built and tested again on each side.</summary>
-public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline);
+public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline)
+{
+    /// <summary>
+    /// Failed where the recorded run got past (<see cref="VerdictRules.Spoils"/>), even after retries: the
+    /// machine's doing, not evidence either way, so not counted (and not kept).
+    /// </summary>
+    public bool Spoiled { get; init; }
+}
