@@ -56,24 +56,37 @@ public sealed class RerunTests
     public async Task A_transient_baseline_failure_during_confirmation_is_run_again_and_does_not_make_a_regression_flaky()
     {
         using var dir = new TempDirectory();
-        var marker = Path.Combine(dir.Path, "transient-failed");
-        // Without the change: passes, but its install fails once, in the first baseline confirmation run
-        // (a download or a full disk would do the same): an install that succeeded before, not the package's.
+        var site = Path.Combine(dir.Path, "site");
+        var mended = Path.Combine(site, "mended"); // in the site, which the sandboxed guest can read
+        // Without the change: passes, but its install fails in the first baseline confirmation run until the
+        // test sees that failure and mends it (as a download or a full disk would): an install that
+        // succeeded before, not the package's.
         var original = new TestPackage("rr-x",
             "(require (for-syntax racket/base))\n"
             + "(begin-for-syntax\n"
-            + $"  (when (and (equal? (getenv \"PKGBUILD_RUN\") \"baseline-confirm-1\") (not (file-exists? \"{marker}\")))\n"
-            + $"    (call-with-output-file \"{marker}\" void)\n"
+            + $"  (when (and (equal? (getenv \"PKGBUILD_RUN\") \"baseline-confirm-1\") (not (file-exists? \"{mended}\")))\n"
             + "    (error 'rr-x \"transient: no space left on device\")))\n"
             + "(module+ test (void))");
         var changed = original with { MainBody = "(module+ test (error 'rr-x \"broken by the change\"))" };
-        var site = await TestSite.ArchiveAsync(dir.Path, changed);
+        Assert.Equal(site, await TestSite.ArchiveAsync(dir.Path, changed));
         await ArchiveBaselineAsync(dir.Path, site, original);
         var selection = new RunSelection { Overridden = [original.Name] };
+        using var stop = new CancellationTokenSource();
+        var failedLog = Path.Combine(dir.Path, "results", "confirm", "baseline-1", "logs", original.Name, "install.txt");
+        var mender = Task.Run(async () =>
+        {
+            // Mended once the failure is in its log: the second confirmation runs of both sides come before any retry.
+            while (!stop.IsCancellationRequested && !(File.Exists(failedLog) && File.ReadAllText(failedLog).Contains("transient", StringComparison.Ordinal)))
+            {
+                await Task.Delay(100);
+            }
+            File.WriteAllText(mended, "");
+            return !stop.IsCancellationRequested;
+        });
 
         var first = await RunAsync(dir.Path, site, selection);
-
-        Assert.True(File.Exists(marker), "the baseline's first confirmation run failed once");
+        await stop.CancelAsync();
+        Assert.True(await mender, "the baseline's first confirmation run failed to install once");
         var x = Assert.Single(first.Summary.Verdicts);
         Assert.Equal(Verdict.Regressed, x.Verdict);
         Assert.Equal([new ConfirmRun(PackageOutcome.TestFailure, PackageOutcome.Success), new ConfirmRun(PackageOutcome.TestFailure, PackageOutcome.Success)], x.Confirmations);
