@@ -36,7 +36,8 @@ public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline
 {
     /// <summary>
     /// Failed where the recorded run got past (<see cref="VerdictRules.Spoils"/>), even after retries: the
-    /// machine's doing, not evidence either way, so not counted (and not kept).
+    /// machine's doing, not evidence either way, so not counted (and not kept). Written only when true.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool Spoiled { get; init; }
 }
