@@ -45,8 +45,13 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         }
         var unarchived = ArchiveFailures(graph, modified);
 
+        // The baseline side's keys are known before anything is built: what the change's side is about to
+        // replace and the baseline still wants is handed over to it (an override added to a built project).
+        var baselineSide = settings.Baseline.IsRun ? RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, selection.Overridden) : null;
+        var handOver = baselineSide == null ? null
+            : new SideKeys(baselineSide, graph.Packages.ToDictionary(p => p, new PackageInputs(graph, baselineSide.Archive, settings.Fingerprint).KeyOf, StringComparer.Ordinal));
         var withChange = await new SideBuilder(settings, modified, graph, guests, events)
-            .RunAsync(selected, selection, unarchived, null, cancellationToken).ConfigureAwait(false);
+            .RunAsync(selected, selection, unarchived, null, cancellationToken, handOver).ConfigureAwait(false);
         var all = withChange.Results.Values.OrderBy(r => r.Package, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(settings.Results.Root);
         SummaryWriter.Write(settings.Results, all);
@@ -58,12 +63,10 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         }
 
         IReadOnlyDictionary<string, PackageResult> baseline;
-        RunSide? baselineSide = null;
         string baselineName, baselineKey;
         IReadOnlyDictionary<string, string>? baselineKeys = null;
-        if (settings.Baseline.IsRun)
+        if (baselineSide != null)
         {
-            baselineSide = RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, selection.Overridden);
             using var modifiedJournal = RunJournal.Open(modified.JournalDirectory);
             var without = await new SideBuilder(settings, baselineSide, graph, guests, events)
                 .RunAsync(selected, selection, ArchiveFailures(graph, baselineSide), modifiedJournal.Entries, cancellationToken).ConfigureAwait(false);
@@ -81,7 +84,8 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
 
         var candidates = Verdicts.VerdictBuilder.Candidates(withChange.Results, baseline);
         var confirmations = await new Confirmations(settings, guests, Progress, modified, baselineSide)
-            .ConfirmAsync(candidates, baseline, p => withChange.Keys[p], p => baselineKeys?[p] ?? baselineKey, cancellationToken).ConfigureAwait(false);
+            .ConfirmAsync(candidates, withChange.Results, baseline, p => withChange.Keys[p], p => baselineKeys?[p] ?? baselineKey,
+                p => selection.RetryFailed || selection.Force.Contains(p), cancellationToken).ConfigureAwait(false);
         var verdicts = Verdicts.VerdictBuilder.Build(graph, withChange.Results, baseline, confirmations,
             baselineSide == null ? null : (b, m) => Divergence(b, m));
         ReportWriter.Write(settings.Results, RunResults.Compared(verdicts, baselineName, ProvidedChecksums));

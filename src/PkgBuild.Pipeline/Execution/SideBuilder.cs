@@ -17,7 +17,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
     /// <summary>This side's results for <paramref name="selected"/>; <paramref name="known"/> holds results decided elsewhere (archive failures).</summary>
     public async Task<(Dictionary<string, PackageResult> Results, int Built, int Kept, IReadOnlyDictionary<string, string> Keys)> RunAsync(
         IReadOnlySet<string> selected, RunSelection selection, IReadOnlyDictionary<string, PackageResult> known,
-        IReadOnlyDictionary<string, JournalEntry>? otherSide, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, JournalEntry>? otherSide, CancellationToken cancellationToken, SideKeys? handOver = null)
     {
         var inputs = new PackageInputs(graph, side.Archive, settings.Fingerprint);
         var keys = graph.Packages.ToDictionary(p => p, inputs.KeyOf, StringComparer.Ordinal);
@@ -43,7 +43,12 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
         // Asked again with the same inputs: only the package itself (its dependents' inputs are unchanged).
         var again = toBuild.Where(p => forced.Contains(p) || selection.RetryFailed && Earlier(p) is { Outcome: not PackageOutcome.Success });
         var redo = changed.Concat(again).Where(toBuild.Contains).ToHashSet(StringComparer.Ordinal);
+        Unblock(toBuild, redo, known, Earlier);
         var kept = toBuild.Where(p => !redo.Contains(p)).ToDictionary(p => p, p => Earlier(p)!, StringComparer.Ordinal);
+        if (handOver != null)
+        {
+            HandOver(redo, keys, journal, handOver);
+        }
 
         // A built package stays published only while it is exactly what its dependents would get now; one
         // built on the other side with the same key serves here too.
@@ -80,6 +85,9 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
                 result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Author };
                 if (result is { Outcome: PackageOutcome.BlockedByDependency, BlockedBy: { } root })
                 {
+                    // Never reached a guest: the logs of what it was before must not sit beside this result,
+                    // only the install log that names its blocker.
+                    RemoveLogs(result.Package);
                     result = BlockedLog.Write(settings, side, result, results.GetValueOrDefault(root) ?? known.GetValueOrDefault(root));
                 }
                 if (result.Outcome != PackageOutcome.InfrastructureFailure)
@@ -103,9 +111,99 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
             : new BuiltCatalog(settings.SiteDirectory, BuiltCatalog.Directory).BuiltZip(package);
     }
 
+    /// <summary>
+    /// A blocked result is no build but a conclusion from the dependencies' results, so it is kept only while
+    /// they would block it the same way now; and a kept result of any other kind only while no dependency's
+    /// result now blocks it. A dependency's result or presence can change without its key changing (it is
+    /// skipped or no longer named, asked again, or its archive failure is mended), so this is checked here,
+    /// dependencies first, as the scheduler would decide it in a clean build: the packages to redo join
+    /// <paramref name="redo"/> (a blocked one is decided again there without taking a slot).
+    /// </summary>
+    private void Unblock(IReadOnlySet<string> toBuild, HashSet<string> redo, IReadOnlyDictionary<string, PackageResult> known, Func<string, PackageResult?> earlier)
+    {
+        StronglyConnected.Components(graph, out var order);
+        foreach (var package in order.Where(p => toBuild.Contains(p) && !redo.Contains(p)))
+        {
+            var kept = earlier(package)!;
+            var dependencies = graph.DependenciesOf(package);
+            if (kept.Outcome == PackageOutcome.BlockedByDependency && dependencies.Any(redo.Contains))
+            {
+                redo.Add(package);
+                continue;
+            }
+            // As RunScheduler.Ready: the first dependency with a result that did not install blocks it; one
+            // not in the run (skipped, not named) is installed from the archive and blocks nothing.
+            PackageResult? Now(string d) => known.TryGetValue(d, out var k) ? k : toBuild.Contains(d) && !redo.Contains(d) ? earlier(d) : null;
+            var failed = dependencies.Select(Now).FirstOrDefault(r => r is { Installed: false });
+            var root = failed == null ? null : failed.BlockedBy ?? failed.Package;
+            if (kept.Outcome == PackageOutcome.BlockedByDependency ? kept.BlockedBy != root : root != null)
+            {
+                redo.Add(package);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A result about to be replaced here that the other side still wants (its key there now) moves to that
+    /// side, logs, journal line and built zip, before this side's build overwrites them: a package an
+    /// override reaches only now was built on this side with the inputs the baseline has, and building it
+    /// again there would give the same result.
+    /// </summary>
+    private void HandOver(IReadOnlySet<string> redo, IReadOnlyDictionary<string, string> keys, RunJournal journal, SideKeys other)
+    {
+        using var theirs = RunJournal.Open(other.Side.JournalDirectory);
+        var theirBuilt = new BuiltCatalog(settings.SiteDirectory, other.Side.BuiltDirectory);
+        var ours = new BuiltCatalog(settings.SiteDirectory, side.BuiltDirectory);
+        foreach (var package in redo.Order(StringComparer.Ordinal))
+        {
+            if (!journal.Entries.TryGetValue(package, out var entry) || entry.Key == keys[package] || !other.Keys.TryGetValue(package, out var wanted)
+                || entry.Key != wanted || theirs.Entries.TryGetValue(package, out var has) && has.Key == wanted || !LogsPresent(entry.Result)
+                || other.Side.Archive[package] is not { } archived)
+            {
+                continue;
+            }
+            var from = $"{side.LogsDirectory}/{package}/";
+            var to = $"{other.Side.LogsDirectory}/{package}/";
+            var target = settings.Results.Resolve(Path.Combine(other.Side.LogsDirectory, package));
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+            Directory.CreateDirectory(target);
+            string? Move(string? log)
+            {
+                if (log == null || !log.StartsWith(from, StringComparison.Ordinal))
+                {
+                    return log;
+                }
+                var moved = to + log[from.Length..];
+                File.Copy(settings.Results.Resolve(log), settings.Results.Resolve(moved), overwrite: true);
+                return moved;
+            }
+            var result = entry.Result with { InstallLog = Move(entry.Result.InstallLog), DependencyLog = Move(entry.Result.DependencyLog), TestLog = Move(entry.Result.TestLog) };
+            if (result.Installed && ours.BuiltZip(package) is { } zip)
+            {
+                theirBuilt.Publish(package, Path.Combine(settings.SiteDirectory, zip), archived);
+            }
+            theirs.Record(entry.Key, result);
+        }
+    }
+
+    private void RemoveLogs(string package)
+    {
+        var logs = settings.Results.Resolve(Path.Combine(side.LogsDirectory, package));
+        if (Directory.Exists(logs))
+        {
+            Directory.Delete(logs, recursive: true);
+        }
+    }
+
     public IReadOnlyDictionary<string, JournalEntry> Journal() => RunJournal.Open(side.JournalDirectory).Entries;
 
     /// <summary>Whether a result's logs are all there; a blocked result journalled before blocked packages had a log has none.</summary>
     private bool LogsPresent(PackageResult r) =>
         !(r is { Outcome: PackageOutcome.BlockedByDependency, InstallLog: null }) && new[] { r.InstallLog, r.DependencyLog, r.TestLog }.All(log => log == null || File.Exists(settings.Results.Resolve(log)));
 }
+
+/// <summary>The other side of the run and its packages' keys, for <see cref="SideBuilder"/>'s hand-over.</summary>
+internal sealed record SideKeys(RunSide Side, IReadOnlyDictionary<string, string> Keys);

@@ -27,12 +27,22 @@ public sealed class PackageInputs(PackageGraph graph, PackageCatalog archive, st
         return Sha256.Of(text.ToString());
     }
 
+    /// <summary>
+    /// An overridden package's original is archived under <c>baseline/</c>: the same zip there is the same
+    /// input as it was on the change's side before the override (so its results are kept when an override is
+    /// added to a built project). Other sources are as they were, so no key of the change's side changes.
+    /// </summary>
+    private static string? SideFree(string? source) =>
+        source != null && source.StartsWith(BaselinePrefix, StringComparison.Ordinal) ? source[BaselinePrefix.Length..] : source;
+
+    private const string BaselinePrefix = $"{Execution.RunSide.BaselineName}/";
+
     private string Own(string package)
     {
         if (!_own.TryGetValue(package, out var own))
         {
             own = archive[package] is { } entry
-                ? Sha256.Of($"{entry.Source}\n{entry.Checksum}\n{string.Join(" ", CatalogDependencies.Of(entry))}")
+                ? Sha256.Of($"{SideFree(entry.Source)}\n{entry.Checksum}\n{string.Join(" ", CatalogDependencies.Of(entry))}")
                 : "absent";
             _own[package] = own;
         }

@@ -131,7 +131,7 @@ public static class LastRun
     public static bool Decided(RunSummary summary) =>
         summary.Results.All(r => r.Outcome != Results.PackageOutcome.InfrastructureFailure)
         && summary.Verdicts.All(v => v.Baseline?.Outcome != Results.PackageOutcome.InfrastructureFailure
-            && v.Confirmations.All(c => !Verdicts.VerdictRules.Spurious(c.Modified) && !Verdicts.VerdictRules.Spurious(c.Baseline)));
+            && v.Confirmations.All(Verdicts.VerdictRules.Counts));
 
     /// <summary>
     /// The logs a run's results name, relative to the results directory: they must still be there for its

@@ -32,4 +32,12 @@ public sealed record PackageVerdict
 }
 
 /// <summary>One confirmation: the package built and tested again on each side.</summary>
-public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline);
+public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline)
+{
+    /// <summary>
+    /// Failed where the recorded run got past (<see cref="VerdictRules.Spoils"/>), even after retries: the
+    /// machine's doing, not evidence either way, so not counted (and not kept). Written only when true.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Spoiled { get; init; }
+}

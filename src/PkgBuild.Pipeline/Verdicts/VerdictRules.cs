@@ -38,9 +38,25 @@ public static class VerdictRules
 
     /// <summary>
     /// A candidate regression after its confirmation runs: regressed only if it reproduced every time. A run
-    /// with a timeout or an infrastructure failure on either side says nothing either way and is not counted
-    /// (with none left, the candidate stays a regression, unconfirmed).
+    /// that does not <see cref="Counts"/> says nothing either way (with none left, the candidate stays a
+    /// regression, unconfirmed).
     /// </summary>
     public static Verdict Confirm(IReadOnlyList<ConfirmRun> runs) =>
-        runs.Where(r => !Spurious(r.Modified) && !Spurious(r.Baseline)).All(r => !Passed(r.Modified) && Passed(r.Baseline)) ? Verdict.Regressed : Verdict.Flaky;
+        runs.Where(Counts).All(r => !Passed(r.Modified) && Passed(r.Baseline)) ? Verdict.Regressed : Verdict.Flaky;
+
+    /// <summary>Whether a confirmation run is evidence: no timeout or infrastructure failure on either side, and not <see cref="ConfirmRun.Spoiled"/>.</summary>
+    public static bool Counts(ConfirmRun run) => !run.Spoiled && !Spurious(run.Modified) && !Spurious(run.Baseline);
+
+    /// <summary>
+    /// Whether a confirmation run of one side failed the way a machine fails, not the way the package does,
+    /// against that side's <paramref name="recorded"/> result: a timeout or an infrastructure failure; an
+    /// install failure of a package whose install succeeded before (its inputs are the same: a download or
+    /// a disk went wrong); or, where the recorded run passed, a failure at another step than the one it
+    /// ended at (a flaky test fails in the tests, not in <c>raco pkg install</c>). Only a failure in the
+    /// same place is evidence that the result changes from run to run.
+    /// </summary>
+    public static bool Spoils(PackageResult run, PackageResult recorded) =>
+        Spurious(run.Outcome)
+        || run.Outcome == PackageOutcome.InstallFailure && recorded.Installed
+        || Passed(recorded.Outcome) && !Passed(run.Outcome) && recorded.Step != null && run.Step != recorded.Step;
 }
