@@ -11,7 +11,7 @@ namespace PkgBuild.Sdk.Tests;
 public sealed class TerminalLoggerTests
 {
     private static readonly string[] Arguments =
-        ["-tl:on", "-p:PkgBuildPackages=qs-base,qs-standalone,qs-broken,qs-needs-broken", "-p:QuickstartParallelism=1", "-p:PkgBuildTestTimeout=15"];
+        ["-tl:on", "-p:PkgBuildPackages=\"qs-base qs-standalone,qs-broken;qs-needs-broken\"", "-p:QuickstartParallelism=1", "-p:PkgBuildTestTimeout=15"];
 
     [Fact]
     public void Under_the_terminal_logger_each_package_shows_as_it_finishes_and_the_run_ends_in_its_summary()
