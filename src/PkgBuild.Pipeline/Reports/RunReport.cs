@@ -153,7 +153,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
             : $" Report: {options.Results.ReportHtml}";
         var keptFailures = summary.Failures.Count(r => summary.KeptPackages.Contains(r.Package));
         var kept = keptFailures > 0
-            ? $" {keptFailures} of the failures were kept from earlier builds, not built now: {RetryFailedArgument} builds them again (some of them: -p:PkgBuildForcePackages="a b")."
+            ? $" {keptFailures} of the failures were kept from earlier builds, not built now: {RetryFailedArgument} builds them again (some of them: -p:PkgBuildForcePackages=\"a b\")."
             : "";
         var again = summary.Failures.Any()
             ? $" These are the last build's results (nothing changed since): {RetryFailedArgument} builds the failures again."
