@@ -16,7 +16,9 @@ namespace PkgBuild.Tasks;
 /// RunPkgBuild: builds and tests the selected packages on the guests StartVm started, keeping every
 /// result whose inputs did not change. One progress line per package; every result is also an output
 /// item (<c>PkgBuildPackageResult</c>, with its outcome, step, time and logs as metadata), so the binlog
-/// holds each as structured data.
+/// holds each as structured data. Under the terminal logger the lines go through
+/// <see cref="TerminalLoggerLines"/>, which it shows as they come; the end is a warning when packages failed
+/// (PKB0711), which every logger shows, and <c>pkgbuild -> report</c>, the project's output line.
 /// </summary>
 public sealed class RunPkgBuild : PkgBuildTask
 {
@@ -33,17 +35,23 @@ public sealed class RunPkgBuild : PkgBuildTask
 
     private readonly ConcurrentQueue<RunEvent> _events = new();
 
+    private TerminalLoggerLines? _terminal;
+
+    private ResultsLayout? _results;
+
     protected override void ExecuteCore()
     {
+        _terminal = TerminalLoggerLines.For(BuildEngine, nameof(RunPkgBuild));
         var engine = (IBuildEngine4)BuildEngine;
         if (engine.GetRegisteredTaskObject(RunPlan.Key(ProjectFile), RegisteredTaskObjectLifetime.Build) is not RunPlan plan)
         {
             throw new PkgBuildException(ErrorCodes.GuestNotReady, "RunPkgBuild found no plan (the _PkgBuildPlanRun target must run first).", SourceLocation.InFile(ProjectFile));
         }
+        _results = plan.Settings.Results;
         if (plan.LastRun is { } last)
         {
-            Log.LogMessage(MessageImportance.High, "RunPkgBuild: nothing changed since the last build: its results are reported again, no guest started");
-            Emit(last);
+            Say("RunPkgBuild: nothing changed since the last build: its results are reported again, no guest started");
+            Emit(last.GivenAgain(), plan.ReportOptions);
             return;
         }
         if (StartedGuests() is not var (pool, siteUrl))
@@ -63,7 +71,7 @@ public sealed class RunPkgBuild : PkgBuildTask
             Drain();
         }
         var report = RunReport.Of(summary, plan.ReportOptions);
-        Emit(report);
+        Emit(report, plan.ReportOptions);
         if (plan.Stamp != null && LastRun.Decided(summary))
         {
             LastRun.Write(plan.Settings.StateDirectory, plan.Stamp, report,
@@ -71,8 +79,8 @@ public sealed class RunPkgBuild : PkgBuildTask
         }
     }
 
-    /// <summary>Logs the report's lines and sets the output items.</summary>
-    private void Emit(RunReport report)
+    /// <summary>Logs the report's lines, then the project's output line, and sets the output items.</summary>
+    private void Emit(RunReport report, RunReportOptions options)
     {
         foreach (var line in report.Lines)
         {
@@ -85,10 +93,13 @@ public sealed class RunPkgBuild : PkgBuildTask
                     Log.LogWarning(null, line.Code, null, ProjectFile, 0, 0, 0, 0, line.Text);
                     break;
                 default:
-                    Log.LogMessage(MessageImportance.High, "{0}", line.Text);
+                    Say(line.Text);
                     break;
             }
         }
+        // "<project name> -> <path>", as a .NET project names what it built: the terminal logger puts the path
+        // on the project's line (pkgbuild succeeded → results/report.html).
+        Log.LogMessage(MessageImportance.High, "{0} -> {1}", Path.GetFileNameWithoutExtension(ProjectFile), options.Results.ReportHtml);
         ITaskItem[] Items(string output) => report.Items.Where(i => i.Output == output).Select(i =>
         {
             var item = new TaskItem(i.Name);
@@ -139,14 +150,36 @@ public sealed class RunPkgBuild : PkgBuildTask
     {
         while (_events.TryDequeue(out var e))
         {
-            if (e is RunWarning w)
+            switch (e)
             {
-                LogWarning(w.Warning);
+                case RunWarning w:
+                    LogWarning(w.Warning);
+                    break;
+                case PackageFinished f:
+                    // A failed package's line names the log to open.
+                    var log = ConsoleText.FailureLog(f.Result) is { } relative ? $"  log: {_results?.Resolve(relative) ?? relative}" : "";
+                    Say($"RunPkgBuild: {f.Text}{log}");
+                    var side = f.Side == RunSide.ModifiedName ? "" : $" ({f.Side})";
+                    _terminal?.Status($"[{f.Done}/{f.Total}]", $"{f.Result.Package}{side}: {ConsoleText.Describe(f.Result)}",
+                        f.Result.Outcome == PackageOutcome.Success, $"[{f.Done}/{f.Total}] {f.Result.Package}{side}");
+                    break;
+                default:
+                    Say($"RunPkgBuild: {e.Text}");
+                    break;
             }
-            else
-            {
-                Log.LogMessage(MessageImportance.High, "RunPkgBuild: {0}", e.Text);
-            }
+        }
+    }
+
+    /// <summary>A line for a person: at once on the terminal logger, a high-importance message for every other logger.</summary>
+    private void Say(string text)
+    {
+        if (_terminal != null)
+        {
+            _terminal.Line(text);
+        }
+        else
+        {
+            Log.LogMessage(MessageImportance.High, "{0}", text);
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         var all = withChange.Results.Values.OrderBy(r => r.Package, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(settings.Results.Root);
         SummaryWriter.Write(settings.Results, all);
-        var summary = new RunSummary(all, withChange.Built, withChange.Kept, clock.Elapsed);
+        var summary = new RunSummary(all, withChange.Built, withChange.Kept.Count, clock.Elapsed) { KeptPackages = withChange.Kept };
         if (settings.Baseline.IsNone)
         {
             ReportWriter.Write(settings.Results, RunResults.Plain(all, ProvidedChecksums));

@@ -15,7 +15,7 @@ namespace PkgBuild.Pipeline.Execution;
 internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGraph graph, IReadOnlyList<RunGuest> guests, Action<RunEvent> events)
 {
     /// <summary>This side's results for <paramref name="selected"/>; <paramref name="known"/> holds results decided elsewhere (archive failures).</summary>
-    public async Task<(Dictionary<string, PackageResult> Results, int Built, int Kept, IReadOnlyDictionary<string, string> Keys)> RunAsync(
+    public async Task<(Dictionary<string, PackageResult> Results, int Built, IReadOnlySet<string> Kept, IReadOnlyDictionary<string, string> Keys)> RunAsync(
         IReadOnlySet<string> selected, RunSelection selection, IReadOnlyDictionary<string, PackageResult> known,
         IReadOnlyDictionary<string, JournalEntry>? otherSide, CancellationToken cancellationToken, SideKeys? handOver = null)
     {
@@ -104,7 +104,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
         {
             results[p] = r;
         }
-        return (results, redo.Count, kept.Count, keys);
+        return (results, redo.Count, kept.Keys.ToHashSet(StringComparer.Ordinal), keys);
 
         string? BorrowedZip(string package) => side.Name == RunSide.ModifiedName
             ? null

@@ -31,6 +31,24 @@ public static class ConsoleText
         return detail != null ? $"{r.Outcome.Label()} ({detail})" : r.Outcome.Label();
     }
 
+    /// <summary>
+    /// The log a person opens first for a failed package (relative to the results directory): the failed
+    /// step's, else the install log. Null for a success and for a package that was not built (blocked, or its
+    /// guest failed), which has no log of its own.
+    /// </summary>
+    public static string? FailureLog(PackageResult r) => r.Outcome switch
+    {
+        PackageOutcome.TestFailure => r.TestLog ?? r.InstallLog,
+        PackageOutcome.DependencyProblem or PackageOutcome.DependencyCheckFailure => r.DependencyLog ?? r.InstallLog,
+        PackageOutcome.InstallFailure => r.InstallLog,
+        PackageOutcome.Timeout => (r.Step == StepNames.Test ? r.TestLog : r.Step == StepNames.CheckDeps ? r.DependencyLog : null) ?? r.InstallLog,
+        _ => null,
+    };
+
+    /// <summary>Up to <paramref name="most"/> names, then how many more: a summary line stays one line on a run of thousands.</summary>
+    public static string Names(IReadOnlyCollection<string> names, int most = 10) =>
+        string.Join(", ", names.Take(most)) + (names.Count > most ? $" and {names.Count - most} more" : "");
+
     public static string Duration(TimeSpan t) => t.TotalSeconds < 60
         ? t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
         : $"{(int)t.TotalMinutes} min {t.Seconds} s";

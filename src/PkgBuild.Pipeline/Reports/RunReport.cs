@@ -17,6 +17,9 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
     /// <summary>The output of <see cref="ReportItem"/>s with a package's verdict.</summary>
     public const string VerdictsOutput = "Verdicts";
 
+    /// <summary>How to build again the failures a build kept: what the messages tell a person to type.</summary>
+    public const string RetryFailedArgument = "-p:PkgBuildRetryFailed=true";
+
     /// <summary>The report of <paramref name="summary"/>; <paramref name="options"/> say what fails the build and where the results are.</summary>
     public static RunReport Of(RunSummary summary, RunReportOptions options)
     {
@@ -27,22 +30,41 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
         {
             VerdictLines(summary.Verdicts, options, lines);
         }
+        // An error already gives the counts and the report, and fails the build: no warning to repeat it.
+        if (!lines.Any(l => l.Kind == ReportLineKind.Error) && NeedsAttention(summary, options) is { } attention)
+        {
+            lines.Add(attention);
+        }
         items.AddRange(summary.Results.Select(ResultItem));
         items.AddRange(summary.Verdicts.Select(VerdictItem));
         return new RunReport(lines, items);
     }
 
+    /// <summary>
+    /// The report as a build that built nothing gives it again: each line that counted what the run built
+    /// says instead that its results are the last build's.
+    /// </summary>
+    public RunReport GivenAgain() => this with
+    {
+        Lines = Lines.Select(l => l.Again is { } again ? l with { Text = again, Again = null } : l).ToList(),
+    };
+
+    private static string OutcomeCounts(RunSummary summary) =>
+        string.Join(", ", Enum.GetValues<PackageOutcome>().Select(o => (o, n: summary.Count(o))).Where(x => x.n > 0).Select(x => $"{x.n} {x.o.Label()}"));
+
     private static void Results(RunSummary summary, RunReportOptions options, List<ReportLine> lines)
     {
         var results = summary.Results;
-        lines.Add(ReportLine.Message(string.Format(CultureInfo.InvariantCulture, "RunPkgBuild: {0} package(s): {1}; built now: {2}, kept from earlier builds: {3}",
-            results.Count,
-            string.Join(", ", Enum.GetValues<PackageOutcome>().Select(o => (o, n: summary.Count(o))).Where(x => x.n > 0).Select(x => $"{x.n} {x.o.Label()}")),
-            summary.Built, summary.Kept)));
+        var keptFailures = summary.Failures.Count(r => summary.KeptPackages.Contains(r.Package));
+        var counts = string.Format(CultureInfo.InvariantCulture, "RunPkgBuild: {0} package(s): {1}", results.Count, OutcomeCounts(summary));
+        lines.Add(ReportLine.Message(string.Format(CultureInfo.InvariantCulture, "{0}; built now: {1}; kept from earlier builds: {2}{3}",
+            counts, summary.Built, summary.Kept, keptFailures > 0 ? $" ({keptFailures} of them failures: {RetryFailedArgument} builds them again)" : ""))
+            with { Again = $"{counts}; built now: 0; reported from the last build: {results.Count}" });
         var width = results.Select(r => r.Package.Length).DefaultIfEmpty(7).Max();
         foreach (var r in results.OrderBy(r => r.Outcome == PackageOutcome.Success).ThenBy(r => r.Package, StringComparer.Ordinal))
         {
-            lines.Add(ReportLine.Message($"  {r.Package.PadRight(width)}  {ConsoleText.Describe(r)}"));
+            var log = ConsoleText.FailureLog(r);
+            lines.Add(ReportLine.Message($"  {r.Package.PadRight(width)}  {ConsoleText.Describe(r)}{(log != null ? $"  log: {options.Results.Resolve(log)}" : "")}"));
         }
         var report = options.Results.ReportHtml;
         if (summary.Verdicts.Count == 0)
@@ -68,8 +90,7 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
     private static void VerdictLines(IReadOnlyList<PackageVerdict> verdicts, RunReportOptions options, List<ReportLine> lines)
     {
         lines.Add(ReportLine.Message($"RunPkgBuild: verdicts against {(options.Baseline.IsRun ? "the packages without the overrides" : options.Baseline.Summary)}: "
-            + string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
-                .Select(x => $"{x.n} {x.v.Label()}"))));
+            + VerdictCounts(verdicts)));
         var width = verdicts.Select(v => v.Package.Length).DefaultIfEmpty(7).Max();
         foreach (var v in verdicts.Where(v => v.Verdict != Verdict.StillPassing))
         {
@@ -92,6 +113,57 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
                 + $"{(blocked > 0 ? $", blocking {blocked} more" : "")}. See {markdown}; set PkgBuildFailOnRegression=false to report without failing."));
         }
     }
+
+    /// <summary>
+    /// The run's one warning (PKB0711) when packages failed, were not built or regressed: the counts, which
+    /// were not built, how many failures were kept and how to build them again, and the report. It is what
+    /// the terminal logger shows of the results (it shows warnings, not messages), and it keeps a build that
+    /// does not fail on its results from reading "0 warnings". Null when everything succeeded.
+    /// </summary>
+    private static ReportLine? NeedsAttention(RunSummary summary, RunReportOptions options)
+    {
+        var results = summary.Results;
+        var failed = results.Where(r => r.Outcome is not (PackageOutcome.Success or PackageOutcome.BlockedByDependency or PackageOutcome.InfrastructureFailure)).ToList();
+        var notBuilt = results.Where(r => r.Outcome is PackageOutcome.BlockedByDependency or PackageOutcome.InfrastructureFailure).ToList();
+        var regressed = summary.Verdicts.Where(v => v.Verdict == Verdict.Regressed).Select(v => v.Package).ToList();
+        if (failed.Count == 0 && notBuilt.Count == 0 && regressed.Count == 0)
+        {
+            return null;
+        }
+        var text = new System.Text.StringBuilder().Append(CultureInfo.InvariantCulture, $"{results.Count} package(s): {OutcomeCounts(summary)}");
+        if (summary.Verdicts.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"; verdicts: {VerdictCounts(summary.Verdicts)}");
+        }
+        text.Append('.');
+        if (regressed.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Regressed: {ConsoleText.Names(regressed)}.");
+        }
+        if (failed.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Failed: {ConsoleText.Names(failed.Select(r => $"{r.Package} ({r.Outcome.Label()})").ToList())}.");
+        }
+        if (notBuilt.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Not built: {ConsoleText.Names(notBuilt.Select(r => r.BlockedBy != null ? $"{r.Package} (blocked by {r.BlockedBy})" : $"{r.Package} ({r.Outcome.Label()})").ToList())}.");
+        }
+        var report = summary.Verdicts.Count > 0
+            ? $" Report: {options.Results.ReportHtml} (for a pull request: {options.Results.ReportMarkdown})"
+            : $" Report: {options.Results.ReportHtml}";
+        var keptFailures = summary.Failures.Count(r => summary.KeptPackages.Contains(r.Package));
+        var kept = keptFailures > 0
+            ? $" {keptFailures} of the failures were kept from earlier builds, not built now: {RetryFailedArgument} builds them again (some of them: -p:PkgBuildForcePackages=\"a b\")."
+            : "";
+        var again = summary.Failures.Any()
+            ? $" These are the last build's results (nothing changed since): {RetryFailedArgument} builds the failures again."
+            : " These are the last build's results (nothing changed since).";
+        return ReportLine.Warning(ErrorCodes.RunNeedsAttention, text + kept + report) with { Again = text + again + report };
+    }
+
+    private static string VerdictCounts(IReadOnlyList<PackageVerdict> verdicts) =>
+        string.Join(", ", Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0)
+            .Select(x => $"{x.n} {x.v.Label()}"));
 
     // Item metadata is for machines (conditions, binlog queries): outcomes and verdicts in their spellings, never their labels.
     private static ReportItem ResultItem(PackageResult r) => new(ResultsOutput, r.Package,
@@ -134,6 +206,12 @@ public enum ReportLineKind
 /// <summary>One line of a <see cref="RunReport"/>; warnings and errors carry their PKB code.</summary>
 public sealed record ReportLine(ReportLineKind Kind, string? Code, string Text)
 {
+    /// <summary>
+    /// The line when a build that built nothing gives the report again (<see cref="RunReport.GivenAgain"/>):
+    /// what counts the packages built now says so. Null: the same line.
+    /// </summary>
+    public string? Again { get; init; }
+
     public static ReportLine Message(string text) => new(ReportLineKind.Message, null, text);
 
     public static ReportLine Warning(string code, string text) => new(ReportLineKind.Warning, code, text);

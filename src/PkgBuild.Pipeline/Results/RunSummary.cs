@@ -10,6 +10,9 @@ namespace PkgBuild.Pipeline.Results;
 /// </summary>
 public sealed record RunSummary(IReadOnlyList<PackageResult> Results, int Built, int Kept, TimeSpan Elapsed)
 {
+    /// <summary>The packages whose result was kept from an earlier build (<see cref="Kept"/> of them), not built now.</summary>
+    public IReadOnlySet<string> KeptPackages { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Empty without a baseline.</summary>
     public IReadOnlyList<PackageVerdict> Verdicts { get; init; } = [];
 

@@ -20,7 +20,8 @@ public static class LastRun
 {
     public const string FileName = "last-run.txt";
 
-    private const string Header = "pkgbuild-last-run 1";
+    // 2: a line may carry the text it has when given again (ReportLine.Again).
+    private const string Header = "pkgbuild-last-run 2";
 
     /// <summary>
     /// The stamp of a run's inputs: <paramref name="parts"/> (settings, guests, Racket) and the size and time
@@ -87,6 +88,9 @@ public static class LastRun
                 case ["line", var kind, var code, var text] when Enum.TryParse<ReportLineKind>(kind, out var k):
                     lines.Add(new ReportLine(k, code.Length == 0 ? null : code, text));
                     break;
+                case ["line", var kind, var code, var text, var again] when Enum.TryParse<ReportLineKind>(kind, out var k):
+                    lines.Add(new ReportLine(k, code.Length == 0 ? null : code, text) { Again = again });
+                    break;
                 case ["item", var output, var name, .. var metadata] when metadata.Length % 2 == 0:
                     items.Add(new ReportItem(output, name, metadata.Chunk(2).Select(m => KeyValuePair.Create(m[0], m[1])).ToList()));
                     break;
@@ -113,7 +117,9 @@ public static class LastRun
         }
         foreach (var line in report.Lines)
         {
-            Line(text, "line", line.Kind.ToString(), line.Code ?? "", line.Text);
+            Line(text, line.Again == null
+                ? ["line", line.Kind.ToString(), line.Code ?? "", line.Text]
+                : ["line", line.Kind.ToString(), line.Code ?? "", line.Text, line.Again]);
         }
         foreach (var item in report.Items)
         {

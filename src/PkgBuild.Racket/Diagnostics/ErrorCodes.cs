@@ -224,6 +224,9 @@ public static class ErrorCodes
     /// <summary>The PkgBuildExtraPackages could not be installed into the guests' installation.</summary>
     public const string ExtraPackagesFailed = "PKB0710";
 
+    /// <summary>Warning: the run's summary when packages failed or regressed and no error already says so (the counts, what was not built, the report).</summary>
+    public const string RunNeedsAttention = "PKB0711";
+
     /// <summary>PkgBuildBaseline names a summary that cannot be fetched or read.</summary>
     public const string BaselineUnreadable = "PKB0801";
 

@@ -29,7 +29,8 @@ public sealed class RunReportTests
         Package = "qs-base", Outcome = PackageOutcome.Success, Step = StepNames.Test, InstallLog = "logs/qs-base/install.txt", TestLog = "logs/qs-base/test.txt",
     };
 
-    private static RunReport Report(RunSummary summary) => RunReport.Of(summary, new RunReportOptions(new ResultsLayout("/results"), BaselineChoice.Parse("Run"), FailOnPackageFailure: false, FailOnRegression: false));
+    private static RunReport Report(RunSummary summary, bool failOnPackageFailure = false) =>
+        RunReport.Of(summary, new RunReportOptions(new ResultsLayout("/results"), BaselineChoice.Parse("Run"), failOnPackageFailure, FailOnRegression: false));
 
     private static string Metadata(RunReport report, string output, string package, string name) =>
         report.Items.Single(i => i.Output == output && i.Name == package).Metadata.Single(m => m.Key == name).Value;
@@ -89,5 +90,67 @@ public sealed class RunReportTests
         Assert.Equal("blocked-by-dependency", Metadata(report, RunReport.VerdictsOutput, "qs-report", "Modified"));
         Assert.Equal("qs-text", Metadata(report, RunReport.VerdictsOutput, "qs-report", "RootCause"));
         Assert.Contains(report.Lines, l => l.Text.EndsWith("qs-report  blocked by a regression (qs-text)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Failures_end_in_one_PKB0711_warning_with_the_counts_what_was_not_built_the_kept_failures_and_the_report()
+    {
+        var report = Report(new RunSummary([Broken, Blocked, Passed], 1, 2, TimeSpan.Zero) { KeptPackages = new HashSet<string> { "qs-broken", "qs-base" } });
+
+        var warning = Assert.Single(report.Lines, l => l.Kind == ReportLineKind.Warning);
+        Assert.Equal("PKB0711", warning.Code);
+        Assert.StartsWith("3 package(s): 1 success, 1 install failure, 1 blocked by a dependency.", warning.Text, StringComparison.Ordinal);
+        Assert.Contains(" Failed: qs-broken (install failure).", warning.Text, StringComparison.Ordinal);
+        Assert.Contains(" Not built: qs-needs-broken (blocked by qs-broken).", warning.Text, StringComparison.Ordinal);
+        Assert.Contains(" 1 of the failures were kept from earlier builds, not built now: -p:PkgBuildRetryFailed=true builds them again", warning.Text, StringComparison.Ordinal);
+        Assert.EndsWith(" Report: /results/report.html", warning.Text, StringComparison.Ordinal);
+        Assert.Same(warning, report.Lines[^1]); // the last word of the run
+        Assert.Contains(report.Lines, l => l.Text == "RunPkgBuild: 3 package(s): 1 success, 1 install failure, 1 blocked by a dependency; built now: 1; kept from earlier builds: 2"
+            + " (1 of them failures: -p:PkgBuildRetryFailed=true builds them again)");
+        // A failed package's line points at its log; a blocked one has none.
+        Assert.Contains(report.Lines, l => l.Text.EndsWith("qs-broken        install failure  log: /results/logs/qs-broken/install.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void No_summary_warning_when_everything_succeeded_or_an_error_already_says_it()
+    {
+        Assert.DoesNotContain(Report(new RunSummary([Passed], 1, 0, TimeSpan.Zero)).Lines, l => l.Kind != ReportLineKind.Message);
+
+        var strict = Report(new RunSummary([Broken, Passed], 2, 0, TimeSpan.Zero), failOnPackageFailure: true);
+        Assert.Equal(["PKB0702"], strict.Lines.Where(l => l.Kind != ReportLineKind.Message).Select(l => l.Code));
+    }
+
+    [Fact]
+    public void A_report_given_again_counts_nothing_as_built_now()
+    {
+        var report = Report(new RunSummary([Broken, Blocked, Passed], 3, 0, TimeSpan.Zero));
+
+        var again = report.GivenAgain();
+
+        Assert.Equal("RunPkgBuild: 3 package(s): 1 success, 1 install failure, 1 blocked by a dependency; built now: 0; reported from the last build: 3", again.Lines[0].Text);
+        Assert.DoesNotContain(again.Lines, l => l.Text.Contains("built now: 3", StringComparison.Ordinal));
+        var warning = Assert.Single(again.Lines, l => l.Kind == ReportLineKind.Warning);
+        Assert.Contains("These are the last build's results (nothing changed since): -p:PkgBuildRetryFailed=true builds the failures again.", warning.Text, StringComparison.Ordinal);
+        Assert.Equal(report.Lines.Skip(1).Where(l => l.Again == null), again.Lines.Skip(1).Where(l => l.Kind == ReportLineKind.Message)); // the rest as it was
+        Assert.Equal(report.Items, again.Items);
+    }
+
+    [Fact]
+    public void Regressions_that_do_not_fail_the_build_are_named_in_the_summary_warning()
+    {
+        var regressed = Broken with { Package = "qs-text" };
+        var summary = new RunSummary([regressed, Passed], 2, 0, TimeSpan.Zero)
+        {
+            Verdicts =
+            [
+                new PackageVerdict { Package = "qs-text", Verdict = Verdict.Regressed, Modified = regressed, Baseline = Passed with { Package = "qs-text" }, Impact = 0 },
+                new PackageVerdict { Package = "qs-base", Verdict = Verdict.StillPassing, Modified = Passed, Baseline = Passed },
+            ],
+        };
+
+        var warning = Assert.Single(Report(summary).Lines, l => l.Code == "PKB0711");
+
+        Assert.StartsWith("2 package(s): 1 success, 1 install failure; verdicts: 1 regressed, 1 still passing. Regressed: qs-text. Failed: qs-text (install failure).", warning.Text, StringComparison.Ordinal);
+        Assert.EndsWith(" Report: /results/report.html (for a pull request: /results/report.md)", warning.Text, StringComparison.Ordinal);
     }
 }

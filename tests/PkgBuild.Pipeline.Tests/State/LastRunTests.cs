@@ -68,13 +68,16 @@ public sealed class LastRunTests : IDisposable
         Assert.Equal(report.Items.Select(i => (i.Output, i.Name, string.Join("|", i.Metadata))), again.Items.Select(i => (i.Output, i.Name, string.Join("|", i.Metadata))));
         var error = Assert.Single(again.Lines, l => l.Kind == ReportLineKind.Error);
         Assert.Equal("PKB0702", error.Code);
+        // What the run built is counted as built then, not now.
+        Assert.Equal("RunPkgBuild: 2 package(s): 1 success, 1 test failure; built now: 2; kept from earlier builds: 0", again.Lines[0].Text);
+        Assert.Equal("RunPkgBuild: 2 package(s): 1 success, 1 test failure; built now: 0; reported from the last build: 2", again.GivenAgain().Lines[0].Text);
     }
 
     [Fact]
     public void Text_with_tabs_newlines_and_backslashes_survives()
     {
         var report = new RunReport(
-            [ReportLine.Message("a\tb\nc\\d\\t\r"), ReportLine.Warning("PKB0803", "\\\\n")],
+            [ReportLine.Message("a\tb\nc\\d\\t\r"), ReportLine.Warning("PKB0803", "\\\\n"), ReportLine.Warning("PKB0711", "now") with { Again = "then\t\\" }],
             [new ReportItem("Results", "qs-a", [new("Message", "x\ty\\n\n"), new("Empty", "")])]);
         Directory.CreateDirectory(State);
         LastRun.Write(State, "s", report, []);

@@ -43,7 +43,7 @@ public static class Dotnet
         return process;
     }
 
-    private static Dictionary<string, string?> Environment(string nugetPackages)
+    internal static Dictionary<string, string?> Environment(string nugetPackages)
     {
         var environment = new Dictionary<string, string?>
         {

@@ -96,6 +96,10 @@ public sealed class SdkWorkspace : IDisposable
         return new BuildResult(result.ExitCode, result.Output, binlog);
     }
 
+    /// <summary>Runs <c>dotnet build</c> in a pseudo-terminal (<see cref="PtyBuild"/>), as a person at a terminal does, with no logger arguments of its own.</summary>
+    public PtyOutput BuildInTerminal(TimeSpan limit, string project, params string[] extraArguments) =>
+        PtyBuild.Run(["build", project, .. extraArguments], Root, _feed.PackagesDir, limit);
+
     /// <summary>Starts <c>dotnet build</c> on <paramref name="project"/> and returns at once, for a test that kills it.</summary>
     public System.Diagnostics.Process StartBuild(string project, params string[] extraArguments) =>
         Dotnet.Start(["build", project, "-tl:off", "-v:n", .. extraArguments], Root, _feed.PackagesDir);
