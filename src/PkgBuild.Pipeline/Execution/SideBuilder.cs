@@ -78,6 +78,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
             {
                 // A blocked package never reached a guest: its author comes from the catalog.
                 result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Author };
+                result = Verdicts.FirstError.Fill(result, settings.Results.Resolve); // kept in the journal with the result
                 if (result.Outcome != PackageOutcome.InfrastructureFailure)
                 {
                     journal.Record(keys[result.Package], result);
