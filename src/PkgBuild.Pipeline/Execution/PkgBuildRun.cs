@@ -52,6 +52,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
             : new SideKeys(baselineSide, graph.Packages.ToDictionary(p => p, new PackageInputs(graph, baselineSide.Archive, settings.Fingerprint).KeyOf, StringComparer.Ordinal));
         var withChange = await new SideBuilder(settings, modified, graph, guests, events)
             .RunAsync(selected, selection, unarchived, null, cancellationToken, handOver).ConfigureAwait(false);
+        WithFirstErrors(withChange.Results);
         var all = withChange.Results.Values.OrderBy(r => r.Package, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(settings.Results.Root);
         SummaryWriter.Write(settings.Results, all);
@@ -70,6 +71,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
             using var modifiedJournal = RunJournal.Open(modified.JournalDirectory);
             var without = await new SideBuilder(settings, baselineSide, graph, guests, events)
                 .RunAsync(selected, selection, ArchiveFailures(graph, baselineSide), modifiedJournal.Entries, cancellationToken).ConfigureAwait(false);
+            WithFirstErrors(without.Results);
             baseline = without.Results;
             baselineKeys = without.Keys;
             baselineName = "the same packages without the overrides, built in this run";
@@ -156,6 +158,15 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
             };
         }
         return failures;
+    }
+
+    /// <summary>The first errors results kept from before first errors were kept (and archive failures) lack, from their logs.</summary>
+    private void WithFirstErrors(Dictionary<string, PackageResult> results)
+    {
+        foreach (var (package, result) in results.ToList())
+        {
+            results[package] = Verdicts.FirstError.Fill(result, settings.Results.Resolve);
+        }
     }
 
     /// <summary>

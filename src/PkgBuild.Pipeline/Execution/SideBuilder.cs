@@ -90,6 +90,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
                     RemoveLogs(result.Package);
                     result = BlockedLog.Write(settings, side, result, results.GetValueOrDefault(root) ?? known.GetValueOrDefault(root));
                 }
+                result = Verdicts.FirstError.Fill(result, settings.Results.Resolve); // kept in the journal with the result
                 if (result.Outcome != PackageOutcome.InfrastructureFailure)
                 {
                     journal.Record(keys[result.Package], result);

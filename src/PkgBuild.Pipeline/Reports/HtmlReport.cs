@@ -50,7 +50,7 @@ public static class HtmlReport
                     .Where(l => l.Item2 != null && IsPlainRelativePath(l.Item2)).Select(l => $"<a href=\"{E(l.Item2!)}\">{l.Item1}</a>")))
                 .Append($"</td><td>{E(r.Author ?? "")}</td></tr>\n");
         }
-        html.Append("</tbody></table>\n").Append(ProvidedPackagesReport.Html(provided)).Append("</body></html>\n");
+        html.Append("</tbody></table>\n").Append(ProvidedPackagesReport.Html(provided)).Append(FailureGroupsHtml(FailureGroups.Of(results))).Append("</body></html>\n");
         return html.ToString();
     }
 
@@ -98,6 +98,10 @@ public static class HtmlReport
             {
                 html.Append($"<br><small>confirmation runs (with / without): {E(string.Join("; ", v.Confirmations.Select(c => $"{c.Modified.Label()} / {c.Baseline.Label()}")))}</small>");
             }
+            if (v.Verdict == Verdict.ChangedFailure)
+            {
+                html.Append(ChangedFailureHtml(v));
+            }
             html.Append($"</td><td>{v.Impact}</td><td>{Side(v.Modified)}</td><td>{(v.Baseline == null ? "—" : Side(v.Baseline))}</td><td>");
             if (v.Divergence is { } d)
             {
@@ -109,7 +113,7 @@ public static class HtmlReport
             }
             html.Append($"</td><td>{E(v.Author ?? "")}</td></tr>\n");
         }
-        html.Append("</tbody></table>\n").Append(ProvidedPackagesReport.Html(provided)).Append("<script>\n").Append(FilterScript).Append("</script>\n</body></html>\n");
+        html.Append("</tbody></table>\n").Append(ProvidedPackagesReport.Html(provided)).Append(FailureGroupsHtml(verdicts)).Append("<script>\n").Append(FilterScript).Append("</script>\n</body></html>\n");
         return html.ToString();
     }
 
@@ -169,9 +173,47 @@ public static class HtmlReport
         Verdict.BlockedByRegression => "#fdeeee",
         Verdict.Flaky or Verdict.Spurious => "#fdf3d8",
         Verdict.Fixed => "#e3f0fb",
+        Verdict.ChangedFailure => "#f1e6f8",
         Verdict.StillPassing => "#eef8ee",
         _ => "#f4f4f4",
     };
+
+    /// <summary>A changed failure's two first errors, under its verdict.</summary>
+    private static string ChangedFailureHtml(PackageVerdict v) =>
+        $"<br><small>with the change ({E(v.Modified.Step ?? "")}): <code>{E(ReportText.Cut(FirstError.Shown(v.Modified.FirstError)))}</code>"
+        + $"<br>without ({E(v.Baseline?.Step ?? "")}): <code>{E(ReportText.Cut(FirstError.Shown(v.Baseline?.FirstError)))}</code></small>";
+
+    /// <summary>The verdicts page's failure groups: for each verdict with failures, its failed packages by first error.</summary>
+    private static string FailureGroupsHtml(IReadOnlyList<PackageVerdict> verdicts)
+    {
+        var byVerdict = FailureGroups.Of(verdicts);
+        if (byVerdict.Count == 0)
+        {
+            return "";
+        }
+        var html = new StringBuilder("<h2 id=\"failure-groups\">Failure groups</h2>\n<p>Failed packages by their first error (paths, times and ids blanked out): with the change, or without it for a fixed package.</p>\n");
+        foreach (var (verdict, groups) in byVerdict)
+        {
+            html.Append($"<h3>{E(verdict.Label())}</h3>\n").Append(GroupTable(groups));
+        }
+        return html.ToString();
+    }
+
+    /// <summary>The plain page's failure groups: the failed packages by first error.</summary>
+    private static string FailureGroupsHtml(IReadOnlyList<FailureGroup> groups) => groups.Count == 0
+        ? ""
+        : "<h2 id=\"failure-groups\">Failure groups</h2>\n<p>Failed packages by their first error (paths, times and ids blanked out).</p>\n" + GroupTable(groups);
+
+    private static string GroupTable(IReadOnlyList<FailureGroup> groups)
+    {
+        var html = new StringBuilder("<table class=\"failure-groups\"><thead><tr><th>first error</th><th>packages</th></tr></thead><tbody>\n");
+        foreach (var g in groups)
+        {
+            html.Append($"<tr><td><code>{E(ReportText.Cut(g.Error ?? "(not known)"))}</code></td><td>{g.Packages.Count}: ")
+                .Append(string.Join(", ", g.Packages.Select(p => $"<a href=\"#{E(p)}\">{E(p)}</a>"))).Append("</td></tr>\n");
+        }
+        return html.Append("</tbody></table>\n").ToString();
+    }
 
     private static string Side(PackageResult r)
     {

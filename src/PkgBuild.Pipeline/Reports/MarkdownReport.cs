@@ -52,6 +52,46 @@ public static class MarkdownReport
         {
             md.Append($"\n### Flaky (not counted as regressions)\n\n{string.Join(", ", flaky.Select(f => Markdown(f.Package)))}\n");
         }
-        return md.Append(ProvidedPackagesReport.Markdown(provided, Markdown)).ToString();
+        return md.Append(ProvidedPackagesReport.Markdown(provided, Markdown)).Append(FailureSections(verdicts)).ToString();
+    }
+
+    /// <summary>
+    /// The changed failures with both first errors, and the failure groups with more than one package, largest
+    /// first (the rest are in report.html).
+    /// </summary>
+    private static string FailureSections(IReadOnlyList<PackageVerdict> verdicts)
+    {
+        var md = new StringBuilder();
+        var changed = verdicts.Where(v => v.Verdict == Verdict.ChangedFailure).ToList();
+        if (changed.Count > 0)
+        {
+            md.Append("\n### Changed failures (failing on both sides, differently)\n\n");
+            foreach (var c in changed.Take(20))
+            {
+                md.Append($"- **{Markdown(c.Package)}**: {Markdown(c.Modified.Step ?? "")} `{MarkdownCode(FirstError.Shown(c.Modified.FirstError))}`")
+                    .Append($" (was {Markdown(c.Baseline?.Step ?? "")} `{MarkdownCode(FirstError.Shown(c.Baseline?.FirstError))}`)\n");
+            }
+            if (changed.Count > 20)
+            {
+                md.Append($"- … and {changed.Count - 20} more (see report.html)\n");
+            }
+        }
+        var groups = FailureGroups.Of(verdicts)
+            .SelectMany(x => x.Groups.Where(g => g.Error != null && g.Packages.Count > 1).Select(g => (x.Verdict, Group: g)))
+            .ToList();
+        if (groups.Count > 0)
+        {
+            md.Append("\n### Failure groups (one first error, several packages)\n\n| verdict | first error | packages |\n|---|---|---|\n");
+            foreach (var (verdict, g) in groups.Take(30))
+            {
+                var names = string.Join(", ", g.Packages.Take(10).Select(Markdown)) + (g.Packages.Count > 10 ? $", … {g.Packages.Count - 10} more" : "");
+                md.Append($"| {verdict.Label()} | `{MarkdownCode(g.Error!).Replace("|", "\\|", StringComparison.Ordinal)}` | {g.Packages.Count}: {names} |\n");
+            }
+            if (groups.Count > 30)
+            {
+                md.Append($"\n… and {groups.Count - 30} more groups (see report.html)\n");
+            }
+        }
+        return md.ToString();
     }
 }

@@ -20,6 +20,13 @@ public sealed record RunResults
     /// <summary>The packages the Racket under test has (name, checksum): listed as given.</summary>
     public IReadOnlyDictionary<string, string> Provided { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The failed packages with the change, grouped by first error.</summary>
+    public IReadOnlyList<FailureGroup> FailureGroups => PkgBuild.Pipeline.Verdicts.FailureGroups.Of(Results);
+
+    /// <summary>With a baseline: for each verdict, its failed packages grouped by first error (empty without one).</summary>
+    public IReadOnlyList<(Verdict Verdict, IReadOnlyList<FailureGroup> Groups)> VerdictFailureGroups =>
+        Verdicts is { } verdicts ? PkgBuild.Pipeline.Verdicts.FailureGroups.Of(verdicts) : [];
+
     public static RunResults Plain(IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null) =>
         new() { Results = results, Provided = provided ?? new Dictionary<string, string>() };
 

@@ -59,6 +59,12 @@ public sealed record PackageResult
     /// </summary>
     public string? Message { get; init; }
 
+    /// <summary>
+    /// For a failure: the first line of the deciding step's log that reads as an error, with the fields under
+    /// it (<see cref="Verdicts.FirstError"/>), else its <see cref="Message"/>. Null when it passed or no log says.
+    /// </summary>
+    public string? FirstError { get; init; }
+
     public TimeSpan Elapsed { get; init; }
 
     /// <summary>When it finished (UTC).</summary>

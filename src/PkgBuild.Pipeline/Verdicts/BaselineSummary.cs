@@ -42,6 +42,10 @@ public static class BaselineSummary
                 throw new PkgBuildException(ErrorCodes.BaselineUnreadable, $"PkgBuildBaseline: there is no file {path} (a pkg-build summary.rktd, or Run).", default);
             }
             text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            // Its logs, where they are next to it, give the failures' first errors (a changed failure needs both sides').
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            return Parse(text, pathOrUrl).ToDictionary(r => r.Key,
+                r => FirstError.Fill(r.Value, log => ReportText.IsPlainRelativePath(log) ? Path.Combine(directory, log) : null), StringComparer.Ordinal);
         }
         return Parse(text, pathOrUrl);
     }

@@ -17,6 +17,9 @@ public enum Verdict
 
     StillFailing,
 
+    /// <summary>Fails on both sides, but at another step or with another first error: the change changed how it fails.</summary>
+    ChangedFailure,
+
     StillPassing,
 
     /// <summary>Not in the baseline.</summary>
@@ -48,7 +51,9 @@ public static class VerdictTerms
         new(Verdict.Fixed, "fixed", "fixed",
             "Failed without the change, passes with it."),
         new(Verdict.StillFailing, "still-failing", "still failing",
-            "Fails on both sides."),
+            "Fails on both sides, at the same step with the same first error (or one side's first error is not known)."),
+        new(Verdict.ChangedFailure, "changed-failure", "changed failure",
+            "Fails on both sides, but at another step or with another first error (compared with paths, times and ids blanked out): both first errors are shown."),
         new(Verdict.StillPassing, "still-passing", "still passing",
             "Passes on both sides."),
         new(Verdict.New, "new", "new",

@@ -62,8 +62,9 @@ public static class VerdictBuilder
         Verdict.Spurious => 3,
         Verdict.Fixed => 4,
         Verdict.New => 5,
-        Verdict.StillFailing => 6,
-        _ => 7,
+        Verdict.ChangedFailure => 6,
+        Verdict.StillFailing => 7,
+        _ => 8,
     };
 
     private static PackageVerdict Make(PackageGraph graph, PackageResult m, PackageResult? b, Verdict verdict, IReadOnlyList<ConfirmRun> runs,

@@ -8,7 +8,10 @@ namespace PkgBuild.Pipeline.Verdicts;
 /// check fails, as a dependency problem does: pkg-build counts both as dep failures); a timeout or an
 /// infrastructure failure on either side is spurious, since it says nothing about the change (crater's
 /// rule). A candidate regression becomes <see cref="Verdict.Regressed"/> only when every confirmation
-/// run fails with the change and passes without it; otherwise it is <see cref="Verdict.Flaky"/>.
+/// run fails with the change and passes without it; otherwise it is <see cref="Verdict.Flaky"/>. A package
+/// failing on both sides failed differently (<see cref="Verdict.ChangedFailure"/>) when a different step
+/// decided it, or its first errors differ in their normal form (<see cref="FirstError.Normal"/>); with
+/// either first error unknown (a baseline's log elsewhere) or no step (blocked), it is still failing.
 /// </summary>
 public static class VerdictRules
 {
@@ -32,9 +35,15 @@ public static class VerdictRules
             (true, true) => Verdict.StillPassing,
             (true, false) => Verdict.Regressed,
             (false, true) => Verdict.Fixed,
+            (false, false) when FailedDifferently(modified, baseline) => Verdict.ChangedFailure,
             (false, false) => Verdict.StillFailing,
         };
     }
+
+    public static bool FailedDifferently(PackageResult modified, PackageResult baseline) =>
+        modified.Step != null && baseline.Step != null
+        && (modified.Step != baseline.Step
+            || modified.FirstError != null && baseline.FirstError != null && FirstError.Normal(modified.FirstError) != FirstError.Normal(baseline.FirstError));
 
     /// <summary>
     /// A candidate regression after its confirmation runs: regressed only if it reproduced every time. A run

@@ -106,6 +106,7 @@ public sealed class ReportsWithBaselineTests
                 Verdict.Fixed => "fixed",
                 Verdict.New => "new",
                 Verdict.StillFailing => "still-failing",
+                Verdict.ChangedFailure => "changed-failure",
                 _ => "still-passing",
             }),
             rows.Select(r => r.Verdict));
@@ -342,5 +343,77 @@ public sealed class ReportsWithBaselineTests
         ReportWriter.Write(new ResultsLayout(results), RunResults.Compared(Scenario(), "summary.rktd"));
 
         Assert.Equal(3, Directory.EnumerateFiles(results).Count());
+    }
+
+    // ---- Changed failures and failure groups ----
+
+    private static IReadOnlyList<PackageVerdict> FailingScenario()
+    {
+        PackageResult F(string package, PackageOutcome outcome, string step, string error) => R(package, outcome) with { Step = step, FirstError = error };
+        var graph = Graphs.Of(("moved", []), ("evil", []), ("one", []), ("two", []), ("three", []), ("fine", []));
+        return VerdictBuilder.Build(graph,
+            Side(F("moved", InstallFail, "install", "/s/moved-0123456789ab/moved/main.rkt:2:15: h: unbound identifier"),
+                F("evil", TestFail, "test", EvilLine),
+                F("one", TestFail, "test", "/tmp/a/one/main.rkt: shared: broke at 12:01:02"),
+                F("two", TestFail, "test", "/tmp/b/one/main.rkt: shared: broke at 13:14:15"),
+                F("three", InstallFail, "install", "x: other"), R("fine", Pass)),
+            Side(F("moved", InstallFail, "install", "/s/moved-ba9876543210/moved/main.rkt:2:15: g: unbound identifier"),
+                F("evil", InstallFail, "install", "x: was <b>"),
+                F("one", TestFail, "test", "/tmp/c/one/main.rkt: shared: broke at 1:02:03"),
+                F("two", TestFail, "test", "/tmp/d/one/main.rkt: shared: broke at 1:02:03"),
+                F("three", InstallFail, "install", "x: other"), R("fine", Pass)),
+            new Dictionary<string, IReadOnlyList<ConfirmRun>>());
+    }
+
+    [Fact]
+    public void A_changed_failure_is_listed_before_the_still_failing_with_both_first_errors_escaped()
+    {
+        var verdicts = FailingScenario();
+        Assert.Equal(["evil", "moved", "one", "three", "two", "fine"], verdicts.Select(v => v.Package));
+        Assert.Equal([Verdict.ChangedFailure, Verdict.ChangedFailure, Verdict.StillFailing, Verdict.StillFailing, Verdict.StillFailing, Verdict.StillPassing],
+            verdicts.Select(v => v.Verdict));
+
+        var html = HtmlReport.Render(verdicts, "summary.rktd");
+        var moved = Row(html, "moved");
+        Assert.Contains("with the change (install): <code>…/moved/main.rkt:2:15: h: unbound identifier</code>", moved);
+        Assert.Contains("without (install): <code>…/moved/main.rkt:2:15: g: unbound identifier</code>", moved);
+        Assert.Contains(".changed-failure{background:", html);
+        Assert.Contains("value=\"changed-failure\" checked> changed failure (<span class=\"count\" data-verdict=\"changed-failure\">2</span>)", html);
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.DoesNotContain("<b>", html);
+
+        var md = MarkdownReport.Render(verdicts, "summary.rktd");
+        Assert.Contains("| changed failure | 2 |", md);
+        Assert.Contains("- **moved**: install `…/moved/main.rkt:2:15: h: unbound identifier` (was install `…/moved/main.rkt:2:15: g: unbound identifier`)", md);
+        var evil = md.Split('\n').Single(l => l.StartsWith("- **evil**", StringComparison.Ordinal));
+        Assert.Contains("'tick'", evil);
+        Assert.Equal(4, evil.Count(c => c == '`')); // the backticks in the error cannot end its code span, where its HTML is text
+    }
+
+    [Fact]
+    public void Failures_with_one_first_error_are_one_group_in_each_report()
+    {
+        var verdicts = FailingScenario();
+
+        var groups = FailureGroups.Of(verdicts);
+        Assert.Equal([Verdict.ChangedFailure, Verdict.StillFailing], groups.Select(g => g.Verdict));
+        var still = groups[1].Groups;
+        Assert.Equal(["…/one/main.rkt: shared: broke at …: one two", "x: other: three"], still.Select(g => $"{g.Error}: {string.Join(" ", g.Packages)}"));
+
+        var html = HtmlReport.Render(verdicts, "summary.rktd");
+        var section = html[html.IndexOf("<h2 id=\"failure-groups\">Failure groups</h2>", StringComparison.Ordinal)..];
+        Assert.True(section.IndexOf("<script>", StringComparison.Ordinal) > section.IndexOf("<h3>still failing</h3>", StringComparison.Ordinal)); // after the table, before the filter
+        Assert.Contains("<tr><td><code>…/one/main.rkt: shared: broke at …</code></td><td>2: <a href=\"#one\">one</a>, <a href=\"#two\">two</a></td></tr>", section);
+        Assert.Contains("&lt;/code&gt;&lt;script&gt;", section); // the evil error, escaped
+
+        var md = MarkdownReport.Render(verdicts, "summary.rktd");
+        Assert.Contains("### Failure groups (one first error, several packages)", md);
+        Assert.Contains("| still failing | `…/one/main.rkt: shared: broke at …` | 2: one, two |", md);
+        Assert.DoesNotContain("x: other", md); // a group of one is in report.html only
+
+        var plain = HtmlReport.Render(verdicts.Select(v => v.Modified).ToList());
+        Assert.Contains("<h2 id=\"failure-groups\">Failure groups</h2>", plain);
+        Assert.Contains("2: <a href=\"#one\">one</a>, <a href=\"#two\">two</a>", plain);
+        Assert.Equal(4, RunResults.Plain(verdicts.Select(v => v.Modified).ToList()).FailureGroups.Count); // one+two, three, moved, evil
     }
 }

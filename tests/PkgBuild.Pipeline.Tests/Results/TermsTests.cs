@@ -35,6 +35,7 @@ public sealed partial class TermsTests
     [InlineData(Verdict.Regressed, "regressed", "regressed")]
     [InlineData(Verdict.Fixed, "fixed", "fixed")]
     [InlineData(Verdict.StillFailing, "still-failing", "still failing")]
+    [InlineData(Verdict.ChangedFailure, "changed-failure", "changed failure")]
     [InlineData(Verdict.StillPassing, "still-passing", "still passing")]
     [InlineData(Verdict.New, "new", "new")]
     [InlineData(Verdict.Spurious, "spurious", "spurious")]

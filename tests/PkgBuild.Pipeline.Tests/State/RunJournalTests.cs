@@ -23,6 +23,7 @@ public sealed class RunJournalTests : IDisposable
         Author = "ann@example.org",
         Guest = "local",
         Message = "a \"quoted\" message\nwith a newline",
+        FirstError = outcome == PackageOutcome.Success ? null : "x/main.rkt:2:15: g: unbound identifier; in: g",
         Elapsed = TimeSpan.FromSeconds(12.5),
         Finished = new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero),
     };

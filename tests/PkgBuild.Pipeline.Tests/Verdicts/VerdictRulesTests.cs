@@ -121,4 +121,25 @@ public sealed class VerdictRulesTests
         Assert.Equal(Verdict.Regressed, VerdictRules.Confirm([new ConfirmRun(TestFail, Pass), new ConfirmRun(modified, baseline)]));
         Assert.Equal(Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(Pass, Pass), new ConfirmRun(modified, baseline)]));
     }
+
+    // Both sides fail: (baseline step, baseline first error, modified step, modified first error) and the verdict.
+    [Theory]
+    [InlineData("install", "/s/a-0123456789ab/x/main.rkt:2:15: g: unbound identifier", "install", "/s/b-ba9876543210/x/main.rkt:2:15: g: unbound identifier", Verdict.StillFailing)]
+    [InlineData("install", "x/main.rkt:2:15: g: unbound identifier", "install", "x/main.rkt:2:15: h: unbound identifier", Verdict.ChangedFailure)]
+    [InlineData("install", "x/main.rkt:2:15: g: unbound identifier", "test", "main.rkt: shared: broke", Verdict.ChangedFailure)]
+    [InlineData("install", null, "test", null, Verdict.ChangedFailure)] // another step: the errors are not needed
+    [InlineData("install", null, "install", "x/main.rkt:2:15: h: unbound identifier", Verdict.StillFailing)] // a baseline log elsewhere: not known
+    [InlineData("install", "x: one", "install", null, Verdict.StillFailing)]
+    [InlineData(null, null, "install", "x: one", Verdict.StillFailing)] // blocked without the change: no step of its own
+    [InlineData("test", "main.rkt: a", null, null, Verdict.StillFailing)]
+    public void A_package_failing_on_both_sides_at_another_step_or_with_another_first_error_is_a_changed_failure(
+        string? baselineStep, string? baselineError, string? modifiedStep, string? modifiedError, Verdict expected)
+    {
+        var baseline = R("pkg", InstallFail) with { Step = baselineStep, FirstError = baselineError };
+        var modified = R("pkg", TestFail) with { Step = modifiedStep, FirstError = modifiedError };
+
+        Assert.Equal(expected, VerdictRules.Compare(modified, baseline));
+        Assert.Equal(Verdict.Regressed, VerdictRules.Compare(modified, baseline with { Outcome = Pass })); // only for failures on both sides
+        Assert.Equal(Verdict.Spurious, VerdictRules.Compare(modified with { Outcome = TimedOut }, baseline));
+    }
 }
