@@ -191,6 +191,33 @@ public static class ErrorCodes
     /// <summary>Warning: a guest cannot give each package its own writable view of the installation (Local: not root or no overlayfs; Ssh: no overlay in a user namespace).</summary>
     public const string GuestInstallationReadOnly = "PKB0620";
 
+    /// <summary>A Slurm guest's commands (salloc, srun, scancel, scontrol, sinfo) are not on this machine's PATH.</summary>
+    public const string SlurmCommandsMissing = "PKB0621";
+
+    /// <summary>The Slurm controller (slurmctld) does not answer.</summary>
+    public const string SlurmControllerUnreachable = "PKB0622";
+
+    /// <summary>Slurm's authentication (munge) fails: no munged, or a key the cluster does not share.</summary>
+    public const string SlurmMungeFailed = "PKB0623";
+
+    /// <summary>A Slurm guest's partition does not exist, or none of its nodes is up.</summary>
+    public const string SlurmPartitionUnusable = "PKB0624";
+
+    /// <summary>A Slurm guest's SharedDir (or the site) is not the same directory on the nodes as on this machine.</summary>
+    public const string SlurmSharedDirNotVisible = "PKB0625";
+
+    /// <summary>racket does not run on a Slurm node.</summary>
+    public const string SlurmNodeRacketFailed = "PKB0626";
+
+    /// <summary>bubblewrap or user namespaces are unavailable on the Slurm nodes (an error as root, else a warning).</summary>
+    public const string SlurmNodeIsolationUnavailable = "PKB0627";
+
+    /// <summary>Slurm ended a package's job for its own reasons (node failure, preemption, scancel by someone else): an infrastructure failure.</summary>
+    public const string SlurmJobEnded = "PKB0628";
+
+    /// <summary>Slurm refused a job of the guest (memory, time, account or options it cannot satisfy).</summary>
+    public const string SlurmJobRefused = "PKB0629";
+
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
     public const string UnknownPackage = "PKB0701";
 
