@@ -1,5 +1,10 @@
 using System.Diagnostics;
+using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Tests.Execution;
+using PkgBuild.Pipeline.Tests.Planning;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Testing;
 using PkgBuild.Testing.Slurm;
@@ -172,6 +177,39 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
         var missingRacket = Assert.ThrowsAsync<GuestException>(() => _guest.UsePreinstalledRacketAsync("/nonexistent/racket"));
         Assert.Equal(ErrorCodes.SlurmNodeRacketFailed, (await missingRacket).Code);
         Assert.Empty(Cluster.Queue());
+    }
+
+    [Fact]
+    public async Task A_run_on_the_cluster_gives_what_a_run_on_a_Local_guest_gives()
+    {
+        using var dir = new TempDirectory();
+        var site = await TestSite.ArchiveAsync(dir.Combine("packages"),
+            new TestPackage("sl-base", "(provide one) (define one 1)"),
+            new TestPackage("sl-user", "(require sl-base) (module+ test (unless (= one 1) (error 'sl-user \"wrong\")))", "sl-base"),
+            new TestPackage("sl-tests-fail", "(module+ test (error 'sl-tests-fail \"fails on purpose\"))"),
+            new TestPackage("sl-broken", "(this is not racket"));
+
+        var local = await TestSite.RunLocalAsync(dir.Combine("local"), site, parallelism: 2, isolated: true);
+
+        await using var guest = Guest(_shared.Path, null, ("Parallelism", "2"));
+        await guest.PreflightAsync();
+        await guest.StartAsync();
+        var settings = TestRunSettings.Base with
+        {
+            Results = new ResultsLayout(dir.Combine("slurm", "results")),
+            StateDirectory = dir.Combine("slurm", "runs"),
+            SiteDirectory = site,
+        };
+        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
+        var slurm = await new PkgBuildRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
+
+        Assert.Equal(local.Results.OrderBy(r => r.Package).Select(r => (r.Package, r.Outcome, r.Step)),
+            slurm.Results.OrderBy(r => r.Package).Select(r => (r.Package, r.Outcome, r.Step)));
+        Assert.Contains(slurm.Results, r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success); // a comparison of all successes would say little
+        Assert.True(File.ReadAllText(dir.Combine("slurm", "results", "logs", "sl-broken", "install.txt")).Length > 0);
+        Assert.Empty(QueuedJobsOf(guest));
+        var names = Cluster.Completed().Select(j => j.Name).ToHashSet();
+        Assert.All(new[] { "sl-base", "sl-user", "sl-tests-fail", "sl-broken" }, p => Assert.Contains($"pkgbuild.{guest.BuildId}.{p}", names));
     }
 
     internal static async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> done)
