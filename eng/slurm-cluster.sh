@@ -199,9 +199,10 @@ write_conf() {
   local ctld_port=$1 node port hw
   shift
   # This machine's CPUs as slurmd sees them (CPUs=, Boards=, SocketsPerBoard=, ...), given to every
-  # node: the nodes share the CPUs, and a job takes one of them unless it asks for more.
+  # node: the nodes share the CPUs, and a job takes one of them unless it asks for more. RealMemory
+  # too, so that a job's --mem is checked against the machine's memory rather than Slurm's 1 MB default.
   hw=$(slurmd -C | head -n 1 | tr ' ' '\n' |
-    grep -E '^(CPUs|Boards|SocketsPerBoard|CoresPerSocket|ThreadsPerCore)=' | paste -sd' ')
+    grep -E '^(CPUs|Boards|SocketsPerBoard|CoresPerSocket|ThreadsPerCore|RealMemory)=' | paste -sd' ')
   cat >"$conf" <<EOF
 # Written by eng/slurm-cluster.sh for the cluster in $dir; rewritten at every start.
 ClusterName=pkgbuild

@@ -14,6 +14,7 @@ public static class GuestFactory
         GuestKind.Ssh => new SshGuestMachine(spec, warn: warn),
         GuestKind.Container => new ContainerGuestMachine(spec, Path.Combine(guestsDirectory, spec.Name)),
         GuestKind.VirtualBox => new VirtualBoxGuestMachine(spec, progress),
+        GuestKind.Slurm => new SlurmGuestMachine(spec, warn), // its state lives in SharedDir, which the nodes see
         _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Kind, "Every guest kind has a machine."),
     };
 }

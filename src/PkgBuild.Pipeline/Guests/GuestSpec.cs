@@ -47,6 +47,21 @@ public sealed partial record GuestSpec
     /// <summary>Processes one package may run at once (Local: its sandbox user's; Container: its pids limit).</summary>
     public int? Processes { get; init; }
 
+    /// <summary>Slurm: the partition every job of the guest is submitted to (the cluster's default when not given).</summary>
+    public string? Partition { get; init; }
+
+    /// <summary>Slurm: the account the jobs are charged to (the user's default when not given).</summary>
+    public string? Account { get; init; }
+
+    /// <summary>Slurm: a directory this machine and every node see at the same path (sessions, Racket, the site).</summary>
+    public string? SharedDir { get; init; }
+
+    /// <summary>Slurm: each job's time limit (<c>--time</c>) in minutes: the cluster's own limit on one package's session.</summary>
+    public int? TimeLimitMinutes { get; init; }
+
+    /// <summary>Slurm: more options for every job the guest submits (<c>--qos=short</c>, <c>--constraint=avx2</c>), separated by blanks.</summary>
+    public IReadOnlyList<string> SlurmArgs { get; init; } = [];
+
     /// <summary>How many packages this guest builds at once.</summary>
     public required int Parallelism { get; init; }
 
@@ -54,7 +69,8 @@ public sealed partial record GuestSpec
 
     /// <summary>The metadata <see cref="Parse"/> reads: any other name on a PkgBuildGuest is warned about.</summary>
     public static IReadOnlyList<string> MetadataNames { get; } =
-        ["Kind", "Host", "Port", "User", "IdentityFile", "KnownHostsFile", "HostKeyFingerprint", "Dir", "Env", "Image", "ContainerTool", "Snapshot", "VmName", "MemoryMb", "Processes", "Parallelism"];
+        ["Kind", "Host", "Port", "User", "IdentityFile", "KnownHostsFile", "HostKeyFingerprint", "Dir", "Env", "Image", "ContainerTool", "Snapshot", "VmName", "MemoryMb", "Processes", "Parallelism",
+         "Partition", "Account", "SharedDir", "TimeLimitMinutes", "SlurmArgs"];
 
     /// <summary>Reads an item's metadata (empty values count as absent); throws PKB0601 naming the item and the value.</summary>
     public static GuestSpec Parse(string name, IReadOnlyDictionary<string, string> metadata, SourceLocation location = default)
@@ -104,6 +120,11 @@ public sealed partial record GuestSpec
             MemoryMb = Number("MemoryMb", 16, 1 << 20),
             Processes = Number("Processes", 16, 1 << 20),
             Parallelism = Number("Parallelism", 1, 256) ?? 1,
+            Partition = Get("Partition"),
+            Account = Get("Account"),
+            SharedDir = Get("SharedDir"),
+            TimeLimitMinutes = Number("TimeLimitMinutes", 1, 525600),
+            SlurmArgs = Get("SlurmArgs")?.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries) ?? [],
             Location = location,
         };
 
@@ -143,6 +164,25 @@ public sealed partial record GuestSpec
         {
             throw Bad($"VmName '{vm}' is not a usable VM name.");
         }
+        if (kind == GuestKind.Slurm && spec.SharedDir == null)
+        {
+            throw Bad("a Slurm guest needs SharedDir (a directory this machine and every node see at the same path).");
+        }
+        if (spec.SharedDir is { } shared && (!shared.StartsWith('/') || shared.Split('/').Contains("..") || shared.Any(char.IsControl) || shared.TrimEnd('/').Length == 0))
+        {
+            throw Bad($"SharedDir '{shared}' must be an absolute path, not '/', without '..'.");
+        }
+        foreach (var (key, value) in new[] { ("Partition", spec.Partition), ("Account", spec.Account) })
+        {
+            if (value != null && !SlurmNamePattern().IsMatch(value))
+            {
+                throw Bad($"{key} '{value}' is not a Slurm name (letters, digits, '.', '_', '-').");
+            }
+        }
+        if (spec.SlurmArgs.FirstOrDefault(a => !a.StartsWith('-') || a.Any(char.IsControl)) is { } arg)
+        {
+            throw Bad($"SlurmArgs '{arg}' is not an option: each blank-separated word must start with '-' (write --opt=value as one word).");
+        }
         return spec;
     }
 
@@ -181,4 +221,7 @@ public sealed partial record GuestSpec
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex EnvNamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._-]*$")]
+    private static partial Regex SlurmNamePattern();
 }

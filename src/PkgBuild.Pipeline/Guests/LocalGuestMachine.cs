@@ -226,7 +226,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     /// Debian's racket), so that any change to it, a file recompiled in place included, makes a new ownership
     /// layer (whose metadata copies would otherwise show the old sizes) and a new probe of its packages.
     /// </summary>
-    private static string Fingerprint(string root)
+    internal static string Fingerprint(string root)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         void Add(string line) => hash.AppendData(System.Text.Encoding.UTF8.GetBytes(line + "\n"));

@@ -194,6 +194,33 @@ public static class ErrorCodes
     /// <summary>The build runs as root and the sandbox user (nobody) cannot enter a directory above the Local guests' state.</summary>
     public const string GuestStateUnreachable = "PKB0621";
 
+    /// <summary>A Slurm guest's commands (salloc, srun, scancel, scontrol, sinfo) are not on this machine's PATH.</summary>
+    public const string SlurmCommandsMissing = "PKB0631";
+
+    /// <summary>The Slurm controller (slurmctld) does not answer.</summary>
+    public const string SlurmControllerUnreachable = "PKB0632";
+
+    /// <summary>Slurm's authentication (munge) fails: no munged, or a key the cluster does not share.</summary>
+    public const string SlurmMungeFailed = "PKB0633";
+
+    /// <summary>A Slurm guest's partition does not exist, or none of its nodes is up.</summary>
+    public const string SlurmPartitionUnusable = "PKB0634";
+
+    /// <summary>A Slurm guest's SharedDir (or the site) is not the same directory on the nodes as on this machine.</summary>
+    public const string SlurmSharedDirNotVisible = "PKB0635";
+
+    /// <summary>racket does not run on a Slurm node.</summary>
+    public const string SlurmNodeRacketFailed = "PKB0636";
+
+    /// <summary>bubblewrap or user namespaces are unavailable on the Slurm nodes (an error as root, else a warning).</summary>
+    public const string SlurmNodeIsolationUnavailable = "PKB0637";
+
+    /// <summary>Slurm ended a package's job for its own reasons (node failure, preemption, scancel by someone else): an infrastructure failure.</summary>
+    public const string SlurmJobEnded = "PKB0638";
+
+    /// <summary>Slurm refused a job of the guest (memory, time, account or options it cannot satisfy).</summary>
+    public const string SlurmJobRefused = "PKB0639";
+
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
     public const string UnknownPackage = "PKB0701";
 

@@ -52,6 +52,21 @@ public sealed class GuestSpecTests
     }
 
     [Fact]
+    public void Slurm_metadata_is_read_and_checked()
+    {
+        var spec = Parse("cluster", ("Kind", "slurm"), ("SharedDir", "/scratch/me/pkgbuild"), ("Partition", "short"), ("Account", "racket-lab"),
+            ("TimeLimitMinutes", "90"), ("SlurmArgs", " --qos=short  --constraint=avx2 "), ("MemoryMb", "2048"));
+
+        Assert.Equal((GuestKind.Slurm, "/scratch/me/pkgbuild", "short", "racket-lab", 90, 2048), (spec.Kind, spec.SharedDir, spec.Partition, spec.Account, spec.TimeLimitMinutes, spec.MemoryMb));
+        Assert.Equal(["--qos=short", "--constraint=avx2"], spec.SlurmArgs);
+        Assert.Contains("needs SharedDir", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Slurm"))).Message);
+        Assert.Contains("absolute path", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Slurm"), ("SharedDir", "/a/../b"))).Message);
+        Assert.Contains("not a Slurm name", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Slurm"), ("SharedDir", "/s"), ("Partition", "a;b"))).Message);
+        Assert.Contains("must start with '-'", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Slurm"), ("SharedDir", "/s"), ("SlurmArgs", "--qos short"))).Message);
+        Assert.Contains("from 1 to", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Slurm"), ("SharedDir", "/s"), ("TimeLimitMinutes", "0"))).Message);
+    }
+
+    [Fact]
     public void Kinds_that_need_a_host_or_image_say_so()
     {
         Assert.Contains("needs Host", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Ssh"))).Message);

@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using PkgBuild.Pipeline.Execution;
+using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Layout;
+using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Tests.Execution;
+using PkgBuild.Pipeline.Tests.Planning;
+using PkgBuild.Racket.Diagnostics;
+using PkgBuild.Testing;
+using PkgBuild.Testing.Slurm;
+
+namespace PkgBuild.Pipeline.Tests.Guests;
+
+/// <summary>One real two-node cluster for the Slurm guest tests of a class, whose daemons do not see <see cref="SlurmCluster.NotShared"/>.</summary>
+public sealed class SlurmClusterFixture : IDisposable
+{
+    public SlurmCluster Cluster { get; } = SlurmCluster.Start(hideFromNodes: true);
+
+    public void Dispose() => Cluster.Dispose();
+}
+
+/// <summary>Slurm guests on a real cluster: sessions as jobs on the nodes, sandboxed, limits, cancellation, preflight.</summary>
+public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture<SlurmClusterFixture>, IAsyncLifetime
+{
+    private readonly TempDirectory _shared = new("pkgbuild-slurm-shared");
+    private readonly List<PkgBuildException> _warnings = [];
+    private SlurmGuestMachine _guest = null!;
+
+    private SlurmCluster Cluster => fixture.Cluster;
+
+    private SlurmGuestMachine Guest(string sharedDir, IReadOnlyDictionary<string, string?>? environment = null, params (string Key, string Value)[] metadata)
+    {
+        var items = new Dictionary<string, string> { ["Kind"] = "Slurm", ["SharedDir"] = sharedDir, ["MemoryMb"] = "2048" };
+        foreach (var (key, value) in metadata)
+        {
+            items[key] = value;
+        }
+        return new SlurmGuestMachine(GuestSpec.Parse("cluster", items), _warnings.Add, environment ?? Cluster.ClientEnvironment);
+    }
+
+    public async Task InitializeAsync()
+    {
+        _guest = Guest(_shared.Path);
+        await _guest.PreflightAsync();
+        Assert.True(_guest.Isolated, string.Join("\n", _warnings.Select(w => w.Message)));
+        await _guest.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _guest.DisposeAsync();
+        _shared.Dispose();
+    }
+
+    private static GuestRunOptions Quick => new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    private IEnumerable<string> QueuedJobsOf(SlurmGuestMachine guest) => Cluster.Queue().Where(l => l.Contains($"pkgbuild.{guest.BuildId}.", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task A_session_runs_racket_as_a_job_on_a_node_sandboxed_with_its_output_streamed()
+    {
+        Assert.Equal(["n1", "n2"], _guest.Nodes.Order());
+        var heard = new List<(string Line, TimeSpan At)>();
+        var clock = Stopwatch.StartNew();
+        long? job;
+        await using (var session = await _guest.OpenSessionAsync("pkg-a"))
+        {
+            var result = await session.RunAsync(new GuestCommand("racket", "-e",
+                "(displayln \"first\") (flush-output) (sleep 2) (eprintf \"second ~a\\n\" (getenv \"PLTUSERHOME\"))"),
+                Quick with { OnOutputLine = line => heard.Add((line, clock.Elapsed)) });
+            job = ((SlurmGuestSession)session).Job;
+
+            Assert.True(result.Succeeded, result.Output);
+            Assert.Equal(["first", $"second {session.UserHome}"], heard.Select(h => h.Line));
+            Assert.True(heard[1].At - heard[0].At > TimeSpan.FromSeconds(1.5), "the first line came only with the second: not streamed");
+            Assert.DoesNotContain("srun", result.Output); // srun's own lines stay out of the package's log
+
+            // The Local sandbox on the node: the nobody user, no network, this machine's /root hidden.
+            var sandbox = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "id -u; ls -A /root | wc -l; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; pwd"), Quick);
+            Assert.Equal(["65534", "0", "lo", session.WorkDirectory], sandbox.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+            var exit = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo out; exit 3"), Quick);
+            Assert.Equal((3, "out"), (exit.ExitCode, exit.Output.Trim()));
+        }
+        Assert.NotNull(job);
+        Assert.Empty(QueuedJobsOf(_guest));
+        var done = await EventuallyAsync(() => Cluster.Completed().Where(j => j.Id == job.ToString()).ToList(), l => l.Count == 1);
+        Assert.Equal(($"pkgbuild.{_guest.BuildId}.pkg-a", "CANCELLED"), (done[0].Name, done[0].State)); // ended by the session, when disposed
+        Assert.Matches("^n[12]$", done[0].Nodes);
+    }
+
+    [Fact]
+    public async Task Packages_at_once_run_as_jobs_on_both_nodes()
+    {
+        // Each session holds one CPU of its node; each node has this machine's (2 here), so three at once need both nodes.
+        var cpus = Environment.ProcessorCount;
+        var sessions = await Task.WhenAll(Enumerable.Range(0, cpus + 1).Select(i => _guest.OpenSessionAsync($"pkg-{i}")));
+        var jobs = new List<long>();
+        try
+        {
+            var results = await Task.WhenAll(sessions.Select(s => s.RunAsync(new GuestCommand("/bin/sh", "-c", "echo ran"), Quick)));
+            Assert.All(results, r => Assert.Equal("ran", r.Output.Trim()));
+            jobs.AddRange(sessions.Select(s => ((SlurmGuestSession)s).Job!.Value));
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                await session.DisposeAsync();
+            }
+        }
+        var ids = jobs.Select(j => j.ToString()).ToHashSet();
+        var done = await EventuallyAsync(() => Cluster.Completed().Where(j => ids.Contains(j.Id)).ToList(), l => l.Count == ids.Count);
+        Assert.Equal(["n1", "n2"], done.Select(j => j.Nodes).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task A_command_past_its_limit_has_its_job_cancelled_and_the_session_goes_on()
+    {
+        await using var session = await _guest.OpenSessionAsync("slow");
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo started; sleep 300"), Quick with { Timeout = TimeSpan.FromSeconds(3) });
+
+        Assert.True(result.TimedOut);
+        Assert.Contains("started", result.Output);
+        Assert.Empty(QueuedJobsOf(_guest));
+        Assert.Empty(_guest.Jobs);
+
+        var next = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo again"), Quick);
+        Assert.Equal("again", next.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_command_or_stopping_the_guest_leaves_no_job()
+    {
+        await using var session = await _guest.OpenSessionAsync("cancelled");
+        using var cancel = new CancellationTokenSource();
+        var running = session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo up; sleep 300"), Quick with { OnOutputLine = _ => cancel.Cancel() }, cancel.Token);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Assert.Empty(QueuedJobsOf(_guest));
+
+        // A session whose job is still held (between two commands), and the guest stopped under it.
+        await using var held = await _guest.OpenSessionAsync("held");
+        Assert.True((await held.RunAsync(new GuestCommand("/bin/true"), Quick)).Succeeded);
+        Assert.Single(QueuedJobsOf(_guest));
+        await _guest.StopAsync();
+        Assert.Empty(QueuedJobsOf(_guest));
+    }
+
+    [Fact]
+    public async Task Preflight_names_each_problem_with_its_code()
+    {
+        async Task<string> CodeOf(SlurmGuestMachine guest)
+        {
+            await using (guest)
+            {
+                return (await Assert.ThrowsAsync<GuestException>(() => guest.PreflightAsync())).Code;
+            }
+        }
+        var noCommands = new Dictionary<string, string?>(Cluster.ClientEnvironment) { ["PATH"] = _shared.Path };
+        Assert.Equal(ErrorCodes.SlurmCommandsMissing, await CodeOf(Guest(_shared.Path, noCommands)));
+
+        var wrongPort = Cluster.ConfigurationVariant("wrong-port", l => l.StartsWith("SlurmctldPort=", StringComparison.Ordinal) ? "SlurmctldPort=1" : l);
+        Assert.Equal(ErrorCodes.SlurmControllerUnreachable, await CodeOf(Guest(_shared.Path, new Dictionary<string, string?> { ["SLURM_CONF"] = wrongPort })));
+
+        var noMunge = Cluster.ConfigurationVariant("no-munge", l => l.StartsWith("AuthInfo=", StringComparison.Ordinal) ? "AuthInfo=socket=" + _shared.Combine("no.socket") : l);
+        Assert.Equal(ErrorCodes.SlurmMungeFailed, await CodeOf(Guest(_shared.Path, new Dictionary<string, string?> { ["SLURM_CONF"] = noMunge })));
+
+        Assert.Equal(ErrorCodes.SlurmPartitionUnusable, await CodeOf(Guest(_shared.Path, null, ("Partition", "nosuch"))));
+
+        // The nodes see an empty directory where this machine has SharedDir.
+        var hidden = Path.Combine(Cluster.NotShared, "shared");
+        Directory.CreateDirectory(hidden);
+        Assert.Equal(ErrorCodes.SlurmSharedDirNotVisible, await CodeOf(Guest(hidden)));
+
+        Assert.Equal(ErrorCodes.SlurmJobRefused, await CodeOf(Guest(_shared.Path, null, ("MemoryMb", (1 << 20).ToString()))));
+
+        var missingRacket = Assert.ThrowsAsync<GuestException>(() => _guest.UsePreinstalledRacketAsync("/nonexistent/racket"));
+        Assert.Equal(ErrorCodes.SlurmNodeRacketFailed, (await missingRacket).Code);
+        Assert.Empty(Cluster.Queue());
+    }
+
+    [Fact]
+    public async Task A_run_on_the_cluster_gives_what_a_run_on_a_Local_guest_gives()
+    {
+        using var dir = new TempDirectory();
+        var site = await TestSite.ArchiveAsync(dir.Combine("packages"),
+            new TestPackage("sl-base", "(provide one) (define one 1)"),
+            new TestPackage("sl-user", "(require sl-base) (module+ test (unless (= one 1) (error 'sl-user \"wrong\")))", "sl-base"),
+            new TestPackage("sl-tests-fail", "(module+ test (error 'sl-tests-fail \"fails on purpose\"))"),
+            new TestPackage("sl-broken", "(this is not racket"));
+
+        var local = await TestSite.RunLocalAsync(dir.Combine("local"), site, parallelism: 2, isolated: true);
+
+        await using var guest = Guest(_shared.Path, null, ("Parallelism", "2"));
+        await guest.PreflightAsync();
+        await guest.StartAsync();
+        var settings = TestRunSettings.Base with
+        {
+            Results = new ResultsLayout(dir.Combine("slurm", "results")),
+            StateDirectory = dir.Combine("slurm", "runs"),
+            SiteDirectory = site,
+        };
+        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
+        var slurm = await new PkgBuildRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
+
+        Assert.Equal(local.Results.OrderBy(r => r.Package).Select(r => (r.Package, r.Outcome, r.Step)),
+            slurm.Results.OrderBy(r => r.Package).Select(r => (r.Package, r.Outcome, r.Step)));
+        Assert.Contains(slurm.Results, r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success); // a comparison of all successes would say little
+        Assert.True(File.ReadAllText(dir.Combine("slurm", "results", "logs", "sl-broken", "install.txt")).Length > 0);
+        Assert.Empty(QueuedJobsOf(guest));
+        var names = Cluster.Completed().Select(j => j.Name).ToHashSet();
+        Assert.All(new[] { "sl-base", "sl-user", "sl-tests-fail", "sl-broken" }, p => Assert.Contains($"pkgbuild.{guest.BuildId}.{p}", names));
+    }
+
+    internal static async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> done)
+    {
+        // jobcomp.txt gets a job's line once the controller has it complete, a moment after scancel returns.
+        var clock = Stopwatch.StartNew();
+        var value = read();
+        while (!done(value) && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(250);
+            value = read();
+        }
+        return value;
+    }
+}
+
+/// <summary>A node that dies under a running package: an infrastructure failure, on a cluster of its own (the node stays dead).</summary>
+public sealed class SlurmNodeFailureTests : IDisposable
+{
+    private readonly SlurmCluster _cluster = SlurmCluster.Start(settings: new Dictionary<string, string?>
+    {
+        ["SLURM_CLUSTER_SLURMD_TIMEOUT"] = "5",
+        ["SLURM_CLUSTER_MESSAGE_TIMEOUT"] = "3",
+    });
+
+    private readonly TempDirectory _shared = new("pkgbuild-slurm-shared");
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        _shared.Dispose();
+    }
+
+    [Fact]
+    public async Task A_node_killed_under_a_command_is_an_infrastructure_failure_and_leaves_no_job()
+    {
+        var warnings = new List<PkgBuildException>();
+        await using var guest = new SlurmGuestMachine(GuestSpec.Parse("cluster", new Dictionary<string, string> { ["Kind"] = "Slurm", ["SharedDir"] = _shared.Path }),
+            warnings.Add, _cluster.ClientEnvironment);
+        await guest.PreflightAsync();
+        await using var session = (SlurmGuestSession)await guest.OpenSessionAsync("victim");
+        var ticking = new TaskCompletionSource();
+        var running = session.RunAsync(new GuestCommand("/bin/sh", "-c", "while true; do echo tick; sleep 1; done"),
+            new GuestRunOptions { Timeout = TimeSpan.FromMinutes(3), OnOutputLine = _ => ticking.TrySetResult() });
+        await ticking.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var node = _cluster.Run("squeue", "-h", "-j", session.Job!.Value.ToString(), "-o", "%N").Output.Trim();
+        Assert.Matches("^n[12]$", node);
+
+        Assert.Equal(0, _cluster.KillNode(node).ExitCode);
+
+        var error = await Assert.ThrowsAsync<GuestException>(() => running.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Equal(ErrorCodes.SlurmJobEnded, error.Code);
+        Assert.Contains("NODE_FAIL", error.Message);
+        Assert.Empty(_cluster.Queue());
+        Assert.Empty(guest.Jobs);
+    }
+}
