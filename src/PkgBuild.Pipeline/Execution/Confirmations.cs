@@ -61,7 +61,7 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
                 }
             }
         }
-        var outcomes = new ConcurrentDictionary<(string, int, string), PackageOutcome>();
+        var outcomes = new ConcurrentDictionary<(string, int, string), (PackageOutcome Outcome, IReadOnlyList<string> Logs)>();
         var slots = RunGuest.Slots(guests);
         await Task.WhenAll(slots.Select(slot => Task.Run(async () =>
         {
@@ -69,14 +69,15 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
             {
                 var side = job.Side with { LogsDirectory = $"confirm/{job.Side.Name}-{job.Run}/logs", RunLabelOverride = $"{job.Side.Name}-confirm-{job.Run}" };
                 var runner = new PackageJob(settings, side, new BuiltCatalog(settings.SiteDirectory, job.Side.BuiltDirectory), _ => false);
-                PackageOutcome outcome;
+                (PackageOutcome, IReadOnlyList<string>) outcome;
                 try
                 {
-                    outcome = (await runner.RunAsync(job.Package, slot, cancellationToken).ConfigureAwait(false)).Outcome;
+                    var r = await runner.RunAsync(job.Package, slot, cancellationToken).ConfigureAwait(false);
+                    outcome = (r.Outcome, new[] { r.InstallLog, r.DependencyLog, r.TestLog }.OfType<string>().ToList()); // for the reports' links
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    outcome = PackageOutcome.InfrastructureFailure; // not the package's: this run does not count
+                    outcome = (PackageOutcome.InfrastructureFailure, []); // not the package's: this run does not count
                 }
                 outcomes[(job.Package, job.Run, job.Side.Name)] = outcome;
             }
@@ -87,8 +88,12 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
         foreach (var package in needed)
         {
             var runs = Enumerable.Range(1, settings.ConfirmRuns).Select(run => new ConfirmRun(
-                outcomes[(package, run, modified.Name)],
-                baselineSide != null ? outcomes[(package, run, baselineSide.Name)] : baseline[package].Outcome)).ToList();
+                outcomes[(package, run, modified.Name)].Outcome,
+                baselineSide != null ? outcomes[(package, run, baselineSide.Name)].Outcome : baseline[package].Outcome)
+            {
+                ModifiedLogs = outcomes[(package, run, modified.Name)].Logs,
+                BaselineLogs = baselineSide != null ? outcomes[(package, run, baselineSide.Name)].Logs : [],
+            }).ToList();
             result[package] = runs;
             if (!runs.Any(r => VerdictRules.Spurious(r.Modified) || VerdictRules.Spurious(r.Baseline)))
             {

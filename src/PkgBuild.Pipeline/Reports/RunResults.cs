@@ -5,7 +5,7 @@ namespace PkgBuild.Pipeline.Reports;
 
 /// <summary>
 /// What the reports show of a run: every selected package's result with the change, and, with a baseline,
-/// every package's verdict and what it was compared with.
+/// every package's verdict and what it was compared with; and what was tested.
 /// </summary>
 public sealed record RunResults
 {
@@ -19,6 +19,9 @@ public sealed record RunResults
 
     /// <summary>The packages the Racket under test has (name, checksum): listed as given.</summary>
     public IReadOnlyDictionary<string, string> Provided { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>What was tested (the overrides, the Racket, the catalogs, the guests, the date); null when not known.</summary>
+    public RunHeader? Header { get; init; }
 
     public static RunResults Plain(IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null) =>
         new() { Results = results, Provided = provided ?? new Dictionary<string, string>() };

@@ -32,4 +32,11 @@ public sealed record PackageVerdict
 }
 
 /// <summary>One confirmation: the package built and tested again on each side.</summary>
-public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline);
+public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline)
+{
+    /// <summary>The logs of the run with the change, relative to the results (<c>confirm/modified-&lt;n&gt;/logs/…</c>).</summary>
+    public IReadOnlyList<string> ModifiedLogs { get; init; } = [];
+
+    /// <summary>The logs of the run without it; none when the baseline is a recorded summary (it is not run again).</summary>
+    public IReadOnlyList<string> BaselineLogs { get; init; } = [];
+}
