@@ -105,7 +105,7 @@ public static class BinlogFiles
         using (var output = File.Create(copy))
         {
             output.Write(buffer, 0, read);
-            output.Write(Encoding.UTF8.GetBytes($"\n[pkg-build: cut at {cap / 1024} KiB for the binlog; the whole log is {log} in the results]\n"));
+            output.Write(Encoding.UTF8.GetBytes($"\n[pkg-build: cut after {cap} bytes for the binlog; the whole log is {log} in the results]\n"));
         }
         return copy;
     }
