@@ -66,6 +66,12 @@ public sealed class PlanPkgBuild : PkgBuildTask
 
     public bool FailOnRegression { get; set; }
 
+    /// <summary>The <c>PkgBuildSourceCatalog</c> items, for the reports' header.</summary>
+    public ITaskItem[] SourceCatalogs { get; set; } = [];
+
+    /// <summary>The copy of the source catalogs: its <c>pkgs-all</c>'s time is when it was last made or found current.</summary>
+    public string CatalogDirectory { get; set; } = "";
+
     /// <summary>False when the last complete run's results stand as they are: StartVm is not needed.</summary>
     [Output]
     public bool HasPackageWork { get; set; }
@@ -125,9 +131,47 @@ public sealed class PlanPkgBuild : PkgBuildTask
             LastRun.Forget(settings.StateDirectory);
         }
         var plan = new RunPlan(settings, options, selection, installer, preinstalled, TaskItems.Names(ExtraPackages), stamp, last,
-            new RunReportOptions(settings.Results, settings.Baseline, FailOnPackageFailure, FailOnRegression));
+            new RunReportOptions(settings.Results, settings.Baseline, FailOnPackageFailure, FailOnRegression),
+            last == null ? Header(preinstalled ? null : installer) : null);
         ((IBuildEngine4)BuildEngine).RegisterTaskObject(RunPlan.Key(ProjectFile), plan, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: false);
         HasPackageWork = last == null;
+    }
+
+    /// <summary>
+    /// What the reports say was tested. Made only when there is package work: the installer is hashed once, for
+    /// a run that writes reports.
+    /// </summary>
+    private RunHeader Header(string? installer)
+    {
+        string? sha256 = null;
+        if (installer != null)
+        {
+            using var stream = File.OpenRead(installer);
+            sha256 = Pipeline.IO.Sha256.Hex(System.Security.Cryptography.SHA256.HashData(stream));
+        }
+        var copy = Path.Combine(CatalogDirectory, Racket.Catalogs.DirectoryCatalog.AllFile);
+        return new RunHeader
+        {
+            Overrides = RunHeader.ReadOverrides(EditsFile),
+            Racket = new TestedRacket(installer == null ? null : Path.GetFileName(installer), sha256),
+            Catalogs = SourceCatalogs.Select(c => c.ItemSpec).ToList(),
+            CatalogsCopied = !string.IsNullOrEmpty(CatalogDirectory) && File.Exists(copy) ? new DateTimeOffset(File.GetLastWriteTimeUtc(copy), TimeSpan.Zero) : null,
+            Guests = Guests.Select(Guest).ToList(),
+            Date = DateTimeOffset.UtcNow,
+        };
+
+        static TestedGuest Guest(ITaskItem item)
+        {
+            try
+            {
+                var spec = GuestSpec.Parse(item.ItemSpec, TaskItems.CustomMetadata(item));
+                return new TestedGuest(spec.Name, spec.Kind.ToString(), spec.Host ?? spec.Image ?? spec.VmName);
+            }
+            catch (PkgBuildException)
+            {
+                return new TestedGuest(item.ItemSpec, item.GetMetadata("Kind"), null); // StartVm names the problem
+            }
+        }
     }
 
     /// <summary>
@@ -210,7 +254,7 @@ public sealed class PlanPkgBuild : PkgBuildTask
 
 /// <summary>What PlanPkgBuild decided, handed to RunPkgBuild in the same build (as StartVm hands it the guests).</summary>
 internal sealed record RunPlan(RunSettings Settings, RunOptions Options, RunSelection Selection, string? Installer, bool Preinstalled,
-    IReadOnlyCollection<string> ExtraPackages, string? Stamp, RunReport? LastRun, RunReportOptions ReportOptions)
+    IReadOnlyCollection<string> ExtraPackages, string? Stamp, RunReport? LastRun, RunReportOptions ReportOptions, RunHeader? Header = null)
 {
     public static string Key(string projectFile) => "PkgBuild.RunPlan|" + projectFile;
 }

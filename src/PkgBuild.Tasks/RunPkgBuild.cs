@@ -132,7 +132,7 @@ public sealed class RunPkgBuild : PkgBuildTask
     {
         var (guests, settings) = await GuestReadiness.ReadyAsync(pool.Guests, plan.Settings, new Uri(siteUrl), plan.Preinstalled ? null : plan.Installer,
             plan.ExtraPackages, _events.Enqueue, CancellationToken).ConfigureAwait(false);
-        return await new PkgBuildRun(settings, guests, _events.Enqueue).RunAsync(plan.Selection, CancellationToken).ConfigureAwait(false);
+        return await new PkgBuildRun(settings, guests, _events.Enqueue) { Header = plan.Header }.RunAsync(plan.Selection, CancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits on the task's thread, logging progress as it arrives (MSBuild's logger is the task thread's).</summary>

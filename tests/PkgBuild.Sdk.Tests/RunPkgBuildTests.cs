@@ -89,13 +89,35 @@ public sealed partial class RunPkgBuildTests
         Assert.StartsWith("qs-flaky ", flaky.Message);
         Assert.Empty(first.Errors); // the quickstart sets PkgBuildFailOnRegression=false
         var markdown = File.ReadAllText(workspace.PathOf("results", "report.md"));
-        Assert.Contains("| regressed | 2 |", markdown);
+        Assert.Matches(@"^\*\*2 regressed, [^*]* of 13\*\*", markdown.Split('\n').First(l => l.Contains(" of 13**", StringComparison.Ordinal)));
         Assert.Contains("**qs-text**: install failure (was success); 1 package(s) depend on it; blocks qs-report", markdown);
+        // Both pages start with what was tested: the override, the commit its rev resolved to, the Racket.
+        var source = $"{daemon.UrlOf("qs-base.git")}?path=qs-base";
+        Assert.Matches($"^## pkg-build: what the change does\n\n\\*\\*Change:\\*\\* override \\*\\*qs-base\\*\\* → `{Regex.Escape(source)}` rev `main` at commit `[0-9a-f]{{40}}` \\(qs-base\\)  \n"
+            + "\\*\\*Racket:\\*\\* Preinstalled: Local racket 8\\.7 ", markdown);
+        var html = File.ReadAllText(workspace.PathOf("results", "report.html"));
+        var tested = html.IndexOf("<section id=\"tested\">", StringComparison.Ordinal);
+        Assert.InRange(tested, html.IndexOf("</h1>", StringComparison.Ordinal), html.IndexOf("<form", StringComparison.Ordinal));
+        Assert.Matches($"override <b>qs-base</b>: <code>{Regex.Escape(System.Net.WebUtility.HtmlEncode(source))}</code> rev <code>main</code> at commit <code class=\"commit\">[0-9a-f]{{40}}</code>", html);
+        Assert.Contains("<li class=\"racket\">Racket: Preinstalled: Local racket 8.7 ", html);
+        // The confirmation runs' logs are linked: why qs-flaky is flaky is one click away.
+        Assert.Contains("<a href=\"confirm/modified-1/logs/qs-flaky/test.txt\">test</a>", html);
         using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(workspace.PathOf("results", "results.json"))))
         {
             Assert.Equal(13, json.RootElement.GetProperty("verdicts").GetArrayLength());
             Assert.Equal(2, json.RootElement.GetProperty("counts").GetProperty("regressed").GetInt32());
+            Assert.Matches("^[0-9a-f]{40}$", json.RootElement.GetProperty("tested").GetProperty("overrides")[0].GetProperty("commit").GetString());
+            Assert.Equal("preinstalled", json.RootElement.GetProperty("tested").GetProperty("racket").GetProperty("kind").GetString());
         }
+        // Someone sent only the binlog sees why: the report, and the regressed packages' logs on both sides, are in it.
+        var embedded = first.Tree.SourceFiles.ToDictionary(f => f.FullPath, f => f.Text);
+        Assert.Equal(markdown, embedded[workspace.PathOf("results", "report.md")]);
+        Assert.Contains("join-words", embedded[workspace.PathOf("results", "logs", "qs-text", "install.txt")]);
+        Assert.True(embedded.ContainsKey(workspace.PathOf("results", "logs", "qs-app", "test.txt")));
+        Assert.True(embedded.ContainsKey(workspace.PathOf("results", "baseline", "logs", "qs-app", "test.txt")));
+        Assert.True(embedded.ContainsKey(workspace.PathOf("results", "confirm", "modified-1", "logs", "qs-flaky", "test.txt")));
+        Assert.True(embedded.ContainsKey(workspace.PathOf("results", "catalog-edits.md")));
+        Assert.DoesNotContain(embedded.Keys, k => k.Contains("/logs/qs-base/", StringComparison.Ordinal)); // still passing: not why anything
         ReportInChromium(workspace);
 
         // The summary is pkg-build's shape, read by Racket's own reader.

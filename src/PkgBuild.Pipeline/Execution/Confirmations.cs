@@ -86,6 +86,8 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
                 return new ConfirmRun(m.Outcome, b?.Outcome ?? baseline[package].Outcome)
                 {
                     Spoiled = VerdictRules.Spoils(m, modifiedResults[package]) || b != null && VerdictRules.Spoils(b, baseline[package]),
+                    ModifiedLogs = Logs(m),
+                    BaselineLogs = b != null ? Logs(b) : [],
                 };
             }).ToList();
             result[package] = runs;
@@ -136,6 +138,9 @@ internal sealed class Confirmations(RunSettings settings, IReadOnlyList<RunGuest
         }, CancellationToken.None))).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    /// <summary>A confirmation run's logs, for the reports' links.</summary>
+    private static IReadOnlyList<string> Logs(PackageResult r) => new[] { r.InstallLog, r.DependencyLog, r.TestLog }.OfType<string>().ToList();
 
     private static Dictionary<string, StoredConfirmation> Load(string path)
     {

@@ -20,11 +20,22 @@ namespace PkgBuild.Pipeline.Execution;
 /// <param name="events">What the run tells its watcher as it goes (called from the run's threads).</param>
 public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> guests, Action<RunEvent> events)
 {
+    /// <summary>What the reports say was tested; the Racket's identity is filled in from the settings.</summary>
+    public RunHeader? Header { get; init; }
+
     private void Progress(string message) => events(new RunMessage(message));
+
+    private void Report(RunResults run)
+    {
+        run = run with { Header = Header is { } h ? h with { Racket = h.Racket with { Identity = settings.RacketIdentity } } : null };
+        ReportWriter.Write(settings.Results, run);
+        BinlogFiles.Write(settings.StateDirectory, settings.Results, run);
+    }
 
     public async Task<RunSummary> RunAsync(RunSelection selection, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        BinlogFiles.Forget(settings.StateDirectory);
         var modified = RunSide.Modified(settings.SiteDirectory, settings.StateDirectory);
         // Every package of the edited catalog is a node, also one the archive could not fetch: it is an
         // install failure, and what depends on it is blocked rather than failing on its own.
@@ -59,7 +70,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         var summary = new RunSummary(all, withChange.Built, withChange.Kept.Count, clock.Elapsed) { KeptPackages = withChange.Kept };
         if (settings.Baseline.IsNone)
         {
-            ReportWriter.Write(settings.Results, RunResults.Plain(all, ProvidedChecksums));
+            Report(RunResults.Plain(all, ProvidedChecksums));
             return summary;
         }
 
@@ -90,7 +101,7 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
                 p => selection.RetryFailed || selection.Force.Contains(p), cancellationToken).ConfigureAwait(false);
         var verdicts = Verdicts.VerdictBuilder.Build(graph, withChange.Results, baseline, confirmations,
             baselineSide == null ? null : (b, m) => Divergence(b, m));
-        ReportWriter.Write(settings.Results, RunResults.Compared(verdicts, baselineName, ProvidedChecksums));
+        Report(RunResults.Compared(verdicts, baselineName, ProvidedChecksums));
         return summary with { Verdicts = verdicts, Elapsed = clock.Elapsed };
     }
 

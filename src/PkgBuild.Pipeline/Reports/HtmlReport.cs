@@ -19,8 +19,8 @@ public static class HtmlReport
     public static void Write(ResultsLayout layout, RunResults run) => AtomicFile.WriteAllText(layout.ReportHtml, Render(run));
 
     public static string Render(RunResults run) => run.Verdicts is { } verdicts
-        ? Render(verdicts, run.BaselineName ?? "", run.Provided)
-        : Render(run.Results, run.Provided);
+        ? Render(verdicts, run.BaselineName ?? "", run.Provided, run.Header)
+        : Render(run.Results, run.Provided, run.Header);
 
     private static readonly PackageOutcome[] Order =
     [
@@ -29,13 +29,13 @@ public static class HtmlReport
     ];
 
     /// <summary>The page without a baseline.</summary>
-    public static string Render(IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null)
+    public static string Render(IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null, RunHeader? header = null)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>pkg-build results</title>\n")
             .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}")
             .Append(string.Concat(Order.Select(o => $".{o.Spelling()}{{background:{Background(o)}}}"))).Append("</style></head><body>\n")
-            .Append("<h1>pkg-build results</h1>\n<p>");
+            .Append("<h1>pkg-build results</h1>\n").Append(RunHeaderReport.Html(header)).Append("<p>");
         html.Append(string.Join(" · ", Order.Select(o => (o, n: results.Count(r => r.Outcome == o))).Where(x => x.n > 0)
             .Select(x => $"{x.n} {x.o.Label()}")));
         html.Append($" — {results.Count} package(s)</p>\n<table><thead><tr><th>package</th><th>result</th><th>time</th><th>guest</th><th>logs</th><th>author</th></tr></thead><tbody>\n");
@@ -63,7 +63,7 @@ public static class HtmlReport
     };
 
     /// <summary>The page with verdicts.</summary>
-    public static string Render(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null)
+    public static string Render(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null, RunHeader? header = null)
     {
         var blocked = VerdictBuilder.Blocked(verdicts);
         var html = new StringBuilder();
@@ -71,7 +71,7 @@ public static class HtmlReport
             .Append("body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}")
             .Append(string.Concat(Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Select(v => $".{v.Spelling()}{{background:{Background(v)}}}")))
             .Append("code{white-space:pre-wrap;font-size:90%}#filters label{margin-right:1em}")
-            .Append("\n</style></head><body>\n<h1>pkg-build: what the change does</h1>\n")
+            .Append("\n</style></head><body>\n<h1>pkg-build: what the change does</h1>\n").Append(RunHeaderReport.Html(header))
             .Append($"<p>{verdicts.Count} package(s) compared with {E(baselineName)}.</p>\n<form id=\"filters\" onsubmit=\"return false\"><p>");
         foreach (var v in Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank))
         {
@@ -96,7 +96,7 @@ public static class HtmlReport
             }
             if (v.Confirmations.Count > 0)
             {
-                html.Append($"<br><small>confirmation runs (with / without): {E(string.Join("; ", v.Confirmations.Select(c => $"{c.Modified.Label()} / {c.Baseline.Label()}")))}</small>");
+                html.Append($"<br><small class=\"confirmations\">confirmation runs (with / without): {string.Join("; ", v.Confirmations.Select(c => $"{Confirmation(c.Modified, c.ModifiedLogs)} / {Confirmation(c.Baseline, c.BaselineLogs)}"))}</small>");
             }
             if (v.Verdict == Verdict.ChangedFailure)
             {
@@ -105,10 +105,10 @@ public static class HtmlReport
             html.Append($"</td><td>{v.Impact}</td><td>{Side(v.Modified)}</td><td>{(v.Baseline == null ? "—" : Side(v.Baseline))}</td><td>");
             if (v.Divergence is { } d)
             {
-                html.Append($"line {d.Line}:<br><code>+ {E(ReportText.Cut(d.Modified))}</code>");
+                html.Append($"line {d.Line}:<br><code>+ {E(Readable(d.Modified))}</code>");
                 if (d.Baseline != null)
                 {
-                    html.Append($"<br><code>- {E(ReportText.Cut(d.Baseline))}</code>");
+                    html.Append($"<br><code>- {E(Readable(d.Baseline))}</code>");
                 }
             }
             html.Append($"</td><td>{E(v.Author ?? "")}</td></tr>\n");
@@ -223,6 +223,13 @@ public static class HtmlReport
             .Select(l => IsPlainRelativePath(l.Item2!) ? $"<a href=\"{E(l.Item2!)}\">{l.Item1}</a>" : $"{l.Item1}: {E(l.Item2!)}");
         return $"{E(r.Outcome.Label())}{(r.BlockedBy != null ? $" ({E(r.BlockedBy)})" : "")}<br><small>{string.Join(" ", logs)}</small>";
     }
+
+    /// <summary>A confirmation run's outcome on one side, each of its logs a link (only plain relative paths are).</summary>
+    private static string Confirmation(PackageOutcome outcome, IReadOnlyList<string> logs) =>
+        E(outcome.Label()) + string.Concat(logs.Where(IsPlainRelativePath).Select(l => $" <a href=\"{E(l)}\">{E(LogName(l))}</a>"));
+
+    /// <summary>A log's step, from its file name (<c>…/test.txt</c>: test).</summary>
+    private static string LogName(string path) => Path.GetFileNameWithoutExtension(path);
 
     private static string E(string text) => Html(text);
 }

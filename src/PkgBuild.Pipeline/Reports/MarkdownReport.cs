@@ -8,8 +8,9 @@ using static PkgBuild.Pipeline.Reports.ReportText;
 namespace PkgBuild.Pipeline.Reports;
 
 /// <summary>
-/// <c>report.md</c>, the one writer of it: the verdicts' counts and the top regressions, to paste in a pull
-/// request. Written only with a baseline; every name is escaped.
+/// <c>report.md</c>, the one writer of it, short enough for a pull-request comment: what was tested, one
+/// line of the verdicts' counts, the top regressions and the flaky packages. Written only with a baseline;
+/// every name is escaped.
 /// </summary>
 public static class MarkdownReport
 {
@@ -17,18 +18,15 @@ public static class MarkdownReport
     {
         if (run.Verdicts is { } verdicts)
         {
-            AtomicFile.WriteAllText(layout.ReportMarkdown, Render(verdicts, run.BaselineName ?? "", run.Provided));
+            AtomicFile.WriteAllText(layout.ReportMarkdown, Render(verdicts, run.BaselineName ?? "", run.Provided, run.Header));
         }
     }
 
-    public static string Render(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null)
+    public static string Render(IReadOnlyList<PackageVerdict> verdicts, string baselineName, IReadOnlyDictionary<string, string>? provided = null, RunHeader? header = null)
     {
         var md = new StringBuilder("## pkg-build: what the change does\n\n");
-        md.Append($"{verdicts.Count} package(s) compared with {Markdown(baselineName)}.\n\n| verdict | packages |\n|---|---|\n");
-        foreach (var v in Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank))
-        {
-            md.Append($"| {v.Label()} | {verdicts.Count(x => x.Verdict == v)} |\n");
-        }
+        md.Append(RunHeaderReport.Markdown(header)).Append(header != null ? "\n" : "");
+        md.Append($"**{Counts(verdicts)}** (compared with {Markdown(baselineName)})\n");
         var blocked = VerdictBuilder.Blocked(verdicts);
         var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).OrderByDescending(v => v.Impact).ToList();
         if (regressed.Count > 0)
@@ -39,7 +37,7 @@ public static class MarkdownReport
                 var also = blocked[r.Package].ToList();
                 md.Append($"- **{Markdown(r.Package)}**: {r.Modified.Outcome.Label()} (was {r.Baseline!.Outcome.Label()}); {r.Impact} package(s) depend on it")
                     .Append(also.Count > 0 ? $"; blocks {string.Join(", ", also.Select(Markdown))}" : "")
-                    .Append(r.Divergence is { } d ? $"; first different log line {d.Line}: `{MarkdownCode(d.Modified)}`" : "")
+                    .Append(r.Divergence is { } d ? $"; first different log line {d.Line}: `{MarkdownCode(Readable(d.Modified))}`" : "")
                     .Append('\n');
             }
             if (regressed.Count > 20)
@@ -93,5 +91,16 @@ public static class MarkdownReport
             }
         }
         return md.ToString();
+    }
+
+    /// <summary>
+    /// One line of counts, "2 regressed, 1 fixed, 3 flaky of 140": every verdict that some package has,
+    /// still passing left out (it is the rest).
+    /// </summary>
+    public static string Counts(IReadOnlyList<PackageVerdict> verdicts)
+    {
+        var counts = Enum.GetValues<Verdict>().OrderBy(VerdictBuilder.Rank).Where(v => v != Verdict.StillPassing)
+            .Select(v => (v, n: verdicts.Count(x => x.Verdict == v))).Where(x => x.n > 0).Select(x => $"{x.n} {x.v.Label()}").ToList();
+        return counts.Count == 0 ? $"all {verdicts.Count} still passing" : $"{string.Join(", ", counts)} of {verdicts.Count}";
     }
 }

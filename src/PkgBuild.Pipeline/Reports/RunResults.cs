@@ -5,7 +5,7 @@ namespace PkgBuild.Pipeline.Reports;
 
 /// <summary>
 /// What the reports show of a run: every selected package's result with the change, and, with a baseline,
-/// every package's verdict and what it was compared with.
+/// every package's verdict and what it was compared with; and what was tested.
 /// </summary>
 public sealed record RunResults
 {
@@ -26,6 +26,9 @@ public sealed record RunResults
     /// <summary>With a baseline: for each verdict, its failed packages grouped by first error (empty without one).</summary>
     public IReadOnlyList<(Verdict Verdict, IReadOnlyList<FailureGroup> Groups)> VerdictFailureGroups =>
         Verdicts is { } verdicts ? PkgBuild.Pipeline.Verdicts.FailureGroups.Of(verdicts) : [];
+
+    /// <summary>What was tested (the overrides, the Racket, the catalogs, the guests, the date); null when not known.</summary>
+    public RunHeader? Header { get; init; }
 
     public static RunResults Plain(IReadOnlyList<PackageResult> results, IReadOnlyDictionary<string, string>? provided = null) =>
         new() { Results = results, Provided = provided ?? new Dictionary<string, string>() };

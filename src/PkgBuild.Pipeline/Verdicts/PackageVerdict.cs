@@ -40,4 +40,10 @@ public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool Spoiled { get; init; }
+
+    /// <summary>The logs of the run with the change, relative to the results (<c>confirm/modified-&lt;n&gt;/logs/…</c>).</summary>
+    public IReadOnlyList<string> ModifiedLogs { get; init; } = [];
+
+    /// <summary>The logs of the run without it; none when the baseline is a recorded summary (it is not run again).</summary>
+    public IReadOnlyList<string> BaselineLogs { get; init; } = [];
 }
