@@ -124,7 +124,9 @@ public sealed class PlanPkgBuild : PkgBuildTask
         };
 
         // Nothing changed since a run that decided every package: RunPkgBuild reports it again, and no guest starts.
-        var stamp = Stamp(settings, options.Baseline, selection, installer, preinstalled);
+        var stamp = RunStamp.Of(new RunStampInputs(typeof(PlanPkgBuild).Assembly.ManifestModule.ModuleVersionId.ToString(), settings, options.Baseline, selection,
+            installer, preinstalled, TaskItems.Names(ExtraPackages), [.. Guests.Select(g => (g.ItemSpec, TaskItems.CustomMetadata(g)))], EditsFile,
+            $"fail-on-package-failure={FailOnPackageFailure} fail-on-regression={FailOnRegression} results={ResultsDirectory}"));
         var last = stamp != null && !RetryFailed && selection.Force.Count == 0 ? LastRun.TryRead(settings.StateDirectory, settings.Results, stamp) : null;
         if (last == null)
         {
@@ -174,82 +176,6 @@ public sealed class PlanPkgBuild : PkgBuildTask
         }
     }
 
-    /// <summary>
-    /// Everything the results depend on besides the journal: the settings, the selection, the guests, their
-    /// Racket and the files earlier steps wrote. Null when one of them can only be known by asking (a
-    /// Preinstalled Racket on another machine, a baseline URL): such a build always runs.
-    /// </summary>
-    private string? Stamp(RunSettings settings, BaselineChoice baseline, RunSelection selection, string? installer, bool preinstalled)
-    {
-        if (baseline.IsRemote)
-        {
-            return null;
-        }
-        var baselineFile = baseline.Summary;
-        var parts = new List<string>
-        {
-            // Our code: builds are deterministic, so each assembly's own id changes only with its code.
-            string.Join(" ", new[] { typeof(PlanPkgBuild), typeof(PkgBuildRun), typeof(Racket.Diagnostics.ErrorCodes) }.Select(t => t.Assembly.ManifestModule.ModuleVersionId)),
-            settings.ToString(),
-            $"scope={selection.Scope} packages={string.Join(',', selection.Packages)} skip={string.Join(',', selection.Skip)} force={string.Join(',', selection.Force)} retry={selection.RetryFailed}",
-            $"overridden={string.Join(',', selection.Overridden)} preinstalled={preinstalled} installer={installer} extra-packages={string.Join(',', TaskItems.Names(ExtraPackages))}",
-            // The report given again carries the errors these decide.
-            $"fail-on-package-failure={FailOnPackageFailure} fail-on-regression={FailOnRegression} results={ResultsDirectory}",
-        };
-        foreach (var item in Guests)
-        {
-            var metadata = TaskItems.CustomMetadata(item);
-            parts.Add($"guest {item.ItemSpec} {string.Join(";", metadata.Select(m => $"{m.Key}={m.Value}").Order(StringComparer.Ordinal))}");
-            if (preinstalled)
-            {
-                // Only a Local guest's Racket is known without asking it: this machine's files.
-                GuestSpec spec;
-                try
-                {
-                    spec = GuestSpec.Parse(item.ItemSpec, metadata);
-                }
-                catch (PkgBuildException)
-                {
-                    return null; // StartVm names the problem
-                }
-                if (spec.Kind != GuestKind.Local)
-                {
-                    return null;
-                }
-                // As the guest would find them, isolated (what the sandbox hides is not there) or not: which one it
-                // is is known only once it starts.
-                var path = spec.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-                var isolated = LocalIsolation.VisiblePath(path);
-                foreach (var (program, search) in new[] { ("racket", path), ("raco", path), ("racket", isolated), ("raco", isolated) })
-                {
-                    var file = Pipeline.Racket.InstalledRacket.OnPath(program, search);
-                    parts.Add($"{program} {file?.FullName} {file?.Length} {file?.LastWriteTimeUtc.Ticks}");
-                }
-            }
-        }
-        var files = new List<string>
-        {
-            Path.Combine(settings.SiteDirectory, "catalog", "pkgs-all"),
-            Path.Combine(settings.SiteDirectory, "baseline", "catalog", "pkgs-all"),
-        };
-        if (settings.EditedCatalogDirectory != null)
-        {
-            files.Add(Path.Combine(settings.EditedCatalogDirectory, "pkgs-all"));
-        }
-        if (!string.IsNullOrWhiteSpace(EditsFile))
-        {
-            files.Add(Path.GetFullPath(EditsFile));
-        }
-        if (installer != null)
-        {
-            files.Add(Path.GetFullPath(installer));
-        }
-        if (baselineFile != null)
-        {
-            files.Add(Path.GetFullPath(baselineFile)); // as BaselineSummary reads it
-        }
-        return LastRun.Stamp(parts, files);
-    }
 }
 
 /// <summary>What PlanPkgBuild decided, handed to RunPkgBuild in the same build (as StartVm hands it the guests).</summary>
