@@ -32,9 +32,9 @@ public sealed class LocalGuestSession : IGuestSession
 
     public string Root { get; }
 
-    public string WorkDirectory => Path.Combine(Root, "work");
+    public string WorkDirectory => SandboxedSession.Work(Root);
 
-    public string UserHome => Path.Combine(Root, "home");
+    public string UserHome => SandboxedSession.Home(Root);
 
     /// <param name="hiddenState">The guest's state directory: hidden from the package, except this session.</param>
     /// <param name="shared">Directories of this machine the session reads (the site, an installed Racket), bound read-only.</param>
@@ -48,32 +48,13 @@ public sealed class LocalGuestSession : IGuestSession
             snapshot = shared.ToList();
         }
         var session = new LocalGuestSession(root, isolated, env, hiddenState, snapshot, isolated ? installation : [], limits);
-        Directory.CreateDirectory(session.WorkDirectory);
-        Directory.CreateDirectory(session.UserHome);
-        Directory.CreateDirectory(Path.Combine(root, "tmp"));
-        if (isolated)
-        {
-            await LocalIsolation.GiveToGuestAsync(root, cancellationToken).ConfigureAwait(false);
-        }
-        if (session._installation.Count > 0)
-        {
-            // After the chown: the mount table root mounts stays root's (see WriteTable).
-            await InstallationOverlay.WriteTableAsync(session._installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName), cancellationToken).ConfigureAwait(false);
-        }
+        await SandboxedSession.PrepareAsync(root, isolated, session._installation, cancellationToken).ConfigureAwait(false);
         return session;
     }
 
     public async Task<GuestRunResult> RunAsync(GuestCommand command, GuestRunOptions options, CancellationToken cancellationToken = default)
     {
-        // env -i: the command sees only what a guest should, not the build's own environment. SIGPIPE back to
-        // its default: .NET starts children with it ignored, and a package's `yes | head` would never end.
-        var argv = new List<string> { "/usr/bin/env", "--default-signal=PIPE", "-i" };
-        argv.AddRange(Environment(command).Select(e => $"{e.Key}={e.Value}"));
-        argv.AddRange(command.Argv);
-        foreach (var argument in argv)
-        {
-            ShellQuote.Quote(argument); // refuses what no process can receive
-        }
+        var argv = SandboxedSession.Argv(Environment(command), command.Argv);
 
         var clock = Stopwatch.StartNew();
         var processOptions = new ChildProcessOptions

@@ -37,9 +37,9 @@ public sealed partial class SlurmGuestSession : IGuestSession
 
     public string Root { get; }
 
-    public string WorkDirectory => Path.Combine(Root, "work");
+    public string WorkDirectory => SandboxedSession.Work(Root);
 
-    public string UserHome => Path.Combine(Root, "home");
+    public string UserHome => SandboxedSession.Home(Root);
 
     /// <summary>The job the session's commands run in now (null before the first command, or after a cancelled one).</summary>
     public long? Job
@@ -60,29 +60,13 @@ public sealed partial class SlurmGuestSession : IGuestSession
         IReadOnlyList<InstallationMount> installation, CancellationToken cancellationToken)
     {
         var session = new SlurmGuestSession(guest, root, label, shared, guest.Isolated ? installation : []);
-        Directory.CreateDirectory(session.WorkDirectory);
-        Directory.CreateDirectory(session.UserHome);
-        Directory.CreateDirectory(Path.Combine(root, "tmp"));
-        if (guest.Isolated)
-        {
-            await LocalIsolation.GiveToGuestAsync(root, cancellationToken).ConfigureAwait(false);
-        }
-        if (session._installation.Count > 0)
-        {
-            await InstallationOverlay.WriteTableAsync(session._installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName), cancellationToken).ConfigureAwait(false);
-        }
+        await SandboxedSession.PrepareAsync(root, guest.Isolated, session._installation, cancellationToken).ConfigureAwait(false);
         return session;
     }
 
     public async Task<GuestRunResult> RunAsync(GuestCommand command, GuestRunOptions options, CancellationToken cancellationToken = default)
     {
-        var argv = new List<string> { "/usr/bin/env", "--default-signal=PIPE", "-i" };
-        argv.AddRange(Environment(command).Select(e => $"{e.Key}={e.Value}"));
-        argv.AddRange(command.Argv);
-        foreach (var argument in argv)
-        {
-            ShellQuote.Quote(argument); // refuses what no process can receive
-        }
+        var argv = SandboxedSession.Argv(Environment(command), command.Argv);
         var task = _guest.Isolated
             ? LocalIsolation.Wrap(Root, WorkDirectory, _guest.HiddenState, argv, _shared, _guest.Spec.MemoryMb ?? LocalIsolation.DefaultMemoryMb,
                 _guest.Spec.Processes ?? LocalIsolation.MaxProcesses, _installation)

@@ -1,0 +1,45 @@
+namespace PkgBuild.Pipeline.Guests;
+
+/// <summary>
+/// What a Local session and a Slurm one (a Local session on a node) share: the session directory's shape
+/// (<c>work/</c>, <c>home/</c>, <c>tmp/</c>, given to the sandbox user when isolated, with the installation's
+/// mount table) and the command line that starts a package's command with only the guest's environment.
+/// </summary>
+internal static class SandboxedSession
+{
+    public static string Work(string root) => Path.Combine(root, "work");
+
+    public static string Home(string root) => Path.Combine(root, "home");
+
+    public static async Task PrepareAsync(string root, bool isolated, IReadOnlyList<InstallationMount> installation, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Work(root));
+        Directory.CreateDirectory(Home(root));
+        Directory.CreateDirectory(Path.Combine(root, "tmp"));
+        if (isolated)
+        {
+            await LocalIsolation.GiveToGuestAsync(root, cancellationToken).ConfigureAwait(false);
+        }
+        if (installation.Count > 0)
+        {
+            // After the chown: the mount table root mounts stays root's (see WriteTable).
+            await InstallationOverlay.WriteTableAsync(installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// <c>env -i</c>: the command sees only what a guest should, not the build's own environment. SIGPIPE back
+    /// to its default: .NET starts children with it ignored, and a package's <c>yes | head</c> would never end.
+    /// </summary>
+    public static List<string> Argv(IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string> command)
+    {
+        var argv = new List<string> { "/usr/bin/env", "--default-signal=PIPE", "-i" };
+        argv.AddRange(environment.Select(e => $"{e.Key}={e.Value}"));
+        argv.AddRange(command);
+        foreach (var argument in argv)
+        {
+            ShellQuote.Quote(argument); // refuses what no process can receive
+        }
+        return argv;
+    }
+}
