@@ -115,16 +115,21 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         {
             return;
         }
-        await using var session = await OpenSessionAsync("racket-directories", cancellationToken).ConfigureAwait(false);
+        await UseInstallationAsync(await InstallationRootsAsync(this, racket, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The roots of the installation <paramref name="racket"/> belongs to, asked of it in a session of <paramref name="guest"/>.</summary>
+    internal static async Task<IReadOnlyList<string>> InstallationRootsAsync(IGuestMachine guest, string racket, CancellationToken cancellationToken)
+    {
+        await using var session = await guest.OpenSessionAsync("racket-directories", cancellationToken).ConfigureAwait(false);
         var result = await session.RunAsync(new GuestCommand(racket, "-l", "racket/base", "-l", "setup/dirs", "-e", DirectoriesProgram),
             new GuestRunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new PkgBuildException(ErrorCodes.GuestRacketUnusable,
-                $"PkgBuildGuest '{Spec.Name}': {racket} could not say where its installation is (exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}", Spec.Location);
+                $"PkgBuildGuest '{guest.Spec.Name}': {racket} could not say where its installation is (exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}", guest.Spec.Location);
         }
-        await UseInstallationAsync(InstallationRoots(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), cancellationToken)
-            .ConfigureAwait(false);
+        return InstallationRoots(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     /// <summary>

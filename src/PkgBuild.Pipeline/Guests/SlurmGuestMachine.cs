@@ -310,22 +310,8 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         {
             return;
         }
-        await using var session = await OpenSessionAsync("racket-directories", cancellationToken).ConfigureAwait(false);
-        var result = await session.RunAsync(new GuestCommand(racket, "-l", "racket/base", "-l", "setup/dirs", "-e", DirectoriesProgram),
-            new GuestRunOptions { Timeout = TimeSpan.FromMinutes(2) }, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw new PkgBuildException(ErrorCodes.GuestRacketUnusable,
-                $"PkgBuildGuest '{Spec.Name}': {racket} could not say where its installation is (exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}", Spec.Location);
-        }
-        await UseInstallationAsync(LocalGuestMachine.InstallationRoots(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), cancellationToken)
-            .ConfigureAwait(false);
+        await UseInstallationAsync(await LocalGuestMachine.InstallationRootsAsync(this, racket, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>The directories raco writes into for a package (as a Local guest asks them).</summary>
-    private const string DirectoriesProgram =
-        "(for ([p (append (list (find-collects-dir) (find-share-dir) (find-lib-dir) (find-pkgs-dir))"
-        + " (filter path? (current-compiled-file-roots)))] #:when p) (displayln (simplify-path (path->complete-path p))))";
 
     private async Task CheckRacketOnNodesAsync(string racket, CancellationToken cancellationToken)
     {
