@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
@@ -38,12 +39,21 @@ public sealed record ConfirmRun(PackageOutcome Modified, PackageOutcome Baseline
     /// Failed where the recorded run got past (<see cref="VerdictRules.Spoils"/>), even after retries: the
     /// machine's doing, not evidence either way, so not counted (and not kept). Written only when true.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool Spoiled { get; init; }
 
     /// <summary>The logs of the run with the change, relative to the results (<c>confirm/modified-&lt;n&gt;/logs/…</c>).</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> ModifiedLogs { get; init; } = [];
 
     /// <summary>The logs of the run without it; none when the baseline is a recorded summary (it is not run again).</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> BaselineLogs { get; init; } = [];
+
+    // Written only when there are some, so a confirmation without logs keeps its one-line shape.
+    [JsonPropertyName("modifiedLogs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public IReadOnlyList<string>? ModifiedLogsWritten { get => ModifiedLogs.Count > 0 ? ModifiedLogs : null; init => ModifiedLogs = value ?? []; }
+
+    [JsonPropertyName("baselineLogs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public IReadOnlyList<string>? BaselineLogsWritten { get => BaselineLogs.Count > 0 ? BaselineLogs : null; init => BaselineLogs = value ?? []; }
 }
