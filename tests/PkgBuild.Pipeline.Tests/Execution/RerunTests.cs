@@ -89,7 +89,8 @@ public sealed class RerunTests
         Assert.True(await mender, "the baseline's first confirmation run failed to install once");
         var x = Assert.Single(first.Summary.Verdicts);
         Assert.Equal(Verdict.Regressed, x.Verdict);
-        Assert.Equal([new ConfirmRun(PackageOutcome.TestFailure, PackageOutcome.Success), new ConfirmRun(PackageOutcome.TestFailure, PackageOutcome.Success)], x.Confirmations);
+        Assert.Equal([(PackageOutcome.TestFailure, PackageOutcome.Success, false), (PackageOutcome.TestFailure, PackageOutcome.Success, false)],
+            x.Confirmations.Select(c => (c.Modified, c.Baseline, c.Spoiled)));
         Assert.Contains(first.Messages, m => m.StartsWith("confirming 1 candidate", StringComparison.Ordinal));
 
         // Kept while nothing changed; redone when asked for again.
