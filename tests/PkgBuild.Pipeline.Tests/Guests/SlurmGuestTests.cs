@@ -56,6 +56,19 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
 
     private IEnumerable<string> QueuedJobsOf(SlurmGuestMachine guest) => Cluster.Queue().Where(l => l.Contains($"pkgbuild.{guest.BuildId}.", StringComparison.Ordinal));
 
+    /// <summary>The guest's jobs still queued once those completing have left (see <see cref="SlurmCluster.QueueOnceSettled"/>).</summary>
+    private List<string> JobsLeftBy(SlurmGuestMachine guest)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var left = QueuedJobsOf(guest).ToList();
+        while (left.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            Thread.Sleep(250);
+            left = QueuedJobsOf(guest).ToList();
+        }
+        return left;
+    }
+
     [Fact]
     public async Task A_session_runs_racket_as_a_job_on_a_node_sandboxed_with_its_output_streamed()
     {
@@ -83,7 +96,7 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
             Assert.Equal((3, "out"), (exit.ExitCode, exit.Output.Trim()));
         }
         Assert.NotNull(job);
-        Assert.Empty(QueuedJobsOf(_guest));
+        Assert.Empty(JobsLeftBy(_guest));
         var done = await EventuallyAsync(() => Cluster.Completed().Where(j => j.Id == job.ToString()).ToList(), l => l.Count == 1);
         Assert.Equal(($"pkgbuild.{_guest.BuildId}.pkg-a", "CANCELLED"), (done[0].Name, done[0].State)); // ended by the session, when disposed
         Assert.Matches("^n[12]$", done[0].Nodes);
@@ -122,7 +135,7 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
 
         Assert.True(result.TimedOut);
         Assert.Contains("started", result.Output);
-        Assert.Empty(QueuedJobsOf(_guest));
+        Assert.Empty(JobsLeftBy(_guest));
         Assert.Empty(_guest.Jobs);
 
         var next = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo again"), Quick);
@@ -136,14 +149,14 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
         using var cancel = new CancellationTokenSource();
         var running = session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo up; sleep 300"), Quick with { OnOutputLine = _ => cancel.Cancel() }, cancel.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
-        Assert.Empty(QueuedJobsOf(_guest));
+        Assert.Empty(JobsLeftBy(_guest));
 
         // A session whose job is still held (between two commands), and the guest stopped under it.
         await using var held = await _guest.OpenSessionAsync("held");
         Assert.True((await held.RunAsync(new GuestCommand("/bin/true"), Quick)).Succeeded);
         Assert.Single(QueuedJobsOf(_guest));
         await _guest.StopAsync();
-        Assert.Empty(QueuedJobsOf(_guest));
+        Assert.Empty(JobsLeftBy(_guest));
     }
 
     [Fact]
@@ -176,7 +189,7 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
 
         var missingRacket = Assert.ThrowsAsync<GuestException>(() => _guest.UsePreinstalledRacketAsync("/nonexistent/racket"));
         Assert.Equal(ErrorCodes.SlurmNodeRacketFailed, (await missingRacket).Code);
-        Assert.Empty(Cluster.Queue());
+        Assert.Empty(Cluster.QueueOnceSettled());
     }
 
     [Fact]
@@ -207,7 +220,7 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
             slurm.Results.OrderBy(r => r.Package).Select(r => (r.Package, r.Outcome, r.Step)));
         Assert.Contains(slurm.Results, r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success); // a comparison of all successes would say little
         Assert.True(File.ReadAllText(dir.Combine("slurm", "results", "logs", "sl-broken", "install.txt")).Length > 0);
-        Assert.Empty(QueuedJobsOf(guest));
+        Assert.Empty(JobsLeftBy(guest));
         var names = Cluster.Completed().Select(j => j.Name).ToHashSet();
         Assert.All(new[] { "sl-base", "sl-user", "sl-tests-fail", "sl-broken" }, p => Assert.Contains($"pkgbuild.{guest.BuildId}.{p}", names));
     }

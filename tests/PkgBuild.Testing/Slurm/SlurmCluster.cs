@@ -87,6 +87,22 @@ public sealed class SlurmCluster : IDisposable
     public IReadOnlyList<string> Queue() =>
         Run("squeue", "-h", "-o", "%i %j").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>
+    /// The queue once it has emptied, or as it is after <paramref name="within"/>: a job whose step just
+    /// returned is still COMPLETING for a moment (longer on a loaded machine), which is not a job left behind.
+    /// </summary>
+    public IReadOnlyList<string> QueueOnceSettled(TimeSpan? within = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var queue = Queue();
+        while (queue.Count > 0 && clock.Elapsed < (within ?? TimeSpan.FromSeconds(20)))
+        {
+            Thread.Sleep(250);
+            queue = Queue();
+        }
+        return queue;
+    }
+
     /// <summary>Every finished job as <c>sacct -c</c> reads the completion file: id, name, nodes, state.</summary>
     public IReadOnlyList<(string Id, string Name, string Nodes, string State)> Completed() =>
         Run("sacct", "-c", "-n", "-P", "-o", "JobID,JobName,NodeList,State").Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
