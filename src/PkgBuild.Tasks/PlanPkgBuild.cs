@@ -145,12 +145,7 @@ public sealed class PlanPkgBuild : PkgBuildTask
     /// </summary>
     private RunHeader Header(string? installer)
     {
-        string? sha256 = null;
-        if (installer != null)
-        {
-            using var stream = File.OpenRead(installer);
-            sha256 = Pipeline.IO.Sha256.Hex(System.Security.Cryptography.SHA256.HashData(stream));
-        }
+        var sha256 = installer == null ? null : Pipeline.IO.Sha256.OfFile(installer);
         var copy = Path.Combine(CatalogDirectory, Racket.Catalogs.DirectoryCatalog.AllFile);
         return new RunHeader
         {

@@ -17,11 +17,7 @@ public static class RacketInstall
     public const string CompleteMarker = ".pkgbuild-installed";
 
     /// <summary>The installation directory's name for an installer: its checksum, shortened.</summary>
-    public static string DirectoryName(string installerFile)
-    {
-        using var stream = File.OpenRead(installerFile);
-        return "racket-" + Sha256.Hex(System.Security.Cryptography.SHA256.HashData(stream))[..16];
-    }
+    public static string DirectoryName(string installerFile) => "racket-" + Sha256.OfFile(installerFile)[..16];
 
     /// <summary>Installs into <paramref name="parent"/> on this machine unless already there; returns the installation directory.</summary>
     public static async Task<string> OnThisMachineAsync(string installerFile, string parent, GuestSpec guest, CancellationToken cancellationToken)
