@@ -33,6 +33,9 @@ public sealed class PlanPkgBuild : PkgBuildTask
     [Required]
     public string StateDirectory { get; set; } = "";
 
+    /// <summary>Where the run lists the files the binlog embeds (Sdk.targets reads it back).</summary>
+    public string BinlogFilesList { get; set; } = "";
+
     public string[] InstallerFiles { get; set; } = [];
 
     /// <summary>catalog-edits.json: which packages the overrides changed (PkgBuildScope=Dependents starts there).</summary>
@@ -90,6 +93,7 @@ public sealed class PlanPkgBuild : PkgBuildTask
         {
             Results = new ResultsLayout(ResultsDirectory),
             StateDirectory = Path.GetFullPath(StateDirectory),
+            BinlogFilesList = string.IsNullOrEmpty(BinlogFilesList) ? null : Path.GetFullPath(BinlogFilesList),
             SiteDirectory = Path.GetFullPath(SiteDirectory),
             RacketIdentity = "", // asked of the guests when the run starts
             EditedCatalogDirectory = string.IsNullOrEmpty(EditedCatalogDirectory) ? null : Path.GetFullPath(EditedCatalogDirectory),

@@ -29,13 +29,19 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
     {
         run = run with { Header = Header is { } h ? h with { Racket = h.Racket with { Identity = settings.RacketIdentity } } : null };
         ReportWriter.Write(settings.Results, run);
-        BinlogFiles.Write(settings.StateDirectory, settings.Results, run);
+        if (settings.BinlogFilesList is { } list)
+        {
+            BinlogFiles.Write(list, Path.Combine(settings.StateDirectory, BinlogFiles.CutDirectoryName), settings.Results, run);
+        }
     }
 
     public async Task<RunSummary> RunAsync(RunSelection selection, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        BinlogFiles.Forget(settings.StateDirectory);
+        if (settings.BinlogFilesList is { } list)
+        {
+            BinlogFiles.Forget(list);
+        }
         var modified = RunSide.Modified(settings.SiteDirectory, settings.StateDirectory);
         // Every package of the edited catalog is a node, also one the archive could not fetch: it is an
         // install failure, and what depends on it is blocked rather than failing on its own.

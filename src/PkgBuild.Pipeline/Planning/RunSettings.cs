@@ -18,6 +18,9 @@ public sealed record RunSettings
     /// <summary>The run's own state (the journal) under the work directory.</summary>
     public required string StateDirectory { get; init; }
 
+    /// <summary>The list of files the build's binlog embeds (<see cref="BinlogFiles"/>); null outside a build, where there is no binlog.</summary>
+    public string? BinlogFilesList { get; init; }
+
     /// <summary>The served site: the archive (<c>catalog/</c>, <c>pkgs/</c>) and the built packages (<c>built/</c>).</summary>
     public required string SiteDirectory { get; init; }
 

@@ -11,14 +11,11 @@ namespace PkgBuild.Pipeline.Reports;
 /// only the binlog can see why a package got its verdict: report.md, summary.json, results.json, and the
 /// logs of every regressed, flaky and failed package on both sides, confirmation runs included. A log over
 /// <see cref="LogCap"/> is embedded as a cut copy (under the work directory, saying so at its end), and logs
-/// stop once <see cref="TotalCap"/> is reached, regressions first. The list is a file in the run's state
-/// directory, written with the reports, so a build that reports the last run again embeds the same files.
+/// stop once <see cref="TotalCap"/> is reached, regressions first. The list is a file Sdk.targets names,
+/// written with the reports, so a build that reports the last run again embeds the same files.
 /// </summary>
 public static class BinlogFiles
 {
-    /// <summary>The list, one full path a line, in the state directory (Sdk.targets reads it by this name).</summary>
-    public const string ListName = "binlog-files.txt";
-
     /// <summary>Where cut copies of long logs go, in the state directory.</summary>
     public const string CutDirectoryName = "binlog";
 
@@ -27,19 +24,19 @@ public static class BinlogFiles
     public const long TotalCap = 16 * 1024 * 1024;
 
     /// <summary>Removes the list (a run that stops before its reports leaves none, rather than the last run's).</summary>
-    public static void Forget(string stateDirectory)
+    public static void Forget(string list)
     {
-        var list = Path.Combine(stateDirectory, ListName);
         if (File.Exists(list))
         {
             File.Delete(list);
         }
     }
 
-    public static void Write(string stateDirectory, ResultsLayout layout, RunResults run)
+    /// <summary>Writes <paramref name="list"/>, one full path a line, cut copies of long logs in <paramref name="cutDirectory"/>.</summary>
+    public static void Write(string list, string cutDirectory, ResultsLayout layout, RunResults run)
     {
-        var files = Select(layout, run, Path.Combine(stateDirectory, CutDirectoryName), LogCap, TotalCap);
-        AtomicFile.WriteAllText(Path.Combine(stateDirectory, ListName), string.Concat(files.Select(f => f + "\n")));
+        var files = Select(layout, run, cutDirectory, LogCap, TotalCap);
+        AtomicFile.WriteAllText(list, string.Concat(files.Select(f => f + "\n")));
     }
 
     /// <summary>The files to embed, full paths: the reports, then the logs, each cut at <paramref name="logCap"/>, until <paramref name="totalCap"/>.</summary>
