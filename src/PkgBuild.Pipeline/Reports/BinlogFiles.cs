@@ -76,10 +76,10 @@ public static class BinlogFiles
         int Order(PackageVerdict v) => v.Verdict switch
         {
             Verdict.Regressed => 0,
-            Verdict.Flaky => 1,
+            Verdict.Flaky or Verdict.Unconfirmed => 1,
             _ => 2,
         };
-        return verdicts.Where(v => v.Verdict is Verdict.Regressed or Verdict.Flaky || Failed(v.Modified) || v.Baseline != null && Failed(v.Baseline))
+        return verdicts.Where(v => v.Verdict is Verdict.Regressed or Verdict.Flaky or Verdict.Unconfirmed || Failed(v.Modified) || v.Baseline != null && Failed(v.Baseline))
             .OrderBy(Order) // stable: by impact within regressions, as the verdicts come
             .SelectMany(v => Of(v.Modified).Concat(v.Baseline != null ? Of(v.Baseline) : [])
                 .Concat(v.Confirmations.SelectMany(c => c.ModifiedLogs.Concat(c.BaselineLogs))));

@@ -171,7 +171,7 @@ public static class HtmlReport
     {
         Verdict.Regressed => "#fbe3e3",
         Verdict.BlockedByRegression => "#fdeeee",
-        Verdict.Flaky or Verdict.Spurious => "#fdf3d8",
+        Verdict.Flaky or Verdict.Unconfirmed or Verdict.Spurious => "#fdf3d8",
         Verdict.Fixed => "#e3f0fb",
         Verdict.ChangedFailure => "#f1e6f8",
         Verdict.StillPassing => "#eef8ee",

@@ -50,6 +50,12 @@ public static class MarkdownReport
         {
             md.Append($"\n### Flaky (not counted as regressions)\n\n{string.Join(", ", flaky.Select(f => Markdown(f.Package)))}\n");
         }
+        var unconfirmed = verdicts.Where(v => v.Verdict == Verdict.Unconfirmed).ToList();
+        if (unconfirmed.Count > 0)
+        {
+            md.Append("\n### Unconfirmed (the machine spoiled every confirmation run; build again to confirm)\n\n")
+                .Append(string.Join(", ", unconfirmed.Select(u => Markdown(u.Package)))).Append('\n');
+        }
         return md.Append(ProvidedPackagesReport.Markdown(provided, Markdown)).Append(FailureSections(verdicts)).ToString();
     }
 

@@ -104,6 +104,13 @@ public sealed record RunReport(IReadOnlyList<ReportLine> Lines, IReadOnlyList<Re
             lines.Add(ReportLine.Warning(ErrorCodes.FlakyPackage,
                 $"{flaky.Package} looked like a regression but did not fail every time it was run again ({string.Join("; ", flaky.Confirmations.Select(c => $"{c.Modified.Label()} with the change, {c.Baseline.Label()} without"))}): flaky, not counted."));
         }
+        foreach (var unconfirmed in verdicts.Where(v => v.Verdict == Verdict.Unconfirmed))
+        {
+            lines.Add(ReportLine.Warning(ErrorCodes.UnconfirmedRegression,
+                $"{unconfirmed.Package} looked like a regression ({unconfirmed.Modified.Outcome.Label()} with the change, {unconfirmed.Baseline?.Outcome.Label()} without), "
+                + $"but the machine spoiled every confirmation run ({string.Join("; ", unconfirmed.Confirmations.Select(c => $"{c.Modified.Label()} with the change, {c.Baseline.Label()} without"))}): "
+                + "unconfirmed, not counted as a regression. Build again to run the confirmations again."));
+        }
         var regressed = verdicts.Where(v => v.Verdict == Verdict.Regressed).ToList();
         if (options.FailOnRegression && regressed.Count > 0)
         {

@@ -31,6 +31,9 @@ public enum Verdict
     /// <summary>Looked like a regression, but the results changed from run to run.</summary>
     Flaky,
 
+    /// <summary>Looked like a regression, but every confirmation run was spoiled by the machine: neither confirmed nor refuted.</summary>
+    Unconfirmed,
+
     /// <summary>Blocked with the change by a dependency that regressed: counted under that dependency, not as its own regression.</summary>
     BlockedByRegression,
 }
@@ -62,6 +65,8 @@ public static class VerdictTerms
             "A timeout or an infrastructure failure on either side (or blocked by something that is not a confirmed regression): says nothing about the change."),
         new(Verdict.Flaky, "flaky", "flaky",
             "Looked like a regression, but did not fail with the change and pass without it on every confirmation run (warning PKB0803)."),
+        new(Verdict.Unconfirmed, "unconfirmed", "unconfirmed",
+            "Looked like a regression, but every confirmation run failed the way a machine fails (a timeout, an infrastructure failure, a failure where the recorded run got past), so none could confirm or refute it (warning PKB0804); the next build runs the confirmations again."),
         new(Verdict.BlockedByRegression, "blocked-by-regression", "blocked by a regression",
             "Blocked with the change by a dependency that regressed (named in `RootCause`): counted under that dependency, not as its own regression."),
     ]);

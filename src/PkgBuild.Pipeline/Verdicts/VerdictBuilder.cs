@@ -58,13 +58,14 @@ public static class VerdictBuilder
     {
         Verdict.Regressed => 0,
         Verdict.BlockedByRegression => 1,
-        Verdict.Flaky => 2,
-        Verdict.Spurious => 3,
-        Verdict.Fixed => 4,
-        Verdict.New => 5,
-        Verdict.ChangedFailure => 6,
-        Verdict.StillFailing => 7,
-        _ => 8,
+        Verdict.Unconfirmed => 2,
+        Verdict.Flaky => 3,
+        Verdict.Spurious => 4,
+        Verdict.Fixed => 5,
+        Verdict.New => 6,
+        Verdict.ChangedFailure => 7,
+        Verdict.StillFailing => 8,
+        _ => 9,
     };
 
     private static PackageVerdict Make(PackageGraph graph, PackageResult m, PackageResult? b, Verdict verdict, IReadOnlyList<ConfirmRun> runs,

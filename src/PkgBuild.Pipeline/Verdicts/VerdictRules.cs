@@ -8,7 +8,8 @@ namespace PkgBuild.Pipeline.Verdicts;
 /// check fails, as a dependency problem does: pkg-build counts both as dep failures); a timeout or an
 /// infrastructure failure on either side is spurious, since it says nothing about the change (crater's
 /// rule). A candidate regression becomes <see cref="Verdict.Regressed"/> only when every confirmation
-/// run fails with the change and passes without it; otherwise it is <see cref="Verdict.Flaky"/>. A package
+/// run that counts fails with the change and passes without it; otherwise it is <see cref="Verdict.Flaky"/>,
+/// and with none that counts, <see cref="Verdict.Unconfirmed"/>. A package
 /// failing on both sides failed differently (<see cref="Verdict.ChangedFailure"/>) when a different step
 /// decided it, or its first errors differ in their normal form (<see cref="FirstError.Normal"/>); with
 /// either first error unknown (a baseline's log elsewhere) or no step (blocked), it is still failing.
@@ -46,12 +47,19 @@ public static class VerdictRules
             || modified.FirstError != null && baseline.FirstError != null && FirstError.Normal(modified.FirstError) != FirstError.Normal(baseline.FirstError));
 
     /// <summary>
-    /// A candidate regression after its confirmation runs: regressed only if it reproduced every time. A run
-    /// that does not <see cref="Counts"/> says nothing either way (with none left, the candidate stays a
-    /// regression, unconfirmed).
+    /// A candidate regression after its confirmation runs (at least one): regressed only if it reproduced
+    /// every time. A run that does not <see cref="Counts"/> says nothing either way; with none that counts,
+    /// the machine kept the candidate from being tried, and blaming the package would be a guess.
     /// </summary>
-    public static Verdict Confirm(IReadOnlyList<ConfirmRun> runs) =>
-        runs.Where(Counts).All(r => !Passed(r.Modified) && Passed(r.Baseline)) ? Verdict.Regressed : Verdict.Flaky;
+    public static Verdict Confirm(IReadOnlyList<ConfirmRun> runs)
+    {
+        var counted = runs.Where(Counts).ToList();
+        if (counted.Count == 0)
+        {
+            return Verdict.Unconfirmed;
+        }
+        return counted.All(r => !Passed(r.Modified) && Passed(r.Baseline)) ? Verdict.Regressed : Verdict.Flaky;
+    }
 
     /// <summary>Whether a confirmation run is evidence: no timeout or infrastructure failure on either side, and not <see cref="ConfirmRun.Spoiled"/>.</summary>
     public static bool Counts(ConfirmRun run) => !run.Spoiled && !Spurious(run.Modified) && !Spurious(run.Baseline);

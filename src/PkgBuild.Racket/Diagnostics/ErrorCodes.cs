@@ -262,4 +262,7 @@ public static class ErrorCodes
 
     /// <summary>Warning: a package looked like a regression but did not reproduce on every confirmation run.</summary>
     public const string FlakyPackage = "PKB0803";
+
+    /// <summary>Warning: a package looked like a regression but the machine spoiled every confirmation run.</summary>
+    public const string UnconfirmedRegression = "PKB0804";
 }

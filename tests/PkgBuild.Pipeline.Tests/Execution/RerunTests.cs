@@ -129,6 +129,27 @@ public sealed class RerunTests
         Assert.Contains(again.Messages, m => m.StartsWith("confirming 1 candidate", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_candidate_whose_every_confirmation_stays_spoiled_is_unconfirmed_not_regressed()
+    {
+        using var dir = new TempDirectory();
+        // Its install fails in the baseline's confirmation run, however often it is run again: the machine's doing, as far as can be told.
+        var original = new TestPackage("rr-u",
+            "(require (for-syntax racket/base))\n"
+            + "(begin-for-syntax (when (equal? (getenv \"PKGBUILD_RUN\") \"baseline-confirm-1\") (error 'rr-u \"the guest's disk is full\")))\n"
+            + "(module+ test (void))");
+        var site = await TestSite.ArchiveAsync(dir.Path, original with { MainBody = "(module+ test (error 'rr-u \"broken by the change\"))" });
+        await ArchiveBaselineAsync(dir.Path, site, original);
+
+        var run = await RunAsync(dir.Path, site, new RunSelection { Scope = RunScope.All, Overridden = [original.Name] },
+            s => s with { ConfirmRuns = 1, InfrastructureRetries = 1 });
+
+        var u = Assert.Single(run.Summary.Verdicts);
+        Assert.Equal(Verdict.Unconfirmed, u.Verdict);
+        Assert.True(Assert.Single(u.Confirmations).Spoiled);
+        Assert.Contains(run.Messages, m => m.StartsWith("confirmation of rr-u:", StringComparison.Ordinal) && m.EndsWith("-> unconfirmed", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string> SelectionChanges => new() { "skip", "package" };
 
     [Theory]

@@ -153,4 +153,30 @@ public sealed class RunReportTests
         Assert.StartsWith("2 package(s): 1 success, 1 install failure; verdicts: 1 regressed, 1 still passing. Regressed: qs-text. Failed: qs-text (install failure).", warning.Text, StringComparison.Ordinal);
         Assert.EndsWith(" Report: /results/report.html (for a pull request: /results/report.md)", warning.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_regression_the_machine_kept_from_being_confirmed_is_a_warning_and_does_not_fail_the_build()
+    {
+        var regressed = Broken with { Package = "qs-text" };
+        var spoiled = new ConfirmRun(PackageOutcome.InfrastructureFailure, PackageOutcome.Success) { Spoiled = true };
+        var summary = new RunSummary([regressed], 1, 0, TimeSpan.Zero)
+        {
+            Verdicts =
+            [
+                new PackageVerdict
+                {
+                    Package = "qs-text", Verdict = Verdict.Unconfirmed, Modified = regressed, Baseline = Passed with { Package = "qs-text" }, Confirmations = [spoiled],
+                },
+            ],
+        };
+
+        var report = RunReport.Of(summary, new RunReportOptions(new ResultsLayout("/results"), BaselineChoice.Parse("Run"), FailOnPackageFailure: false, FailOnRegression: true));
+
+        var warning = Assert.Single(report.Lines, l => l.Code == "PKB0804");
+        Assert.Equal(ReportLineKind.Warning, warning.Kind);
+        Assert.StartsWith("qs-text looked like a regression (install failure with the change, success without), but the machine spoiled every confirmation run "
+            + "(infrastructure failure with the change, success without): unconfirmed", warning.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Lines, l => l.Code == "PKB0802");
+        Assert.Contains(report.Lines, l => l.Text.EndsWith("qs-text  unconfirmed", StringComparison.Ordinal));
+    }
 }

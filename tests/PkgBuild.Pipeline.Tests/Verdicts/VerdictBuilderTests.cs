@@ -23,7 +23,7 @@ public sealed class VerdictBuilderTests
         ("tool", ["zcore", "base"]),
         ("wobbly", []),
         ("wobbly-user", ["wobbly"]),
-        ("aaa-unconfirmed", []),
+        ("aaa-not-run-again", []),
         ("slow", []),
         ("healed", []),
         ("fresh", []),
@@ -39,7 +39,7 @@ public sealed class VerdictBuilderTests
         R("tool", Blocked, blockedBy: "zcore"),
         R("wobbly", InstallFail),
         R("wobbly-user", Blocked, blockedBy: "wobbly"),
-        R("aaa-unconfirmed", DepFail),
+        R("aaa-not-run-again", DepFail),
         R("slow", TimedOut),
         R("healed", Pass),
         R("fresh", TestFail),
@@ -55,7 +55,7 @@ public sealed class VerdictBuilderTests
         R("tool", Pass),
         R("wobbly", Pass),
         R("wobbly-user", Pass),
-        R("aaa-unconfirmed", Pass),
+        R("aaa-not-run-again", Pass),
         R("slow", Pass),
         R("healed", TestFail),
         R("broken", InstallFail),
@@ -108,7 +108,7 @@ public sealed class VerdictBuilderTests
     [Fact]
     public void A_candidate_that_was_not_confirmed_stays_regressed()
     {
-        var unconfirmed = ByName(Build())["aaa-unconfirmed"];
+        var unconfirmed = ByName(Build())["aaa-not-run-again"];
 
         Assert.Equal(Verdict.Regressed, unconfirmed.Verdict);
         Assert.Empty(unconfirmed.Confirmations);
@@ -125,7 +125,7 @@ public sealed class VerdictBuilderTests
             Assert.Equal(Verdict.BlockedByRegression, byName[blocked].Verdict);
             Assert.Equal("zcore", byName[blocked].RootCause);
         }
-        Assert.Equal(["aaa-unconfirmed", "zcore"], verdicts.Where(v => v.Verdict == Verdict.Regressed).Select(v => v.Package).Order(StringComparer.Ordinal));
+        Assert.Equal(["aaa-not-run-again", "zcore"], verdicts.Where(v => v.Verdict == Verdict.Regressed).Select(v => v.Package).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -179,7 +179,7 @@ public sealed class VerdictBuilderTests
         Assert.Equal(0, byName["app"].Impact);
         Assert.Equal(1, byName["wobbly"].Impact);
         Assert.Equal(1, byName["broken"].Impact); // broken-user
-        Assert.Equal(0, byName["aaa-unconfirmed"].Impact);
+        Assert.Equal(0, byName["aaa-not-run-again"].Impact);
     }
 
     [Fact]
@@ -202,7 +202,7 @@ public sealed class VerdictBuilderTests
 
         Assert.Equal(
         [
-            "zcore", "aaa-unconfirmed", // regressed, by impact (3, 0) before name
+            "zcore", "aaa-not-run-again", // regressed, by impact (3, 0) before name
             "mid", "app", "tool", // blocked by a regression: mid has a dependent, then by name
             "wobbly", // flaky
             "gone-infra", "slow", "wobbly-user", // spurious
@@ -245,7 +245,7 @@ public sealed class VerdictBuilderTests
         var candidates = VerdictBuilder.Candidates(Modified, Baseline);
 
         // Not mid/app/tool/wobbly-user (blocked), slow/gone-infra (spurious), fresh (new), healed, broken, fine.
-        Assert.Equal(["aaa-unconfirmed", "wobbly", "zcore"], candidates);
+        Assert.Equal(["aaa-not-run-again", "wobbly", "zcore"], candidates);
     }
 
     [Fact]
@@ -254,5 +254,19 @@ public sealed class VerdictBuilderTests
         var candidates = VerdictBuilder.Candidates(Side(R("a", TestFail), R("b", InstallFail), R("c", TestFail)), Side(R("a", TimedOut), R("b", Infra), R("c", Pass)));
 
         Assert.Equal(["c"], candidates);
+    }
+
+    [Fact]
+    public void A_candidate_whose_every_confirmation_the_machine_spoiled_is_unconfirmed_and_what_it_blocks_is_spurious()
+    {
+        var verdicts = ByName(VerdictBuilder.Build(Graphs.Of(("lib", []), ("user", ["lib"])),
+            Side(R("lib", TestFail), R("user", Blocked, blockedBy: "lib")), Side(R("lib", Pass), R("user", Pass)),
+            new Dictionary<string, IReadOnlyList<ConfirmRun>>(StringComparer.Ordinal)
+            {
+                ["lib"] = [new ConfirmRun(Infra, Pass), new ConfirmRun(TestFail, Pass) { Spoiled = true }],
+            }));
+
+        Assert.Equal(Verdict.Unconfirmed, verdicts["lib"].Verdict);
+        Assert.Equal(Verdict.Spurious, verdicts["user"].Verdict);
     }
 }

@@ -85,10 +85,10 @@ public sealed class VerdictRulesTests
     public void A_single_confirmation_run_is_a_regression_only_when_it_fails_for_real_with_the_change_and_passes_without(
         PackageOutcome baseline, PackageOutcome modified, Verdict _)
     {
-        // A run with a timeout or an infrastructure failure on either side is not counted: the candidate stays a regression.
-        var reproduced = baseline == Pass && modified is TestFail or DepFail or DepCheckFail or InstallFail or Blocked
-            || VerdictRules.Spurious(baseline) || VerdictRules.Spurious(modified);
-        Assert.Equal(reproduced ? Verdict.Regressed : Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(modified, baseline)]));
+        // A run with a timeout or an infrastructure failure on either side is not counted: with no other run, nothing is confirmed.
+        var spoiled = VerdictRules.Spurious(baseline) || VerdictRules.Spurious(modified);
+        var reproduced = baseline == Pass && modified is TestFail or DepFail or DepCheckFail or InstallFail or Blocked;
+        Assert.Equal(spoiled ? Verdict.Unconfirmed : reproduced ? Verdict.Regressed : Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(modified, baseline)]));
     }
 
     [Fact]
@@ -120,6 +120,18 @@ public sealed class VerdictRulesTests
     {
         Assert.Equal(Verdict.Regressed, VerdictRules.Confirm([new ConfirmRun(TestFail, Pass), new ConfirmRun(modified, baseline)]));
         Assert.Equal(Verdict.Flaky, VerdictRules.Confirm([new ConfirmRun(Pass, Pass), new ConfirmRun(modified, baseline)]));
+    }
+
+    [Fact]
+    public void A_candidate_whose_every_confirmation_run_was_spoiled_is_unconfirmed_not_regressed()
+    {
+        // Spoiled by the machine (a failure where the recorded run got past), even though the outcomes look like a reproduction.
+        var spoiled = new ConfirmRun(InstallFail, Pass) { Spoiled = true };
+        Assert.Equal(Verdict.Unconfirmed, VerdictRules.Confirm([spoiled, new ConfirmRun(Infra, Pass)]));
+        Assert.Equal(Verdict.Unconfirmed, VerdictRules.Confirm([new ConfirmRun(TestFail, TimedOut)]));
+        // One run that counts decides.
+        Assert.Equal(Verdict.Regressed, VerdictRules.Confirm([spoiled, new ConfirmRun(TestFail, Pass)]));
+        Assert.Equal(Verdict.Flaky, VerdictRules.Confirm([spoiled, new ConfirmRun(Pass, Pass)]));
     }
 
     // Both sides fail: (baseline step, baseline first error, modified step, modified first error) and the verdict.
