@@ -67,8 +67,10 @@ public sealed class PkgBuildRun(RunSettings settings, IReadOnlyList<RunGuest> gu
         var baselineSide = settings.Baseline.IsRun ? RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, selection.Overridden) : null;
         var handOver = baselineSide == null ? null
             : new SideKeys(baselineSide, graph.Packages.ToDictionary(p => p, new PackageInputs(graph, baselineSide.Archive, settings.Fingerprint).KeyOf, StringComparer.Ordinal));
+        // And what the baseline side built last with the inputs this side has now is taken over (an override removed).
+        var lastBaseline = baselineSide ?? RunSide.Baseline(settings.SiteDirectory, settings.StateDirectory, modified.Archive, []);
         var withChange = await new SideBuilder(settings, modified, graph, guests, events)
-            .RunAsync(selected, selection, unarchived, null, cancellationToken, handOver).ConfigureAwait(false);
+            .RunAsync(selected, selection, unarchived, null, cancellationToken, handOver, lastBaseline).ConfigureAwait(false);
         WithFirstErrors(withChange.Results);
         var all = withChange.Results.Values.OrderBy(r => r.Package, StringComparer.Ordinal).ToList();
         Directory.CreateDirectory(settings.Results.Root);

@@ -3,6 +3,7 @@ using PkgBuild.Pipeline.Planning;
 using PkgBuild.Pipeline.Reports;
 using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.State;
+using PkgBuild.Racket.Catalogs;
 using PkgBuild.Racket.Diagnostics;
 
 namespace PkgBuild.Pipeline.Execution;
@@ -17,7 +18,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
     /// <summary>This side's results for <paramref name="selected"/>; <paramref name="known"/> holds results decided elsewhere (archive failures).</summary>
     public async Task<(Dictionary<string, PackageResult> Results, int Built, IReadOnlySet<string> Kept, IReadOnlyDictionary<string, string> Keys)> RunAsync(
         IReadOnlySet<string> selected, RunSelection selection, IReadOnlyDictionary<string, PackageResult> known,
-        IReadOnlyDictionary<string, JournalEntry>? otherSide, CancellationToken cancellationToken, SideKeys? handOver = null)
+        IReadOnlyDictionary<string, JournalEntry>? otherSide, CancellationToken cancellationToken, SideKeys? handOver = null, RunSide? takeOverFrom = null)
     {
         var inputs = new PackageInputs(graph, side.Archive, settings.Fingerprint);
         var keys = graph.Packages.ToDictionary(p => p, inputs.KeyOf, StringComparer.Ordinal);
@@ -27,13 +28,17 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
             events(new RunWarning(new PkgBuildException(ErrorCodes.JournalDamaged,
                 $"{journal.DamagedLines} line(s) of the {side.Name} run journal could not be read (a build killed while writing); those packages are built again.")));
         }
+        var forced = selection.Force.ToHashSet(StringComparer.Ordinal);
+        var toBuild = selected.Where(p => !known.ContainsKey(p)).ToHashSet(StringComparer.Ordinal);
+        if (takeOverFrom != null)
+        {
+            TakeOver(toBuild.Where(p => !forced.Contains(p)), keys, journal, takeOverFrom);
+        }
 
         PackageResult? Earlier(string p) =>
             journal.Entries.TryGetValue(p, out var e) && e.Key == keys[p] ? e.Result
             : otherSide != null && otherSide.TryGetValue(p, out var o) && o.Key == keys[p] ? o.Result
             : null;
-        var forced = selection.Force.ToHashSet(StringComparer.Ordinal);
-        var toBuild = selected.Where(p => !known.ContainsKey(p)).ToHashSet(StringComparer.Ordinal);
         // No result for these inputs (changed, new, or a run killed or failed before it, or its logs gone): built
         // again. Changed inputs reach every dependent through its key (which holds its dependency closure's
         // sources and checksums); past that, a dependent is built again only when its result came from this
@@ -153,8 +158,6 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
     private void HandOver(IReadOnlySet<string> redo, IReadOnlyDictionary<string, string> keys, RunJournal journal, SideKeys other)
     {
         using var theirs = RunJournal.Open(other.Side.JournalDirectory);
-        var theirBuilt = new BuiltCatalog(settings.SiteDirectory, other.Side.BuiltDirectory);
-        var ours = new BuiltCatalog(settings.SiteDirectory, side.BuiltDirectory);
         foreach (var package in redo.Order(StringComparer.Ordinal))
         {
             if (!journal.Entries.TryGetValue(package, out var entry) || entry.Key == keys[package] || !other.Keys.TryGetValue(package, out var wanted)
@@ -163,31 +166,61 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
             {
                 continue;
             }
-            var from = $"{side.LogsDirectory}/{package}/";
-            var to = $"{other.Side.LogsDirectory}/{package}/";
-            var target = settings.Results.Resolve(Path.Combine(other.Side.LogsDirectory, package));
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target, recursive: true);
-            }
-            Directory.CreateDirectory(target);
-            string? Move(string? log)
-            {
-                if (log == null || !log.StartsWith(from, StringComparison.Ordinal))
-                {
-                    return log;
-                }
-                var moved = to + log[from.Length..];
-                File.Copy(settings.Results.Resolve(log), settings.Results.Resolve(moved), overwrite: true);
-                return moved;
-            }
-            var result = entry.Result with { InstallLog = Move(entry.Result.InstallLog), DependencyLog = Move(entry.Result.DependencyLog), TestLog = Move(entry.Result.TestLog) };
-            if (result.Installed && ours.BuiltZip(package) is { } zip)
-            {
-                theirBuilt.Publish(package, Path.Combine(settings.SiteDirectory, zip), archived);
-            }
-            theirs.Record(entry.Key, result);
+            Move(entry, side, other.Side, theirs, archived);
         }
+    }
+
+    /// <summary>
+    /// The reverse of <see cref="HandOver"/>, for the side with the change: a package whose inputs here are
+    /// ones <paramref name="other"/> built last (an override removed, so the catalog is the baseline's
+    /// again) takes that result, logs, journal line and built zip, instead of being built again.
+    /// </summary>
+    private void TakeOver(IEnumerable<string> packages, IReadOnlyDictionary<string, string> keys, RunJournal journal, RunSide other)
+    {
+        if (!Directory.Exists(other.JournalDirectory))
+        {
+            return;
+        }
+        using var theirs = RunJournal.Open(other.JournalDirectory);
+        foreach (var package in packages.Order(StringComparer.Ordinal))
+        {
+            if (journal.Entries.TryGetValue(package, out var ours) && ours.Key == keys[package] || !theirs.Entries.TryGetValue(package, out var entry)
+                || entry.Key != keys[package] || !LogsPresent(entry.Result) || side.Archive[package] is not { } archived)
+            {
+                continue;
+            }
+            Move(entry, other, side, journal, archived);
+        }
+    }
+
+    /// <summary>Copies a journalled result from one side to the other: its logs into that side's log directory, its built zip, its journal line.</summary>
+    private void Move(JournalEntry entry, RunSide from, RunSide to, RunJournal toJournal, CatalogEntry archived)
+    {
+        var package = entry.Result.Package;
+        var fromLogs = $"{from.LogsDirectory}/{package}/";
+        var toLogs = $"{to.LogsDirectory}/{package}/";
+        var target = settings.Results.Resolve(Path.Combine(to.LogsDirectory, package));
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+        Directory.CreateDirectory(target);
+        string? Log(string? log)
+        {
+            if (log == null || !log.StartsWith(fromLogs, StringComparison.Ordinal))
+            {
+                return log;
+            }
+            var moved = toLogs + log[fromLogs.Length..];
+            File.Copy(settings.Results.Resolve(log), settings.Results.Resolve(moved), overwrite: true);
+            return moved;
+        }
+        var result = entry.Result with { InstallLog = Log(entry.Result.InstallLog), DependencyLog = Log(entry.Result.DependencyLog), TestLog = Log(entry.Result.TestLog) };
+        if (result.Installed && new BuiltCatalog(settings.SiteDirectory, from.BuiltDirectory).BuiltZip(package) is { } zip)
+        {
+            new BuiltCatalog(settings.SiteDirectory, to.BuiltDirectory).Publish(package, Path.Combine(settings.SiteDirectory, zip), archived);
+        }
+        toJournal.Record(entry.Key, result);
     }
 
     private void RemoveLogs(string package)

@@ -53,6 +53,26 @@ public sealed class RerunTests
     }
 
     [Fact]
+    public async Task An_override_removed_from_a_built_project_builds_nothing_again()
+    {
+        using var dir = new TempDirectory();
+        var site = await TestSite.ArchiveAsync(dir.Path, Lib with { MainBody = "(provide x) (define x (+ 0 1))" }, Uses, Other);
+        await ArchiveBaselineAsync(dir.Path, site, Lib);
+        var first = await RunAsync(dir.Path, site, new RunSelection { Scope = RunScope.All, Overridden = [Lib.Name] });
+        Assert.All(first.Summary.Verdicts, v => Assert.Equal(Verdict.StillPassing, v.Verdict));
+
+        // Without the override the catalog is what the baseline side built: rr-lib and rr-uses as they were, rr-other as it is.
+        Directory.Delete(Path.Combine(site, RunSide.BaselineName), recursive: true);
+        await TestSite.ArchiveAsync(dir.Path, Lib, Uses, Other);
+        var second = await RunAsync(dir.Path, site, new RunSelection { Scope = RunScope.All }, baseline: false);
+
+        Assert.Equal(0, second.Summary.Built);
+        Assert.Empty(second.Finished);
+        Assert.All(second.Summary.Results, r => Assert.Equal(PackageOutcome.Success, r.Outcome));
+        Assert.All(second.Summary.Results, r => Assert.True(File.Exists(Path.Combine(dir.Path, "results", r.TestLog!)), r.TestLog));
+    }
+
+    [Fact]
     public async Task A_transient_baseline_failure_during_confirmation_is_run_again_and_does_not_make_a_regression_flaky()
     {
         using var dir = new TempDirectory();
