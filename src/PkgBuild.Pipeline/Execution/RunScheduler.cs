@@ -46,6 +46,13 @@ public sealed class RunScheduler
     public required int InfrastructureRetries { get; init; }
 
     /// <summary>
+    /// Packages of the run whose earlier result holds only while their dependencies still install (they
+    /// depend on one built again now): each is decided once its dependencies have results, without a slot:
+    /// blocked as any other, or given this result again.
+    /// </summary>
+    public IReadOnlyDictionary<string, PackageResult> Provisional { get; init; } = new Dictionary<string, PackageResult>();
+
+    /// <summary>
     /// Builds every package with <paramref name="build"/> on one of <paramref name="slots"/>, calling
     /// <paramref name="finished"/> (serialised) with each final result, blocked ones included, and
     /// returns them all. Cancellation stops handing out packages and cancels the running ones.
@@ -258,7 +265,10 @@ public sealed class RunScheduler
         }
     }
 
-    /// <summary>Queues a package whose dependencies all have results, or returns its blocked result when one did not install.</summary>
+    /// <summary>
+    /// Queues a package whose dependencies all have results, or returns its result when it needs no slot:
+    /// blocked when one did not install, else a <see cref="Provisional"/> one's earlier result.
+    /// </summary>
     private PackageResult? Ready(string package)
     {
         var failed = _graph.DependenciesOf(package).Select(ResultOf).FirstOrDefault(r => r is { Installed: false });
@@ -275,6 +285,10 @@ public sealed class RunScheduler
                     : $"its dependency {failed.Package} is blocked by {root}",
                 Finished = DateTimeOffset.UtcNow,
             };
+        }
+        if (Provisional.TryGetValue(package, out var kept))
+        {
+            return kept;
         }
         _ready.Enqueue(package, (_priority[package], package));
         _signal.Release();

@@ -70,6 +70,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
               + (kept.Count > 0 ? $"; {kept.Count} unchanged, their results kept" : "")));
 
         var results = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
+        var reblocked = 0;
         if (redo.Count > 0)
         {
             var context = new Dictionary<string, PackageResult>(kept, StringComparer.Ordinal);
@@ -77,7 +78,14 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
             {
                 context[p] = r;
             }
-            var scheduler = new RunScheduler(graph, redo, context) { InfrastructureRetries = settings.InfrastructureRetries };
+            // A kept result built on a package built again now holds only while that one still installs (one
+            // forced or retried may not): decided after it, kept or blocked, as a clean build would decide it.
+            var provisional = graph.DependentsOf(redo).Where(kept.ContainsKey).ToDictionary(p => p, p => kept[p], StringComparer.Ordinal);
+            var scheduler = new RunScheduler(graph, redo.Concat(provisional.Keys), context)
+            {
+                InfrastructureRetries = settings.InfrastructureRetries,
+                Provisional = provisional,
+            };
             // Only a package something depends on is worth packing compiled for its dependents; one packed and
             // released to them is not packed again on a retry (they may be installing that zip right now).
             var runner = new PackageJob(settings, side, built, package => graph.DirectDependentsOf(package).Count > 0 && !scheduler.IsReleased(package));
@@ -86,6 +94,14 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
             var clock = Stopwatch.StartNew();
             await scheduler.RunAsync<RunGuest>(slots, (package, guest, installed, token) => runner.RunAsync(package, guest, installed, token), result =>
             {
+                if (provisional.TryGetValue(result.Package, out var same) && ReferenceEquals(same, result))
+                {
+                    return; // kept after all
+                }
+                if (kept.Remove(result.Package))
+                {
+                    reblocked++;
+                }
                 // A blocked package never reached a guest: its author comes from the catalog.
                 result = result.Author != null ? result : result with { Author = side.Archive[result.Package]?.Author };
                 if (result is { Outcome: PackageOutcome.BlockedByDependency, BlockedBy: { } root })
@@ -102,7 +118,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
                 }
                 results[result.Package] = result;
                 done++;
-                events(new PackageFinished(side.Name, result, done, redo.Count, clock.Elapsed));
+                events(new PackageFinished(side.Name, result, done, redo.Count + reblocked, clock.Elapsed));
             }, cancellationToken).ConfigureAwait(false);
         }
         journal.Compact(graph.Contains);
@@ -110,7 +126,7 @@ internal sealed class SideBuilder(RunSettings settings, RunSide side, PackageGra
         {
             results[p] = r;
         }
-        return (results, redo.Count, kept.Keys.ToHashSet(StringComparer.Ordinal), keys);
+        return (results, redo.Count + reblocked, kept.Keys.ToHashSet(StringComparer.Ordinal), keys);
 
         string? BorrowedZip(string package) => side.Name == RunSide.ModifiedName
             ? null

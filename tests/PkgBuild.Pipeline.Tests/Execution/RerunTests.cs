@@ -73,6 +73,38 @@ public sealed class RerunTests
     }
 
     [Fact]
+    public async Task A_forced_package_that_no_longer_installs_blocks_what_was_kept_on_it_as_a_clean_build_does()
+    {
+        using var dir = new TempDirectory();
+        var site = Path.Combine(dir.Path, "site");
+        var broken = Path.Combine(site, "broken"); // in the site, which the sandboxed guest can read
+        // Same inputs every build; what breaks it is the machine it is built on now, as an upgraded system library would.
+        var lib = new TestPackage("rr-flib",
+            "(require (for-syntax racket/base))\n"
+            + $"(begin-for-syntax (when (file-exists? \"{broken}\") (error 'rr-flib \"a system library changed\")))\n"
+            + "(provide x) (define x 1)");
+        var uses = new TestPackage("rr-fuses", "(require rr-flib) (module+ test (void))", "rr-flib");
+        var top = new TestPackage("rr-ftop", "(require rr-fuses) (module+ test (void))", "rr-fuses");
+        Assert.Equal(site, await TestSite.ArchiveAsync(dir.Path, lib, uses, top));
+        var all = new RunSelection { Scope = RunScope.All };
+        var first = await RunAsync(Path.Combine(dir.Path, "incremental"), site, all, baseline: false);
+        Assert.All(first.Summary.Results, r => Assert.Equal(PackageOutcome.Success, r.Outcome));
+
+        File.WriteAllText(broken, "");
+        var forced = await RunAsync(Path.Combine(dir.Path, "incremental"), site, all with { Force = [lib.Name] }, baseline: false);
+        var clean = await RunAsync(Path.Combine(dir.Path, "clean"), site, all, baseline: false);
+
+        Assert.Equal(clean.Summary.Results.Select(r => (r.Package, r.Outcome, r.BlockedBy)), forced.Summary.Results.Select(r => (r.Package, r.Outcome, r.BlockedBy)));
+        Assert.Equal(PackageOutcome.BlockedByDependency, forced.Summary.Results.Single(r => r.Package == uses.Name).Outcome);
+        Assert.DoesNotContain(uses.Name, forced.Summary.KeptPackages);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "incremental", "results", "logs", uses.Name, "test.txt")), "the blocked package keeps no old test log");
+        // Journalled: the next build keeps them blocked without building anything.
+        var after = await RunAsync(Path.Combine(dir.Path, "incremental"), site, all, baseline: false);
+        Assert.Equal(0, after.Summary.Built);
+        Assert.Equal(clean.Summary.Results.Select(r => (r.Package, r.Outcome)), after.Summary.Results.Select(r => (r.Package, r.Outcome)));
+    }
+
+    [Fact]
     public async Task A_transient_baseline_failure_during_confirmation_is_run_again_and_does_not_make_a_regression_flaky()
     {
         using var dir = new TempDirectory();

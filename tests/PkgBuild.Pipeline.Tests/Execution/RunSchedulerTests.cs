@@ -86,6 +86,39 @@ public sealed class RunSchedulerTests
     private static RunScheduler Scheduler(PackageGraph graph, IEnumerable<string>? toRun = null, IReadOnlyDictionary<string, PackageResult>? known = null) =>
         new(graph, toRun ?? graph.Packages, known ?? NoneKnown) { InfrastructureRetries = 2 };
 
+    [Theory]
+    [InlineData(PackageOutcome.Success)]
+    [InlineData(PackageOutcome.InstallFailure)]
+    public async Task A_provisional_result_is_given_again_without_a_slot_once_its_dependencies_still_install_and_blocked_when_not(PackageOutcome lib)
+    {
+        // lib is built again; uses was kept, built on it; app, built again, waits on uses either way.
+        var graph = Graphs.Of(("lib", []), ("uses", ["lib"]), ("app", ["uses"]));
+        var keptUses = Result("uses", step: StepNames.Test);
+        var build = new FakeBuild((p, _, _) => Task.FromResult(Result(p, p == "lib" ? lib : PackageOutcome.Success)));
+        var finished = new Finished();
+        var scheduler = new RunScheduler(graph, ["lib", "uses", "app"], new Dictionary<string, PackageResult> { ["uses"] = keptUses })
+        {
+            InfrastructureRetries = 0,
+            Provisional = new Dictionary<string, PackageResult> { ["uses"] = keptUses },
+        };
+
+        await RunAsync(scheduler, 2, build, finished);
+
+        Assert.Equal(0, build.Calls("uses"));
+        if (lib == PackageOutcome.Success)
+        {
+            Assert.Same(keptUses, finished["uses"]);
+            Assert.Equal(1, build.Calls("app"));
+            Assert.Equal(PackageOutcome.Success, finished["app"].Outcome);
+        }
+        else
+        {
+            Assert.Equal((PackageOutcome.BlockedByDependency, "lib"), (finished["uses"].Outcome, finished["uses"].BlockedBy));
+            Assert.Equal((PackageOutcome.BlockedByDependency, "lib"), (finished["app"].Outcome, finished["app"].BlockedBy));
+            Assert.Equal(0, build.Calls("app"));
+        }
+    }
+
     [Fact]
     public async Task Every_dependency_finishes_before_a_dependent_starts()
     {
