@@ -13,9 +13,9 @@ namespace PkgBuild.Pipeline.Guests;
 /// guest's <c>SharedDir</c> laid out as a Local session's (<c>work/</c>, <c>home/</c>, <c>tmp/</c>). Each
 /// command is a job step (<c>srun --jobid</c>) on the job's node, inside the sandbox a Local guest uses
 /// (<see cref="LocalIsolation.Wrap"/>); its output streams back through srun, line by line. A command past
-/// its limit, or cancelled, has its whole job cancelled (the next command gets a new one); a job Slurm ended
-/// for its own reasons (a node failure, preemption, someone's scancel) throws PKB0638, an infrastructure
-/// failure.
+/// its limit, or cancelled, has its step cancelled and its job ended (the next command gets a new one); a job
+/// Slurm ended for its own reasons (a node failure, preemption, someone's scancel) throws PKB0638, an
+/// infrastructure failure, and a failed node is left out of the build's later jobs.
 /// </summary>
 public sealed partial class SlurmGuestSession : IGuestSession
 {
