@@ -13,7 +13,7 @@ namespace PkgBuild.Pipeline.Guests;
 internal sealed partial class SlurmCli(GuestSpec spec, IReadOnlyDictionary<string, string?> environment)
 {
     /// <summary>The commands a Slurm guest runs on this machine.</summary>
-    public static IReadOnlyList<string> Commands { get; } = ["salloc", "srun", "scancel", "scontrol", "sinfo", "squeue"];
+    public static IReadOnlyList<string> Commands { get; } = ["srun", "scancel", "scontrol", "sinfo", "squeue"];
 
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
 
@@ -97,10 +97,25 @@ internal sealed partial class SlurmCli(GuestSpec spec, IReadOnlyDictionary<strin
         try
         {
             await RunAsync("scancel", ["--full", ids], TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is GuestException or FileNotFoundException or IOException)
+        {
+            // Nothing more can be done from here; the job's own time limit ends it.
+            return;
+        }
+        await WaitGoneAsync(jobs, wait).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits (at most <paramref name="wait"/>) until none of <paramref name="jobs"/> is in the queue.</summary>
+    public async Task WaitGoneAsync(IReadOnlyCollection<long> jobs, TimeSpan wait)
+    {
+        var ids = string.Join(',', jobs.Select(j => j.ToString(CultureInfo.InvariantCulture)));
+        try
+        {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (clock.Elapsed < wait)
             {
-                // A cancelled job stays in squeue while it completes (its processes signalled and reaped).
+                // An ended job stays in squeue while it completes (its processes signalled and reaped).
                 var queue = await RunAsync("squeue", ["-h", "-o", "%i", "-j", ids], TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
                 if (queue.Succeeded && queue.Output.Trim().Length == 0 || !queue.Succeeded && queue.Output.Contains("Invalid job id", StringComparison.Ordinal))
                 {
@@ -111,7 +126,28 @@ internal sealed partial class SlurmCli(GuestSpec spec, IReadOnlyDictionary<strin
         }
         catch (Exception e) when (e is GuestException or FileNotFoundException or IOException)
         {
-            // Nothing more can be done from here; the job's own time limit ends it.
+            // As above.
+        }
+    }
+
+    /// <summary>Cancels <paramref name="job"/>'s steps but the first (the one holding the job), so that the job can end by itself.</summary>
+    public async Task CancelStepsAsync(long job)
+    {
+        try
+        {
+            var steps = await RunAsync("squeue", ["-h", "-s", "-o", "%i", "-j", job.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(30), CancellationToken.None)
+                .ConfigureAwait(false);
+            var others = steps.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(s => s.StartsWith($"{job.ToString(CultureInfo.InvariantCulture)}.", StringComparison.Ordinal) && s.Split('.')[1] is var n && n != "0" && n.All(char.IsAsciiDigit))
+                .ToList();
+            if (steps.Succeeded && others.Count > 0)
+            {
+                await RunAsync("scancel", others, TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is GuestException or FileNotFoundException or IOException)
+        {
+            // The job is then cancelled as a whole, when it does not end by itself.
         }
     }
 
@@ -123,11 +159,4 @@ internal sealed partial class SlurmCli(GuestSpec spec, IReadOnlyDictionary<strin
         string Field(string name) => Regex.Match(result.Output, $@"(?:^|\s){name}=(\S*)") is { Success: true } m ? m.Groups[1].Value : "";
         return result.Succeeded ? (Field("JobState"), Field("Reason"), Field("NodeList")) : ("UNKNOWN", result.Output.Trim(), "");
     }
-
-    /// <summary>The job id in salloc's "Granted job allocation N" or "Pending job allocation N".</summary>
-    public static long? AllocatedJob(string line) =>
-        AllocationLine().Match(line) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
-
-    [GeneratedRegex(@"(?:Granted|Pending) job allocation (\d+)")]
-    private static partial Regex AllocationLine();
 }

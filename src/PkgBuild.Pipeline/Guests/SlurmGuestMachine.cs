@@ -15,6 +15,9 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
 {
     private readonly List<string> _shared = [];
     private readonly HashSet<long> _jobs = [];
+    private readonly List<string> _failedNodes = [];
+    private int _partitionSize = int.MaxValue;
+    private volatile bool _sessionsOpened;
     private IReadOnlyList<InstallationMount> _installation = [];
     private IReadOnlyList<string> _nodes = [];
 
@@ -67,6 +70,56 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         }
     }
 
+    /// <summary>A job that ended by itself (its session done with it).</summary>
+    internal void Untrack(long job)
+    {
+        lock (_jobs)
+        {
+            _jobs.Remove(job);
+        }
+    }
+
+    /// <summary>
+    /// Every session job's comment starts so: the build, the guest, and the process that owns the job (see
+    /// <see cref="SlurmJobOwner"/>), by which a later build tells a dead build's jobs from a live one's.
+    /// </summary>
+    internal string JobComment => $"pkgbuild build={BuildId} guest={SlurmJobOwner.SafeWord(Spec.Name)} owner={SlurmJobOwner.Current}";
+
+    /// <summary>Nodes that failed a job of this build: later jobs are sent elsewhere (<c>--exclude</c>).</summary>
+    internal IReadOnlyList<string> ExcludedNodes
+    {
+        get
+        {
+            lock (_failedNodes)
+            {
+                return _failedNodes.ToList();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A node failed <paramref name="job"/>: the controller may not mark it down for a while (SlurmdTimeout),
+    /// and a retried package sent there would fail again or hang, so the rest of this build's jobs avoid it
+    /// (warning PKB0640), unless it is the partition's last node.
+    /// </summary>
+    internal void NodeFailed(string nodes, long job, string label)
+    {
+        foreach (var node in nodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(n => SafeLabel(n) == n))
+        {
+            lock (_failedNodes)
+            {
+                if (_failedNodes.Contains(node) || _failedNodes.Count + 1 >= _partitionSize)
+                {
+                    continue;
+                }
+                _failedNodes.Add(node);
+            }
+            warn(new GuestException(ErrorCodes.SlurmNodeExcluded,
+                $"PkgBuildGuest '{Spec.Name}': node {node} failed job {job} of {label}; this build sends no more jobs there (--exclude={node}). Check it: sinfo -R; scontrol show node {node}.",
+                Spec.Location));
+        }
+    }
+
     /// <summary>Cancels <paramref name="jobs"/> and waits until they have left the queue (a few seconds at most).</summary>
     internal async Task CancelAsync(IReadOnlyCollection<long> jobs)
     {
@@ -99,6 +152,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
                 $"PkgBuildGuest '{Spec.Name}': the Slurm controller does not answer (scontrol ping: {RacketInstall.Tail(ping.Output)}). Check that the cluster is up and that "
                 + "SLURM_CONF (or /etc/slurm/slurm.conf) names it.", Spec.Location);
         }
+        await CancelJobsOfDeadBuildsAsync(cancellationToken).ConfigureAwait(false);
         _nodes = await UpNodesAsync(cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(GuestDirectory);
         Directory.CreateDirectory(SessionsDirectory);
@@ -134,7 +188,44 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
                 $"PkgBuildGuest '{Spec.Name}': no node of partition '{partition}' is up ({string.Join(", ", rows.Where(r => r.Partition.TrimEnd('*') == partition).Select(r => $"{r.Node} {r.State}"))}). "
                 + "Resume them (scontrol update NodeName=... State=RESUME) or wait: sinfo -p " + partition + " must show one idle or mixed.", Spec.Location);
         }
+        _partitionSize = rows.Where(r => r.Partition.TrimEnd('*') == partition).Select(r => r.Node).Distinct(StringComparer.Ordinal).Count();
         return up.Take(ProbedNodes).ToList();
+    }
+
+    /// <summary>
+    /// A build killed hard (SIGKILL, a reboot) could not cancel its jobs. Its session jobs end by themselves
+    /// (see <see cref="SlurmGuestSession.JobHolder"/>), but one still queued, or left by an older version,
+    /// is found here by its comment: a job of this guest, owned by a process of this machine that no longer
+    /// runs, is cancelled, and said so (PKB0641). Jobs owned from other machines are left alone: whether
+    /// their build lives cannot be told from here.
+    /// </summary>
+    private async Task CancelJobsOfDeadBuildsAsync(CancellationToken cancellationToken)
+    {
+        var queue = await Cli.RunAsync("squeue", ["--me", "-h", "-o", "%i|%k"], TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        if (!queue.Succeeded)
+        {
+            return;
+        }
+        var stale = new List<(long Job, string Build, string Owner)>();
+        foreach (var line in queue.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (line.Split('|', 2) is [var id, var comment] && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var job)
+                && SlurmJobOwner.Parse(comment) is { } owned && owned.Guest == SlurmJobOwner.SafeWord(Spec.Name) && owned.Build != BuildId && SlurmJobOwner.IsDead(owned.Owner))
+            {
+                stale.Add((job, owned.Build, owned.Owner));
+            }
+        }
+        if (stale.Count == 0)
+        {
+            return;
+        }
+        await Cli.CancelAsync(stale.Select(s => s.Job).ToList(), TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        foreach (var build in stale.GroupBy(s => (s.Build, s.Owner)))
+        {
+            warn(new GuestException(ErrorCodes.SlurmJobsOfDeadBuildCancelled,
+                $"PkgBuildGuest '{Spec.Name}': cancelled job{(build.Count() > 1 ? "s" : "")} {string.Join(", ", build.Select(s => s.Job))} left by build {build.Key.Build} "
+                + $"(owner {build.Key.Owner}, which no longer runs: killed, or its machine restarted).", Spec.Location));
+        }
     }
 
     // Run on each probed node: reads what this machine wrote in SharedDir and writes back; then runs the sandbox once.
@@ -253,6 +344,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
 
     public async Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
     {
+        _sessionsOpened = true;
         var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
         IReadOnlyList<string> shared;
         lock (_shared)
@@ -366,7 +458,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
     /// <summary>Cancels every job the guest submitted that has not ended, then removes this build's sessions.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        var jobs = Jobs;
+        var jobs = _sessionsOpened ? Jobs.Concat(await QueuedJobsOfThisBuildAsync().ConfigureAwait(false)).Distinct().ToList() : Jobs;
         if (jobs.Count > 0)
         {
             await CancelAsync(jobs).ConfigureAwait(false);
@@ -375,6 +467,22 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    /// <summary>Jobs in the queue named for this build: also one whose id its srun had not printed yet when the build stopped.</summary>
+    private async Task<IReadOnlyList<long>> QueuedJobsOfThisBuildAsync()
+    {
+        try
+        {
+            var queue = await Cli.RunAsync("squeue", ["--me", "-h", "-o", "%i|%j"], TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+            return !queue.Succeeded ? [] : queue.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => l.Split('|', 2)).Where(f => f.Length == 2 && f[1].StartsWith($"pkgbuild.{BuildId}.", StringComparison.Ordinal))
+                .Select(f => long.TryParse(f[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : -1).Where(id => id > 0).ToList();
+        }
+        catch (Exception e) when (e is GuestException or FileNotFoundException or IOException)
+        {
+            return [];
+        }
+    }
 
     private static string SafeLabel(string label) =>
         new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(64).ToArray());

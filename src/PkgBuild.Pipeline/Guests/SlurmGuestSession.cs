@@ -7,14 +7,15 @@ using PkgBuild.Racket.Diagnostics;
 namespace PkgBuild.Pipeline.Guests;
 
 /// <summary>
-/// One package's fresh guest on a Slurm cluster: one job, a one-task allocation (<c>salloc --no-shell</c>)
-/// made at the first command and cancelled when the session is disposed, and a session directory under the
+/// One package's fresh guest on a Slurm cluster: one job, started at the first command by an <c>srun</c>
+/// whose one task waits on its stdin (see <see cref="JobHolder"/>) and ended when the session is disposed by
+/// closing that stdin (so the job ends COMPLETED), and a session directory under the
 /// guest's <c>SharedDir</c> laid out as a Local session's (<c>work/</c>, <c>home/</c>, <c>tmp/</c>). Each
 /// command is a job step (<c>srun --jobid</c>) on the job's node, inside the sandbox a Local guest uses
 /// (<see cref="LocalIsolation.Wrap"/>); its output streams back through srun, line by line. A command past
-/// its limit, or cancelled, has its whole job cancelled (the next command gets a new one); a job Slurm ended
-/// for its own reasons (a node failure, preemption, someone's scancel) throws PKB0638, an infrastructure
-/// failure.
+/// its limit, or cancelled, has its step cancelled and its job ended (the next command gets a new one); a job
+/// Slurm ended for its own reasons (a node failure, preemption, someone's scancel) throws PKB0638, an
+/// infrastructure failure, and a failed node is left out of the build's later jobs.
 /// </summary>
 public sealed partial class SlurmGuestSession : IGuestSession
 {
@@ -25,6 +26,7 @@ public sealed partial class SlurmGuestSession : IGuestSession
     private readonly SemaphoreSlim _allocating = new(1, 1);
     private readonly object _jobLock = new();
     private long? _job;
+    private JobHolder? _holder;
 
     private SlurmGuestSession(SlurmGuestMachine guest, string root, string label, IReadOnlyList<string> shared, IReadOnlyList<InstallationMount> installation)
     {
@@ -49,6 +51,18 @@ public sealed partial class SlurmGuestSession : IGuestSession
             lock (_jobLock)
             {
                 return _job;
+            }
+        }
+    }
+
+    /// <summary>The srun holding the session's job (null without a job).</summary>
+    internal int? HolderProcessId
+    {
+        get
+        {
+            lock (_jobLock)
+            {
+                return _holder?.ProcessId;
             }
         }
     }
@@ -101,13 +115,13 @@ public sealed partial class SlurmGuestSession : IGuestSession
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C or the end of the build: killing srun does not end the step on the node; cancelling the job does.
-            await CancelJobAsync().ConfigureAwait(false);
+            // Ctrl+C, or the SDK stops listening: killing srun does not end the step on the node; cancelling it does.
+            await StopJobAsync().ConfigureAwait(false);
             throw;
         }
         if (result.TimedOut)
         {
-            await CancelJobAsync().ConfigureAwait(false);
+            await StopJobAsync().ConfigureAwait(false);
             return new GuestRunResult(-1, true, result.Output, clock.Elapsed) { Silent = result.Silent };
         }
         var said = ReadSrunLog(before);
@@ -117,12 +131,16 @@ public sealed partial class SlurmGuestSession : IGuestSession
             var (state, reason, nodes) = await _guest.Cli.JobStateAsync(job).ConfigureAwait(false);
             if (state == "TIMEOUT")
             {
-                await CancelJobAsync().ConfigureAwait(false);
+                await AbandonJobAsync().ConfigureAwait(false);
                 return new GuestRunResult(-1, true, result.Output + $"\nSlurm's time limit ({_guest.Spec.TimeLimitMinutes} min) ended job {job}.\n", clock.Elapsed);
             }
             if (state != "RUNNING" || said.Contains("CANCELLED", StringComparison.Ordinal) || said.Contains("Node failure", StringComparison.Ordinal))
             {
-                await CancelJobAsync().ConfigureAwait(false);
+                await AbandonJobAsync().ConfigureAwait(false);
+                if (state == "NODE_FAIL" || NodeFailureLine().Match(said) is { Success: true })
+                {
+                    _guest.NodeFailed(nodes.Length > 0 ? nodes : NodeFailureLine().Match(said).Groups[1].Value, job, _label);
+                }
                 throw new GuestException(ErrorCodes.SlurmJobEnded,
                     $"PkgBuildGuest '{_guest.Spec.Name}': Slurm ended job {job} of {_label} on {(nodes.Length > 0 ? nodes : "its node")} ({state}{(reason is "" or "None" ? "" : ", " + reason)}): "
                     + RacketInstall.Tail(said), _guest.Spec.Location);
@@ -136,7 +154,7 @@ public sealed partial class SlurmGuestSession : IGuestSession
 
     private static string SafeName(string label) => new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').Take(64).ToArray());
 
-    /// <summary>The session's job, allocated at the first command (and again after a command that had its job cancelled).</summary>
+    /// <summary>The session's job, started at the first command (and again after a command that had its job cancelled).</summary>
     private async Task<long> AllocateAsync(GuestCommand command, CancellationToken cancellationToken)
     {
         await _allocating.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -149,8 +167,8 @@ public sealed partial class SlurmGuestSession : IGuestSession
             var run = command.Environment.TryGetValue("PKGBUILD_RUN", out var r) ? r : "";
             var arguments = new List<string>
             {
-                "--no-shell", "--job-name=" + JobName, "--nodes=1", "--ntasks=1",
-                $"--comment=pkgbuild build={_guest.BuildId} guest={_guest.Spec.Name} run={SafeName(run)} package={SafeName(_label)}",
+                "--job-name=" + JobName, "--nodes=1", "--ntasks=1", "--unbuffered", "--chdir=/",
+                $"--comment={_guest.JobComment} run={SafeName(run)} package={SafeName(_label)}",
             };
             if (_guest.Spec.MemoryMb is { } memory)
             {
@@ -160,43 +178,23 @@ public sealed partial class SlurmGuestSession : IGuestSession
             {
                 arguments.Add($"--time={minutes.ToString(CultureInfo.InvariantCulture)}");
             }
+            if (_guest.ExcludedNodes is { Count: > 0 } excluded)
+            {
+                arguments.Add("--exclude=" + string.Join(',', excluded));
+            }
             arguments.AddRange(_guest.Cli.JobOptions());
-            long? job = null;
-            ChildProcessResult result;
-            try
+            var holder = await JobHolder.StartAsync(_guest, arguments, cancellationToken).ConfigureAwait(false);
+            if (holder.Job is not { } job)
             {
-                // salloc names the job as soon as it is queued: known, it is cancelled even if salloc is killed waiting.
-                result = await _guest.Cli.RunAsync("salloc", arguments, Timeout.InfiniteTimeSpan, cancellationToken, line =>
-                {
-                    if (job == null && SlurmCli.AllocatedJob(line) is { } id)
-                    {
-                        job = id;
-                        _guest.Track(id);
-                    }
-                }).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                if (job is { } queued)
-                {
-                    await _guest.CancelAsync([queued]).ConfigureAwait(false);
-                }
-                throw;
-            }
-            if (!result.Succeeded || job == null || !result.Output.Contains("Granted job allocation", StringComparison.Ordinal))
-            {
-                if (job is { } refused)
-                {
-                    await _guest.CancelAsync([refused]).ConfigureAwait(false);
-                }
+                await holder.DisposeAsync().ConfigureAwait(false);
                 throw new GuestException(ErrorCodes.SlurmJobRefused,
-                    $"PkgBuildGuest '{_guest.Spec.Name}': Slurm did not give {_label} a job (salloc exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}", _guest.Spec.Location);
+                    $"PkgBuildGuest '{_guest.Spec.Name}': Slurm did not give {_label} a job (srun exit {holder.ExitCode}): {RacketInstall.Tail(holder.Said)}", _guest.Spec.Location);
             }
             lock (_jobLock)
             {
-                _job = job;
+                (_job, _holder) = (job, holder);
             }
-            return job.Value;
+            return job;
         }
         finally
         {
@@ -204,16 +202,66 @@ public sealed partial class SlurmGuestSession : IGuestSession
         }
     }
 
-    private async Task CancelJobAsync()
+    /// <summary>
+    /// A command past its limit, or cancelled: its step is cancelled (killing srun leaves it running on the node), then the
+    /// job ended as a finished session's is (COMPLETED: the SDK ended it), and waited for until it has left the queue.
+    /// </summary>
+    private async Task StopJobAsync()
     {
-        long? job;
-        lock (_jobLock)
+        var job = Job;
+        if (job != null)
         {
-            (job, _job) = (_job, null);
+            await _guest.Cli.CancelStepsAsync(job.Value).ConfigureAwait(false);
         }
+        await EndJobAsync().ConfigureAwait(false);
+        if (job != null)
+        {
+            await _guest.Cli.WaitGoneAsync([job.Value], TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A job Slurm ended (a node failure, its time limit, someone's scancel): cancelled to be sure, its srun let go.</summary>
+    private async Task AbandonJobAsync()
+    {
+        var (job, holder) = TakeJob();
         if (job != null)
         {
             await _guest.CancelAsync([job.Value]).ConfigureAwait(false);
+        }
+        if (holder != null)
+        {
+            await holder.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private (long? Job, JobHolder? Holder) TakeJob()
+    {
+        lock (_jobLock)
+        {
+            var taken = (_job, _holder);
+            (_job, _holder) = (null, null);
+            return taken;
+        }
+    }
+
+    /// <summary>
+    /// The session is done with its job: the holding task's stdin is closed, it exits, and the job ends
+    /// COMPLETED; cancelled only when it does not end so within <see cref="JobHolder.EndWait"/>.
+    /// </summary>
+    private async Task EndJobAsync()
+    {
+        var (job, holder) = TakeJob();
+        if (holder != null && job != null)
+        {
+            if (!await holder.EndAsync().ConfigureAwait(false))
+            {
+                await _guest.CancelAsync([job.Value]).ConfigureAwait(false);
+            }
+            else
+            {
+                _guest.Untrack(job.Value);
+            }
+            await holder.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -229,6 +277,9 @@ public sealed partial class SlurmGuestSession : IGuestSession
         var text = reader.ReadToEnd();
         return text.Length > 8192 ? text[^8192..] : text;
     }
+
+    [GeneratedRegex(@"Node failure on (\S+)")]
+    private static partial Regex NodeFailureLine();
 
     /// <summary>srun's line for a task that exited non-zero: the command's own failure, nothing of Slurm's.</summary>
     [GeneratedRegex(@"^srun: error: \S+: task \d+: Exited with exit code \d+\s*$")]
@@ -248,7 +299,7 @@ public sealed partial class SlurmGuestSession : IGuestSession
 
     public async ValueTask DisposeAsync()
     {
-        await CancelJobAsync().ConfigureAwait(false);
+        await EndJobAsync().ConfigureAwait(false);
         await SessionDirectory.DeleteAsync(Root).ConfigureAwait(false);
         _allocating.Dispose();
     }
@@ -269,5 +320,182 @@ public sealed partial class SlurmGuestSession : IGuestSession
             env[key] = value;
         }
         return env;
+    }
+
+    /// <summary>
+    /// The <c>srun</c> that starts a session's job and holds it: its one task prints the job id and waits
+    /// on its stdin, which this process keeps open. Chosen over <c>salloc --no-shell</c> plus <c>scancel</c>
+    /// because the job then ends by itself: closing stdin ends the task, and the job COMPLETES (sacct shows
+    /// CANCELLED or NODE_FAIL only for real cancellations and failures); a build killed hard closes the pipe
+    /// as it dies, and a dead <c>srun</c> (a rebooted submit host) has its job ended by Slurm within seconds.
+    /// About 0.03 s to start against salloc's 0.01, 0.02 s to end against scancel's 0.013.
+    /// </summary>
+    internal sealed partial class JobHolder : IAsyncDisposable
+    {
+        /// <summary>How long an ended session waits for its job to end by itself before cancelling it.</summary>
+        public static readonly TimeSpan EndWait = TimeSpan.FromSeconds(10);
+
+        private const string Marker = "pkgbuild-job ";
+
+        private readonly Process _process;
+        private readonly Task[] _readers;
+        private readonly System.Text.StringBuilder _said = new();
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private JobHolder(Process process, SlurmGuestMachine guest)
+        {
+            _process = process;
+            _readers =
+            [
+                StreamLines.StartReading(process.StandardOutput.BaseStream, line =>
+                {
+                    if (line.StartsWith(Marker, StringComparison.Ordinal) && line[Marker.Length..].Split(' ') is [var id, ..]
+                        && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var job))
+                    {
+                        Seen(guest, job);
+                        Job = job;
+                        _started.TrySetResult();
+                    }
+                }),
+                StreamLines.StartReading(process.StandardError.BaseStream, line =>
+                {
+                    // "srun: job N queued and waiting for resources": known, it is cancelled even if killed waiting.
+                    if (QueuedLine().Match(line) is { Success: true } m)
+                    {
+                        Seen(guest, long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+                    }
+                    lock (_said)
+                    {
+                        if (_said.Length < 8192)
+                        {
+                            _said.AppendLine(line);
+                        }
+                    }
+                }),
+            ];
+        }
+
+        /// <summary>The job, once its task runs; null if srun ended without one.</summary>
+        public long? Job { get; private set; }
+
+        /// <summary>The job id as soon as Slurm named it (queued or running).</summary>
+        public long? Submitted { get; private set; }
+
+        public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+        public int ProcessId => _process.Id;
+
+        /// <summary>What srun printed on its stderr (its errors, its queue messages).</summary>
+        public string Said
+        {
+            get
+            {
+                lock (_said)
+                {
+                    return _said.ToString();
+                }
+            }
+        }
+
+        private void Seen(SlurmGuestMachine guest, long job)
+        {
+            if (Submitted == null)
+            {
+                Submitted = job;
+                guest.Track(job);
+            }
+        }
+
+        /// <summary>Starts the job; returns once its task runs, or srun has ended (refused: <see cref="Job"/> is null).</summary>
+        public static async Task<JobHolder> StartAsync(SlurmGuestMachine guest, IEnumerable<string> options, CancellationToken cancellationToken)
+        {
+            var info = new ProcessStartInfo(guest.Cli.PathOf("srun"))
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = "/",
+            };
+            foreach (var argument in options.Concat(["--", "/bin/sh", "-c", $"echo \"{Marker}$SLURM_JOB_ID\"; read _; exit 0"]))
+            {
+                info.ArgumentList.Add(argument);
+            }
+            foreach (var (key, value) in guest.Cli.Environment)
+            {
+                if (value == null)
+                {
+                    info.Environment.Remove(key);
+                }
+                else
+                {
+                    info.Environment[key] = value;
+                }
+            }
+            var process = new Process { StartInfo = info };
+            Spawner.Start(process);
+            var holder = new JobHolder(process, guest);
+            try
+            {
+                await Task.WhenAny(holder._started.Task, process.WaitForExitAsync(CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                if (holder.Submitted is { } queued)
+                {
+                    await guest.CancelAsync([queued]).ConfigureAwait(false);
+                }
+                await holder.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+            if (holder.Job == null && holder.Submitted is { } refused)
+            {
+                await guest.CancelAsync([refused]).ConfigureAwait(false);
+            }
+            return holder;
+        }
+
+        /// <summary>Closes the task's stdin: true once srun has exited, the job ended by itself.</summary>
+        public async Task<bool> EndAsync()
+        {
+            try
+            {
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // srun has gone already.
+            }
+            try
+            {
+                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(EndWait).ConfigureAwait(false);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                try
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It exited meanwhile.
+                }
+                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            await Task.WhenAny(Task.WhenAll(_readers), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+            _process.Dispose();
+        }
+
+        [GeneratedRegex(@"^srun: job (\d+) queued")]
+        private static partial Regex QueuedLine();
     }
 }

@@ -194,7 +194,7 @@ public static class ErrorCodes
     /// <summary>The build runs as root and the sandbox user (nobody) cannot enter a directory above the Local guests' state.</summary>
     public const string GuestStateUnreachable = "PKB0621";
 
-    /// <summary>A Slurm guest's commands (salloc, srun, scancel, scontrol, sinfo) are not on this machine's PATH.</summary>
+    /// <summary>A Slurm guest's commands (srun, scancel, scontrol, sinfo, squeue) are not on this machine's PATH.</summary>
     public const string SlurmCommandsMissing = "PKB0631";
 
     /// <summary>The Slurm controller (slurmctld) does not answer.</summary>
@@ -220,6 +220,12 @@ public static class ErrorCodes
 
     /// <summary>Slurm refused a job of the guest (memory, time, account or options it cannot satisfy).</summary>
     public const string SlurmJobRefused = "PKB0639";
+
+    /// <summary>Warning: a Slurm node failed a job of the build; the build's later jobs avoid it (--exclude).</summary>
+    public const string SlurmNodeExcluded = "PKB0640";
+
+    /// <summary>Warning: a Slurm guest cancelled jobs left by an earlier build of this machine that no longer runs (killed, or the machine restarted).</summary>
+    public const string SlurmJobsOfDeadBuildCancelled = "PKB0641";
 
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
     public const string UnknownPackage = "PKB0701";

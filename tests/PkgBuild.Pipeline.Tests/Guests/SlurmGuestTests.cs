@@ -3,6 +3,7 @@ using PkgBuild.Pipeline.Execution;
 using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Layout;
 using PkgBuild.Pipeline.Planning;
+using PkgBuild.Pipeline.Results;
 using PkgBuild.Pipeline.Tests.Execution;
 using PkgBuild.Pipeline.Tests.Planning;
 using PkgBuild.Racket.Diagnostics;
@@ -98,7 +99,7 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
         Assert.NotNull(job);
         Assert.Empty(JobsLeftBy(_guest));
         var done = await EventuallyAsync(() => Cluster.Completed().Where(j => j.Id == job.ToString()).ToList(), l => l.Count == 1);
-        Assert.Equal(($"pkgbuild.{_guest.BuildId}.pkg-a", "CANCELLED"), (done[0].Name, done[0].State)); // ended by the session, when disposed
+        Assert.Equal(($"pkgbuild.{_guest.BuildId}.pkg-a", "COMPLETED"), (done[0].Name, done[0].State)); // ended by the session, when disposed: no cancellation
         Assert.Matches("^n[12]$", done[0].Nodes);
     }
 
@@ -223,6 +224,108 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
         Assert.Empty(JobsLeftBy(guest));
         var names = Cluster.Completed().Select(j => j.Name).ToHashSet();
         Assert.All(new[] { "sl-base", "sl-user", "sl-tests-fail", "sl-broken" }, p => Assert.Contains($"pkgbuild.{guest.BuildId}.{p}", names));
+        // Sessions that ended normally, failed packages included, COMPLETE: sacct shows no cancellation.
+        var jobs = await EventuallyAsync(() => Cluster.Completed().Where(j => j.Name.StartsWith($"pkgbuild.{guest.BuildId}.sl-", StringComparison.Ordinal)).ToList(), l => l.Count >= 4);
+        Assert.True(jobs.All(j => j.State == "COMPLETED"), string.Join("; ", jobs));
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_mid_run_leaves_no_job()
+    {
+        using var dir = new TempDirectory();
+        var site = await TestSite.ArchiveAsync(dir.Combine("packages"),
+            new TestPackage("cx-quick", "(provide one) (define one 1)"),
+            new TestPackage("cx-slow", "(module+ test (sleep 300))"),
+            new TestPackage("cx-after", "(require cx-quick)", "cx-quick"));
+        await using var guest = Guest(_shared.Path, null, ("Parallelism", "2"));
+        await guest.PreflightAsync();
+        var settings = TestRunSettings.Base with
+        {
+            Results = new ResultsLayout(dir.Combine("results")),
+            StateDirectory = dir.Combine("runs"),
+            SiteDirectory = site,
+        };
+        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
+        using var cancel = new CancellationTokenSource();
+        var run = new PkgBuildRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, cancel.Token);
+
+        // Ctrl+C once cx-slow's job has run a while (its tests sleep), and other packages' jobs may be starting.
+        var slow = $"pkgbuild.{guest.BuildId}.cx-slow";
+        var clock = Stopwatch.StartNew();
+        while (!Cluster.Queue().Any(l => l.EndsWith(" " + slow, StringComparison.Ordinal)) && !run.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            await Task.Delay(200);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        Assert.False(run.IsCompleted, "the run ended before it could be cancelled");
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromMinutes(1)));
+
+        // Before the guest stops: the run's own sessions cancelled their jobs.
+        Assert.Empty(JobsLeftBy(guest));
+        Assert.Empty(guest.Jobs);
+        // Ended by the SDK, its running step cancelled: COMPLETED (sacct keeps CANCELLED for what others cancel).
+        var slowJobs = await EventuallyAsync(() => Cluster.Completed().Where(j => j.Name == slow).ToList(), l => l.Count > 0);
+        Assert.Equal(["COMPLETED"], slowJobs.Select(j => j.State).Distinct());
+    }
+
+    [Fact]
+    public async Task A_job_whose_srun_died_ends_by_itself_and_the_session_says_so()
+    {
+        // What a rebooted submit host leaves: the job's holding srun gone without a word.
+        await using var session = (SlurmGuestSession)await _guest.OpenSessionAsync("orphan");
+        Assert.True((await session.RunAsync(new GuestCommand("/bin/true"), Quick)).Succeeded);
+        var job = session.Job!.Value;
+        Process.GetProcessById(session.HolderProcessId!.Value).Kill();
+
+        Assert.Empty(JobsLeftBy(_guest));
+        var error = await Assert.ThrowsAsync<GuestException>(() => session.RunAsync(new GuestCommand("/bin/true"), Quick));
+        Assert.Equal(ErrorCodes.SlurmJobEnded, error.Code);
+        Assert.Contains(job.ToString(), error.Message);
+        Assert.Empty(_guest.Jobs);
+    }
+
+    [Fact]
+    public async Task The_next_guest_cancels_the_jobs_of_a_build_that_died_and_leaves_a_live_ones()
+    {
+        // Two builds' owners on this machine: one killed (SIGKILL), one still running.
+        using var dead = Process.Start("sleep", "600");
+        using var alive = Process.Start("sleep", "600");
+        var deadOwner = SlurmJobOwner.Of(dead.Id)!;
+        var aliveOwner = SlurmJobOwner.Of(alive.Id)!;
+        long Submit(string build, string owner)
+        {
+            var result = Cluster.Run("salloc", "--no-shell", "--nodes=1", "--ntasks=1", $"--job-name=pkgbuild.{build}.left",
+                $"--comment=pkgbuild build={build} guest=cluster owner={owner} run= package=left");
+            Assert.True(result.ExitCode == 0, result.Output);
+            return long.Parse(System.Text.RegularExpressions.Regex.Match(result.Output, @"Granted job allocation (\d+)").Groups[1].Value);
+        }
+        var deadJob = Submit("deadbeef", deadOwner);
+        var aliveJob = Submit("a11ve000", aliveOwner);
+        var otherHostJob = Submit("e15e0000", "elsewhere/0123456789ab/1/1");
+        try
+        {
+            dead.Kill();
+            await dead.WaitForExitAsync();
+
+            var warnings = _warnings.Count;
+            await using (var next = Guest(_shared.Path))
+            {
+                await next.PreflightAsync();
+            }
+            var said = Assert.Single(_warnings.Skip(warnings), w => w.Code == ErrorCodes.SlurmJobsOfDeadBuildCancelled);
+            Assert.Contains($"job {deadJob} left by build deadbeef", said.Message);
+            var queued = Cluster.QueueOnceSettled(TimeSpan.FromSeconds(3)).Select(l => l.Split(' ')[0]).ToList();
+            Assert.DoesNotContain(deadJob.ToString(), queued);
+            Assert.Contains(aliveJob.ToString(), queued);
+            Assert.Contains(otherHostJob.ToString(), queued);
+        }
+        finally
+        {
+            Cluster.Run("scancel", aliveJob.ToString(), otherHostJob.ToString());
+            alive.Kill();
+            Cluster.QueueOnceSettled();
+        }
     }
 
     internal static async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> done)
@@ -239,8 +342,8 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
     }
 }
 
-/// <summary>A node that dies under a running package: an infrastructure failure, on a cluster of its own (the node stays dead).</summary>
-public sealed class SlurmNodeFailureTests : IDisposable
+/// <summary>A node that dies under a running package: an infrastructure failure, on a cluster of its own for each test (the node stays dead).</summary>
+public sealed class SlurmNodeFailureTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly SlurmCluster _cluster = SlurmCluster.Start(settings: new Dictionary<string, string?>
     {
@@ -278,5 +381,67 @@ public sealed class SlurmNodeFailureTests : IDisposable
         Assert.Contains("NODE_FAIL", error.Message);
         Assert.Empty(_cluster.Queue());
         Assert.Empty(guest.Jobs);
+    }
+
+    [Fact]
+    public async Task A_node_killed_under_a_package_of_a_run_has_it_retried_on_the_other_node()
+    {
+        using var dir = new TempDirectory();
+        var site = await TestSite.ArchiveAsync(dir.Combine("packages"),
+            new TestPackage("nk-base", "(provide one) (define one 1)"),
+            new TestPackage("nk-user", "(require nk-base) (module+ test (unless (= one 1) (error 'nk-user \"wrong\")))", "nk-base"),
+            new TestPackage("nk-fails", "(module+ test (error 'nk-fails \"fails on purpose\"))"),
+            new TestPackage("nk-victim", "(module+ test (sleep 20))"));
+        var warnings = new List<PkgBuildException>();
+        await using var guest = new SlurmGuestMachine(GuestSpec.Parse("cluster", new Dictionary<string, string>
+        {
+            ["Kind"] = "Slurm", ["SharedDir"] = _shared.Path, ["Parallelism"] = "2",
+        }), w => { lock (warnings) { warnings.Add(w); } }, _cluster.ClientEnvironment);
+        await guest.PreflightAsync();
+        await guest.StartAsync();
+        var settings = TestRunSettings.Base with
+        {
+            Results = new ResultsLayout(dir.Combine("results")),
+            StateDirectory = dir.Combine("runs"),
+            SiteDirectory = site,
+            InfrastructureRetries = 1,
+        };
+        var siteUri = await guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
+        var clock = Stopwatch.StartNew();
+        var run = new PkgBuildRun(settings, [new RunGuest(guest, siteUri, "raco")], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
+
+        // The victim's job, running on its node for a few seconds (installing, or in its tests' sleep): kill that node.
+        var victim = $"pkgbuild.{guest.BuildId}.nk-victim";
+        string[]? running = null;
+        while (running == null && !run.IsCompleted && clock.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            running = _cluster.Run("squeue", "-h", "-o", "%i|%j|%T|%N").Output.Split('\n', StringSplitOptions.TrimEntries)
+                .Select(l => l.Split('|')).FirstOrDefault(f => f is [_, var name, "RUNNING", _] && name == victim);
+            await Task.Delay(100);
+        }
+        Assert.NotNull(running);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var (firstJob, node) = (running[0], running[3]);
+        var killedAt = clock.Elapsed;
+        Assert.Equal(0, _cluster.KillNode(node).ExitCode);
+        var other = node == "n1" ? "n2" : "n1";
+
+        var summary = await run.WaitAsync(TimeSpan.FromMinutes(5));
+        var total = clock.Elapsed;
+
+        Assert.Equal([("nk-base", PackageOutcome.Success), ("nk-fails", PackageOutcome.TestFailure), ("nk-user", PackageOutcome.Success), ("nk-victim", PackageOutcome.Success)],
+            summary.Results.OrderBy(r => r.Package, StringComparer.Ordinal).Select(r => (r.Package, r.Outcome)));
+        // Retried once: its first job failed with the node, the second completed on the other node.
+        var victimJobs = await SlurmGuestTests.EventuallyAsync(() => _cluster.Completed().Where(j => j.Name == victim).ToList(), l => l.Count >= 2);
+        Assert.Equal([(firstJob, node, "NODE_FAIL"), (victimJobs[1].Id, other, "COMPLETED")], victimJobs.Select(j => (j.Id, j.Nodes, j.State)));
+        var excluded = Assert.Single(warnings, w => w.Code == ErrorCodes.SlurmNodeExcluded);
+        Assert.Contains($"node {node} failed job", excluded.Message);
+        // Every job of the build that started after the node's failure was known went to the other node.
+        Assert.All(_cluster.Completed().Where(j => j.Name.StartsWith($"pkgbuild.{guest.BuildId}.", StringComparison.Ordinal) && j.State == "COMPLETED"
+            && long.Parse(j.Id) > long.Parse(victimJobs[1].Id)), j => Assert.Equal(other, j.Nodes));
+        Assert.DoesNotContain(_cluster.QueueOnceSettled(), l => l.Contains($"pkgbuild.{guest.BuildId}.", StringComparison.Ordinal));
+        Assert.Empty(guest.Jobs);
+        output.WriteLine($"node-kill run: killed {node} at {killedAt.TotalSeconds:F1} s, run done at {total.TotalSeconds:F1} s");
+        Assert.Equal(0, _cluster.RestartNode(node).ExitCode);
     }
 }
