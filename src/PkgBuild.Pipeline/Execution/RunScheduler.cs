@@ -24,6 +24,7 @@ public sealed class RunScheduler
     private readonly Dictionary<string, int> _component;
     private readonly Dictionary<string, PackageResult> _results = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _infrastructureFailures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _released = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, (int, string)> _ready = new(Comparer<(int, string)>.Create((a, b) =>
         a.Item1 != b.Item1 ? b.Item1.CompareTo(a.Item1) : string.CompareOrdinal(a.Item2, b.Item2)));
@@ -149,11 +150,13 @@ public sealed class RunScheduler
             {
                 if (result.Outcome == PackageOutcome.InfrastructureFailure && _attempts[package] <= InfrastructureRetries)
                 {
+                    var failures = _infrastructureFailures.TryGetValue(package, out var f) ? f : _infrastructureFailures[package] = [];
+                    failures.Add((result.Guest != null ? $"on {result.Guest}: " : "") + (result.Message ?? "no reason given"));
                     _ready.Enqueue(package, (_priority[package], package));
                     _signal.Release();
                     continue;
                 }
-                Complete(result, done);
+                Complete(_infrastructureFailures.TryGetValue(package, out var earlier) ? result with { InfrastructureFailures = earlier.ToList() } : result, done);
             }
             if (!Reported(done, finished, slots))
             {

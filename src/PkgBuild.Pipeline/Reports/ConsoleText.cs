@@ -28,6 +28,11 @@ public static class ConsoleText
             PackageOutcome.InfrastructureFailure => r.Message,
             _ => null,
         };
+        if (r.InfrastructureFailures is { Count: > 0 } retried)
+        {
+            var after = $"retried after {retried.Count} infrastructure failure(s)";
+            detail = detail != null ? $"{detail}; {after}" : after;
+        }
         return detail != null ? $"{r.Outcome.Label()} ({detail})" : r.Outcome.Label();
     }
 

@@ -45,6 +45,8 @@ public static class HtmlReport
             html.Append($"<tr class=\"{cls}\" id=\"{E(r.Package)}\"><td>{E(r.Package)}</td><td>{E(r.Outcome.Label())}")
                 .Append(r.BlockedBy != null ? $" (<a href=\"#{E(r.BlockedBy)}\">{E(r.BlockedBy)}</a>)" : "")
                 .Append(r.Message != null ? $"<br><small>{E(r.Message)}</small>" : "")
+                .Append(r.InfrastructureFailures is { Count: > 0 } retried
+                    ? $"<br><small>retried after {retried.Count} infrastructure failure(s): {E(string.Join("; ", retried))}</small>" : "")
                 .Append($"</td><td>{r.Elapsed.TotalSeconds:0.0} s</td><td>{E(r.Guest ?? "")}</td><td>")
                 .Append(string.Join(" ", new[] { ("install", r.InstallLog), ("dependencies", r.DependencyLog), ("tests", r.TestLog) }
                     .Where(l => l.Item2 != null && IsPlainRelativePath(l.Item2)).Select(l => $"<a href=\"{E(l.Item2!)}\">{l.Item1}</a>")))

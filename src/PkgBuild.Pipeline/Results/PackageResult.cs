@@ -65,6 +65,13 @@ public sealed record PackageResult
     /// </summary>
     public string? FirstError { get; init; }
 
+    /// <summary>
+    /// What ended this package's earlier attempts in this build as infrastructure failures (a guest lost, a
+    /// node that died), oldest first, each retried: the machine's, reported beside the result, never as it.
+    /// Null when the first attempt gave the result.
+    /// </summary>
+    public IReadOnlyList<string>? InfrastructureFailures { get; init; }
+
     public TimeSpan Elapsed { get; init; }
 
     /// <summary>When it finished (UTC).</summary>

@@ -223,6 +223,7 @@ public sealed class RunSchedulerTests
         Assert.Equal(1 + retries, build.Calls("flaky"));
         Assert.Single(finished.Results, r => r.Package == "flaky");
         Assert.Equal(PackageOutcome.InfrastructureFailure, finished["flaky"].Outcome);
+        Assert.Equal(retries, finished["flaky"].InfrastructureFailures?.Count ?? 0);
         Assert.Equal(PackageOutcome.BlockedByDependency, finished["app"].Outcome);
         Assert.Equal(1, build.Calls("other"));
         Assert.Equal(3, results.Count);
@@ -234,7 +235,7 @@ public sealed class RunSchedulerTests
         var graph = Graphs.Of(("flaky", []), ("app", ["flaky"]));
         var attempts = 0;
         var build = new FakeBuild((p, _, _) => Task.FromResult(p == "flaky" && Interlocked.Increment(ref attempts) == 1
-            ? Result(p, PackageOutcome.InfrastructureFailure, null)
+            ? Result(p, PackageOutcome.InfrastructureFailure, null) with { Guest = "n1", Message = "node failure" }
             : Result(p)));
         var finished = new Finished();
 
@@ -242,6 +243,9 @@ public sealed class RunSchedulerTests
 
         Assert.Equal(2, build.Calls("flaky"));
         Assert.Equal(PackageOutcome.Success, finished["flaky"].Outcome);
+        Assert.Equal(["on n1: node failure"], finished["flaky"].InfrastructureFailures!);
+        Assert.Equal("success (retried after 1 infrastructure failure(s))", ConsoleText.Describe(finished["flaky"]));
+        Assert.Null(finished["app"].InfrastructureFailures);
         Assert.Equal(PackageOutcome.Success, finished["app"].Outcome);
         Assert.Equal(2, finished.Results.Count);
     }

@@ -434,6 +434,9 @@ public sealed class SlurmNodeFailureTests(Xunit.Abstractions.ITestOutputHelper o
         // Retried once: its first job failed with the node, the second completed on the other node.
         var victimJobs = await SlurmGuestTests.EventuallyAsync(() => _cluster.Completed().Where(j => j.Name == victim).ToList(), l => l.Count >= 2);
         Assert.Equal([(firstJob, node, "NODE_FAIL"), (victimJobs[1].Id, other, "COMPLETED")], victimJobs.Select(j => (j.Id, j.Nodes, j.State)));
+        var retried = Assert.Single(summary.Results.Single(r => r.Package == "nk-victim").InfrastructureFailures!);
+        Assert.Contains("PKB0638", retried);
+        Assert.All(summary.Results.Where(r => r.Package != "nk-victim"), r => Assert.Null(r.InfrastructureFailures));
         var excluded = Assert.Single(warnings, w => w.Code == ErrorCodes.SlurmNodeExcluded);
         Assert.Contains($"node {node} failed job", excluded.Message);
         // Every job of the build that started after the node's failure was known went to the other node.
