@@ -22,7 +22,8 @@ internal static class GuestBenchmark
     /// <summary>What dispatching a package to a Slurm node may add to a Local session.</summary>
     private const double SlurmGoalSeconds = 0.5;
 
-    private static readonly GuestCommand Trivial = new("/bin/sh", "-c", ":");
+    // Not `sh -c :`: srun takes a lone ":" argument, even after "--", for its separator of a heterogeneous job's parts.
+    private static readonly GuestCommand Trivial = new("/bin/sh", "-c", "true");
 
     public static async Task<int> RunAsync(int rounds)
     {
@@ -118,7 +119,7 @@ internal static class GuestBenchmark
         // Slurm: a private two-node cluster on this machine, started for this and stopped by PID whatever happens.
         var slurm = await SlurmAsync(dir, rounds, writable);
 
-        Console.WriteLine($"per-package guest overhead (fresh session + `sh -c :` + discard), median of {rounds}:");
+        Console.WriteLine($"per-package guest overhead (fresh session + `sh -c true` + discard), median of {rounds}:");
         Console.WriteLine($"  plain process  {Median(plain):F3} s");
         Console.WriteLine($"  Local          {Median(localTimes):F3} s  ({(local.Isolated ? "bubblewrap: namespaces, read-only system" : "NOT isolated")}; goal <= {LocalGoalSeconds} s; {Median(localTimes) / Median(plain):F1}x a plain process)");
         string installationDetail;
@@ -232,7 +233,8 @@ internal static class GuestBenchmark
                 var result = await session.RunAsync(command, new GuestRunOptions { Timeout = TimeSpan.FromSeconds(60) });
                 if (!result.Succeeded)
                 {
-                    throw new InvalidOperationException($"{guest.Spec.Name}: `{command}` failed: {result.Output}");
+                    throw new InvalidOperationException($"{guest.Spec.Name}: `{command}` failed ({(result.TimedOut ? "timed out" : $"exit {result.ExitCode}")} after {result.Elapsed.TotalSeconds:F1} s): {result.Output}"
+                    + (File.Exists(Path.Combine(session.Root, "srun.log")) ? $"; srun.log: {File.ReadAllText(Path.Combine(session.Root, "srun.log"))}" : ""));
                 }
                 if (k == 0)
                 {
@@ -337,7 +339,8 @@ internal static class GuestBenchmark
             var result = await session.RunAsync(command, new GuestRunOptions { Timeout = TimeSpan.FromSeconds(30) });
             if (!result.Succeeded)
             {
-                throw new InvalidOperationException($"{guest.Spec.Name}: `{command}` failed: {result.Output}");
+                throw new InvalidOperationException($"{guest.Spec.Name}: `{command}` failed ({(result.TimedOut ? "timed out" : $"exit {result.ExitCode}")} after {result.Elapsed.TotalSeconds:F1} s): {result.Output}"
+                    + (File.Exists(Path.Combine(session.Root, "srun.log")) ? $"; srun.log: {File.ReadAllText(Path.Combine(session.Root, "srun.log"))}" : ""));
             }
         }
         return clock.Elapsed.TotalSeconds;
