@@ -10,6 +10,7 @@ using PkgBuild.Testing.Racket;
 // dotnet run --project bench/PkgBuild.Bench -c Release -- guests [--rounds K]   per-package guest overhead per kind
 // dotnet run --project bench/PkgBuild.Bench -c Release -- scheduler [packages]   scheduling overhead and memory on a catalog-sized graph
 // dotnet run --project bench/PkgBuild.Bench -c Release -- run [packages] [--jobs N]   RunPkgBuild on 2 slots vs the ideal (bare install + test, / 2)
+// dotnet run --project bench/PkgBuild.Bench -c Release -- slurm-run [packages] [--rounds K]   RunPkgBuild on 2 Slurm nodes vs 2 Local slots, alternated
 // dotnet run --project bench/PkgBuild.Bench -c Release -- noop [--rounds K]   a no-op dotnet build of a finished pkgbuild.proj vs an empty project
 // dotnet run --project bench/PkgBuild.Bench -c Release -- all   every benchmark above but the fuzzer, then one table of ratios
 var command = args.Length > 0 ? args[0] : "data";
@@ -23,6 +24,7 @@ return command switch
     "guests" => await GuestBenchmark.RunAsync(Option(args, "--rounds") ?? 20),
     "scheduler" => await SchedulerBenchmark.RunAsync(size > 0 ? size : 3000),
     "run" => await RunBenchmark.RunAsync(size > 0 ? size : 40, Option(args, "--jobs")),
+    "slurm-run" => await RunBenchmark.SlurmAsync(size > 0 ? size : 20, Option(args, "--rounds") ?? 2),
     "noop" => NoopBuildBenchmark.Run(Option(args, "--rounds") ?? 11),
     "all" => await AllAsync(),
     _ => Usage(),
@@ -35,6 +37,7 @@ static async Task<int> AllAsync()
     await GuestBenchmark.RunAsync(20);
     await SchedulerBenchmark.RunAsync(3000);
     await RunBenchmark.RunAsync(40);
+    await RunBenchmark.SlurmAsync(20, 2);
     await CatalogBenchmark.RunAsync(3000, 5); // last: it moves TMPDIR to /dev/shm for the rest of the process
     Console.WriteLine($"\nAll benchmarks, {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, racket {PkgBuild.Testing.Racket.RacketRunner.Version} "
         + $"({(DateTime.UtcNow - started).TotalMinutes:F0} min):");
@@ -44,7 +47,7 @@ static async Task<int> AllAsync()
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs] | catalog [entries] [--rounds K] | guests [--rounds K] | scheduler [packages] | run [packages] | noop [--rounds K] | all");
+    Console.Error.WriteLine("usage: PkgBuild.Bench data [packages] | fuzz [inputs] | catalog [entries] [--rounds K] | guests [--rounds K] | scheduler [packages] | run [packages] [--jobs N] | slurm-run [packages] [--rounds K] | noop [--rounds K] | all");
     return 2;
 }
 

@@ -24,25 +24,14 @@ internal static class RunBenchmark
 {
     private const double Goal = 1.15;
 
+    /// <summary>A run on 2 Slurm nodes against the same 2 slots on a Local guest.</summary>
+    private const double SlurmGoal = 1.1;
+
     /// <param name="jobs">PkgBuildJobs for our run (null: no --jobs, the default); the ideal's commands never carry one.</param>
     public static async Task<int> RunAsync(int count, int? jobs = null)
     {
         using var dir = new TempDirectory("pkgbuild-bench-run");
-        var names = Generate(dir, count);
-        var site = dir.Combine("site");
-        using (var archiver = new PackageArchiver(site, dir.Combine("archive"))
-        {
-            MaxParallel = int.Parse(SdkDefaults()["PkgBuildArchiveParallelism"], System.Globalization.CultureInfo.InvariantCulture),
-        })
-        {
-            var archived = await archiver.ArchiveAsync(DirectoryCatalog.Read(dir.Combine("catalog")));
-            if (archived.Any(a => !a.Succeeded))
-            {
-                Console.Error.WriteLine("archive failed: " + string.Join("; ", archived.Where(a => !a.Succeeded).Select(a => a.Failure)));
-                return 1;
-            }
-        }
-        Console.WriteLine($"{count} generated packages, archived in {site}");
+        var (names, site) = await PrepareAsync(dir, count);
 
         // The ideal: each package alone, bare, in a fresh user scope, one after another.
         double install = 0, test = 0, check = 0;
@@ -59,21 +48,163 @@ internal static class RunBenchmark
         var idealWithCheck = (install + check + test) / 2;
 
         // Ours: the whole run, as RunPkgBuild does it, on an isolated Local guest with 2 slots.
+        await using var local = await LocalAsync(dir, site);
+        var (ours, summary, settings) = await RunOnceAsync(dir, "ours", site, local.Guest, jobs);
+        var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
+
+        Console.WriteLine($"ideal: install {install:F1} s + test {test:F1} s = {install + test:F1} s over 2 workers = {ideal:F1} s (with the dependency check {check:F1} s: {idealWithCheck:F1} s)");
+        Console.WriteLine($"ours:  {ours:F1} s for {summary.Results.Count} packages on 2 slots ({(local.Machine.Isolated ? "isolated" : "NOT isolated")}), {failed.Count} not successful; "
+            + $"packages' own times add up to {summary.Results.Sum(r => r.Elapsed.TotalSeconds):F1} s ({summary.Results.Sum(r => r.Elapsed.TotalSeconds) / 2:F1} s over 2 slots)");
+        Console.WriteLine("ours, by step (summed over packages): " + BySteps(settings));
+        Console.WriteLine($"ratio  {ours / ideal:F2} to the ideal (goal <= {Goal}); {ours / idealWithCheck:F2} to the ideal with the dependency check");
+        BenchTable.Add($"RunPkgBuild vs the ideal, {count} packages on 2 slots", $"{ours / ideal:F2}x", $"<= {Goal}x", ours / ideal <= Goal,
+            $"{ours:F0} s vs (install + test) / 2 = {ideal:F0} s; {ours / idealWithCheck:F2}x counting the dependency check");
+        foreach (var f in failed)
+        {
+            Console.WriteLine($"  {f.Package}: {f.Outcome} {f.Message}");
+        }
+        return failed.Count == 0 && ours / ideal <= Goal ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The same generated packages built and tested on 2 Slurm nodes (a private cluster on this machine, a
+    /// Slurm guest with Parallelism 2) and on the same 2 slots of a Local guest, this machine's Racket readied
+    /// for both as RunPkgBuild readies it for a Preinstalled project. The two alternate, which goes first
+    /// too (Local, Slurm; Slurm, Local; ...), so a machine slowing down or speeding up weighs on both alike;
+    /// each round's ratio compares two runs done back to back.
+    /// </summary>
+    public static async Task<int> SlurmAsync(int count, int rounds)
+    {
+        const string What = "RunPkgBuild on 2 Slurm nodes vs 2 Local slots";
+        var (cluster, whyNot) = BenchCluster.TryStart();
+        if (cluster == null)
+        {
+            Console.WriteLine($"Slurm run not measured: {whyNot}");
+            BenchTable.Add($"{What}, {count} packages", "—", $"<= {SlurmGoal}x", false, $"not measured: {whyNot}");
+            return 1;
+        }
+        using (cluster)
+        {
+            using var dir = new TempDirectory("pkgbuild-bench-slurm-run");
+            var (_, site) = await PrepareAsync(dir, count);
+            await using var local = await LocalAsync(dir, site);
+            var warnings = new List<string>();
+            await using var slurm = cluster.Guest("slurm", dir.Combine("slurm-shared"), 2, w => warnings.Add(w.Message));
+            await slurm.PreflightAsync();
+            await slurm.StartAsync();
+            var slurmSite = await slurm.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/"));
+            await slurm.UsePreinstalledRacketAsync("racket");
+            var slurmGuest = new RunGuest(slurm, slurmSite, "raco");
+            foreach (var warning in warnings)
+            {
+                Console.WriteLine($"warning: {warning}");
+            }
+            Console.WriteLine($"Slurm guest: nodes {string.Join(", ", slurm.Nodes)}, {(slurm.Isolated ? "isolated" : "NOT isolated")}, installation {(slurm.WritableInstallation ? "pristine and writable" : "read-only")}; "
+                + $"Local guest: {(local.Machine.Isolated ? "isolated" : "NOT isolated")}, installation {(local.Machine.Installation.Count > 0 ? "pristine and writable" : "read-only")}");
+
+            var localTimes = new List<double>();
+            var slurmTimes = new List<double>();
+            var unsuccessful = 0;
+            for (var i = 0; i < rounds; i++)
+            {
+                foreach (var onSlurm in i % 2 == 0 ? new[] { false, true } : [true, false])
+                {
+                    var name = $"{(onSlurm ? "slurm" : "local")}-{i}";
+                    var (seconds, summary, settings) = await RunOnceAsync(dir, name, site, onSlurm ? slurmGuest : local.Guest, jobs: null);
+                    var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
+                    unsuccessful += failed.Count;
+                    (onSlurm ? slurmTimes : localTimes).Add(seconds);
+                    Console.WriteLine($"round {i + 1} {(onSlurm ? "Slurm" : "Local")}: {seconds:F1} s, {summary.Results.Count} packages, {failed.Count} not successful; by step: {BySteps(settings)}");
+                    foreach (var f in failed)
+                    {
+                        Console.WriteLine($"  {f.Package}: {f.Outcome} {f.Message}");
+                    }
+                }
+                Console.WriteLine($"round {i + 1}: Slurm / Local = {slurmTimes[i] / localTimes[i]:F2}");
+            }
+            await slurm.StopAsync();
+            var left = cluster.LeftBehind();
+
+            var ratios = slurmTimes.Zip(localTimes, (s, l) => s / l).ToList();
+            // The upper middle for an even count: with 2 rounds, the worse of the two.
+            var ratio = Median(ratios);
+            var ofMedians = Median(slurmTimes) / Median(localTimes);
+            Console.WriteLine($"Slurm {string.Join(", ", slurmTimes.Select(t => $"{t:F1}"))} s; Local {string.Join(", ", localTimes.Select(t => $"{t:F1}"))} s; per-round ratios {string.Join(", ", ratios.Select(r => $"{r:F2}"))}");
+            Console.WriteLine($"ratio  {ratio:F2} (median of the rounds' ratios, the upper middle for an even count; of the medians {ofMedians:F2}; goal <= {SlurmGoal}); "
+                + $"{unsuccessful} packages not successful; jobs left in the queue: {left.Count}");
+            var met = ratio <= SlurmGoal && unsuccessful == 0 && left.Count == 0;
+            BenchTable.Add($"{What}, {count} packages", $"{ratio:F2}x", $"<= {SlurmGoal}x", met,
+                $"{rounds} rounds alternated: Slurm {Median(slurmTimes):F0} s vs Local {Median(localTimes):F0} s (medians), per-round {string.Join(", ", ratios.Select(r => $"{r:F2}x"))}"
+                + (unsuccessful > 0 ? $"; **{unsuccessful} packages not successful**" : "") + (left.Count > 0 ? $"; **{left.Count} jobs left in the queue**" : ""));
+            return met ? 0 : 1;
+        }
+    }
+
+    /// <summary>The generated packages, archived into a site as ArchivePackages does: their names and the site's directory.</summary>
+    private static async Task<(List<string> Names, string Site)> PrepareAsync(TempDirectory dir, int count)
+    {
+        var names = Generate(dir, count);
+        var site = dir.Combine("site");
+        using (var archiver = new PackageArchiver(site, dir.Combine("archive"))
+        {
+            MaxParallel = int.Parse(SdkDefaults()["PkgBuildArchiveParallelism"], CultureInfo.InvariantCulture),
+        })
+        {
+            var archived = await archiver.ArchiveAsync(DirectoryCatalog.Read(dir.Combine("catalog")));
+            if (archived.Any(a => !a.Succeeded))
+            {
+                throw new InvalidOperationException("archive failed: " + string.Join("; ", archived.Where(a => !a.Succeeded).Select(a => a.Failure)));
+            }
+        }
+        Console.WriteLine($"{count} generated packages, archived in {site}");
+        return (names, site);
+    }
+
+    /// <summary>A started, isolated Local guest with 2 slots, the site shared and this machine's Racket readied as RunPkgBuild readies it.</summary>
+    private static async Task<LocalRunGuest> LocalAsync(TempDirectory dir, string site)
+    {
         var spec = GuestSpec.Parse("local", new Dictionary<string, string> { ["Parallelism"] = "2" });
-        await using var local = new LocalGuestMachine(spec, dir.Combine("work", "guests", "local"), _ => { });
-        await local.PreflightAsync();
-        await local.StartAsync();
-        var shared = await local.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/"));
-        await local.UsePreinstalledRacketAsync("racket"); // as RunPkgBuild readies this machine's Racket
-        var guest = new RunGuest(local, shared, "raco");
+        var local = new LocalGuestMachine(spec, dir.Combine("work", "guests", "local"), _ => { });
+        try
+        {
+            await local.PreflightAsync();
+            await local.StartAsync();
+            var shared = await local.ShareSiteAsync(site, new Uri("http://127.0.0.1:1/"));
+            await local.UsePreinstalledRacketAsync("racket"); // pristine and writable in each session
+            return new LocalRunGuest(local, new RunGuest(local, shared, "raco"));
+        }
+        catch
+        {
+            await local.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record LocalRunGuest(LocalGuestMachine Machine, RunGuest Guest) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Machine.DisposeAsync();
+    }
+
+    /// <summary>
+    /// One whole run, as RunPkgBuild does it, on <paramref name="guest"/>, with the SDK's defaults, fresh
+    /// state and results under <paramref name="name"/>, and the site's built catalog emptied first (so no run
+    /// installs what an earlier one built).
+    /// </summary>
+    private static async Task<(double Seconds, RunSummary Summary, RunSettings Settings)> RunOnceAsync(TempDirectory dir, string name, string site, RunGuest guest, int? jobs)
+    {
+        var built = Path.Combine(site, BuiltCatalog.Directory);
+        if (Directory.Exists(built))
+        {
+            Directory.Delete(built, recursive: true);
+        }
         // The SDK's own defaults, read from Sdk.props (their one home) and parsed as RunPkgBuild parses them.
         var defaults = SdkDefaults();
-        var options = RunOptions.Parse(name => defaults.GetValueOrDefault(name) ?? "", _ => default);
+        var options = RunOptions.Parse(property => defaults.GetValueOrDefault(property) ?? "", _ => default);
         var settings = new RunSettings
         {
-            Results = new ResultsLayout(dir.Combine("results")),
+            Results = new ResultsLayout(dir.Combine(name, "results")),
             Baseline = options.Baseline,
-            StateDirectory = dir.Combine("work", "runs"),
+            StateDirectory = dir.Combine(name, "runs"),
             SiteDirectory = site,
             RacketIdentity = "bench",
             ConfirmRuns = options.ConfirmRuns,
@@ -88,26 +219,21 @@ internal static class RunBenchmark
         };
         var clock = Stopwatch.StartNew();
         var summary = await new PkgBuildRun(settings, [guest], _ => { }).RunAsync(new RunSelection { Scope = RunScope.All }, CancellationToken.None);
-        var ours = clock.Elapsed.TotalSeconds;
-        var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
+        return (clock.Elapsed.TotalSeconds, summary, settings);
+    }
 
-        Console.WriteLine($"ideal: install {install:F1} s + test {test:F1} s = {install + test:F1} s over 2 workers = {ideal:F1} s (with the dependency check {check:F1} s: {idealWithCheck:F1} s)");
-        Console.WriteLine($"ours:  {ours:F1} s for {summary.Results.Count} packages on 2 slots ({(local.Isolated ? "isolated" : "NOT isolated")}), {failed.Count} not successful; "
-            + $"packages' own times add up to {summary.Results.Sum(r => r.Elapsed.TotalSeconds):F1} s ({summary.Results.Sum(r => r.Elapsed.TotalSeconds) / 2:F1} s over 2 slots)");
-        // Each step's log ends with how long it took: where the packages' time went, step by step.
-        var steps = Directory.EnumerateFiles(Path.Combine(settings.Results.Root, "logs"), "*.txt", SearchOption.AllDirectories)
+    /// <summary>Where the packages' time went, step by step: each step's log ends with how long it took.</summary>
+    private static string BySteps(RunSettings settings) =>
+        string.Join(", ", Directory.EnumerateFiles(Path.Combine(settings.Results.Root, "logs"), "*.txt", SearchOption.AllDirectories)
             .Select(f => (Step: Path.GetFileNameWithoutExtension(f), Match: System.Text.RegularExpressions.Regex.Match(File.ReadLines(f).LastOrDefault() ?? "", @"after ([0-9.]+) s\]$")))
             .Where(x => x.Match.Success)
-            .GroupBy(x => x.Step, x => double.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture));
-        Console.WriteLine("ours, by step (summed over packages): " + string.Join(", ", steps.Select(g => $"{g.Key} {g.Sum():F1} s ({g.Count()})")));
-        Console.WriteLine($"ratio  {ours / ideal:F2} to the ideal (goal <= {Goal}); {ours / idealWithCheck:F2} to the ideal with the dependency check");
-        BenchTable.Add($"RunPkgBuild vs the ideal, {count} packages on 2 slots", $"{ours / ideal:F2}x", $"<= {Goal}x", ours / ideal <= Goal,
-            $"{ours:F0} s vs (install + test) / 2 = {ideal:F0} s; {ours / idealWithCheck:F2}x counting the dependency check");
-        foreach (var f in failed)
-        {
-            Console.WriteLine($"  {f.Package}: {f.Outcome} {f.Message}");
-        }
-        return failed.Count == 0 && ours / ideal <= Goal ? 0 : 1;
+            .GroupBy(x => x.Step, x => double.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture))
+            .Select(g => $"{g.Key} {g.Sum():F1} s ({g.Count()})"));
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     /// <summary>Each property Sdk.props gives a default, with that default.</summary>

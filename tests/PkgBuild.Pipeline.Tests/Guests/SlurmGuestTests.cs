@@ -190,6 +190,7 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
 
         var missingRacket = Assert.ThrowsAsync<GuestException>(() => _guest.UsePreinstalledRacketAsync("/nonexistent/racket"));
         Assert.Equal(ErrorCodes.SlurmNodeRacketFailed, (await missingRacket).Code);
+        await _guest.UsePreinstalledRacketAsync("racket"); // the nodes' own Racket passes the same check
         Assert.Empty(Cluster.QueueOnceSettled());
     }
 
