@@ -90,13 +90,15 @@ public sealed partial class SlurmGuestSession : IGuestSession
         var job = await AllocateAsync(command, cancellationToken).ConfigureAwait(false);
         var before = File.Exists(SrunLog) ? new FileInfo(SrunLog).Length : 0;
         // The task joins its stderr to its stdout, so srun's stdout is the package's output, in order, and srun's
-        // own stderr (its errors, "Node failure on n1") goes to the session's srun log, read below.
+        // own stderr (its errors, "Node failure on n1") goes to the session's srun log, read below. The task's
+        // arguments reach srun as one quoted shell line: srun takes a lone ':' anywhere in its arguments, even
+        // after '--', for the separator of a heterogeneous job.
         string[] srun =
         [
             "/bin/sh", "-c", "exec 2>>\"$0\"; exec \"$@\"", SrunLog,
             _guest.Cli.PathOf("srun"), $"--jobid={job.ToString(CultureInfo.InvariantCulture)}", "--overlap", "--unbuffered", "--quiet",
             "--nodes=1", "--ntasks=1", "--chdir=/", "--job-name=" + JobName, "--",
-            "/bin/sh", "-c", "exec 2>&1; cd \"$0\" 2>/dev/null; exec \"$@\"", _guest.Isolated ? "/" : WorkDirectory, .. task,
+            "/bin/sh", "-c", $"exec 2>&1; cd {ShellQuote.Quote(_guest.Isolated ? "/" : WorkDirectory)} 2>/dev/null; exec {ShellQuote.Join(task)}",
         ];
         var processOptions = new ChildProcessOptions
         {

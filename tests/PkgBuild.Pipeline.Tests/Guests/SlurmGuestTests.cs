@@ -95,6 +95,9 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
 
             var exit = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "echo out; exit 3"), Quick);
             Assert.Equal((3, "out"), (exit.ExitCode, exit.Output.Trim()));
+            // Arguments as given, a lone ':' (srun's separator of heterogeneous jobs) and quotes included.
+            var arguments = await session.RunAsync(new GuestCommand("/bin/sh", "-c", "printf '<%s>' \"$@\"", "sh", ":", "a b", "it's", ""), Quick);
+            Assert.Equal((0, "<:><a b><it's><>"), (arguments.ExitCode, arguments.Output.TrimEnd('\n')));
         }
         Assert.NotNull(job);
         Assert.Empty(JobsLeftBy(_guest));
