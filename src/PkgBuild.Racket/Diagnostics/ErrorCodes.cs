@@ -221,6 +221,9 @@ public static class ErrorCodes
     /// <summary>Slurm refused a job of the guest (memory, time, account or options it cannot satisfy).</summary>
     public const string SlurmJobRefused = "PKB0639";
 
+    /// <summary>A Slurm guest's NodeLocalDir is not a directory the jobs can write on some node.</summary>
+    public const string SlurmNodeLocalDirUnusable = "PKB0646";
+
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
     public const string UnknownPackage = "PKB0701";
 
