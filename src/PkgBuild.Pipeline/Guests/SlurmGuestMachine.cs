@@ -355,7 +355,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         var placement = _nodes.Count > 0 ? new[] { $"--nodes={_nodes.Count}", "--ntasks-per-node=1", "--nodelist=" + string.Join(',', _nodes) } : ["--nodes=1", "--ntasks=1"];
         var result = await Cli.RunAsync("srun", [.. placement, $"--job-name=pkgbuild.{BuildId}.racket", "--time=5", "--quiet", "--chdir=/", .. Cli.JobOptions(), "--",
             "/usr/bin/env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "/bin/sh", "-c",
-            "node=${SLURMD_NODENAME:-$(hostname)}; if out=$(\"$0\" -n -e '(display (version))' 2>&1); then echo \"racket $node ok $out\"; else echo \"racket $node failed $(printf '%s' \"$out\" | head -n 2 | tr '\\n' ' ')\"; fi",
+            "node=${SLURMD_NODENAME:-$(hostname)}; if out=$(\"$0\" -e '(display (version))' 2>&1); then echo \"racket $node ok $out\"; else echo \"racket $node failed $(printf '%s' \"$out\" | head -n 2 | tr '\\n' ' ')\"; fi",
             racket], TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("racket ", StringComparison.Ordinal)).ToList();
         if (lines.Count < nodes.Count || lines.Any(l => l.Split(' ') is [_, _, not "ok", ..]))
@@ -421,7 +421,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
                 if (!result.Succeeded)
                 {
                     throw new PkgBuildException(ErrorCodes.ExtraPackagesFailed,
-                        $"PkgBuildGuest '{Spec.Name}': `raco pkg install -i --auto {string.Join(' ', packages)}` failed in a job ({(result.TimedOut ? "timed out" : $"exit {result.ExitCode}")}): {RacketInstall.Tail(result.Output)}",
+                        $"PkgBuildGuest '{Spec.Name}': `raco pkg install -i --auto {string.Join(' ', packages)}` failed in a job ({(result.TimedOut ? "timed out" : $"exit {result.ExitCode}")}): {ErrorLines(result.Output)}{RacketInstall.Tail(result.Output)}",
                         Spec.Location);
                 }
                 InstallationOverlay.PrivateDirectory(staged);
@@ -444,6 +444,11 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         }
         _installation = _installation.Select((m, i) => m with { Lowers = [Path.Combine(extras, i.ToString(CultureInfo.InvariantCulture)), .. m.Lowers] }).ToList();
     }
+
+    /// <summary>raco's own error lines, which raco setup prints long before its last lines.</summary>
+    private static string ErrorLines(string output) =>
+        string.Concat(output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) && !l.Contains("setup reported errors", StringComparison.Ordinal))
+            .Take(5).Select(l => l.Trim() + " / "));
 
     private void Share(string directory)
     {
