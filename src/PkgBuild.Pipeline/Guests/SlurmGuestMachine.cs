@@ -17,6 +17,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
     private readonly HashSet<long> _jobs = [];
     private IReadOnlyList<InstallationMount> _installation = [];
     private string _installationFingerprint = "";
+    private bool _docsWritable = true;
     private IReadOnlyList<string> _nodes = [];
 
     public GuestSpec Spec { get; } = spec;
@@ -334,7 +335,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
     {
         var directory = await RacketInstall.OnThisMachineAsync(installerFile, Path.Combine(SharedDir, "racket"), Spec, cancellationToken).ConfigureAwait(false);
         await CheckRacketOnNodesAsync(Path.Combine(directory, "bin", "racket"), cancellationToken).ConfigureAwait(false);
-        await UseInstallationAsync([directory], cancellationToken).ConfigureAwait(false);
+        await UseInstallationAsync(new InstallationDirectories([directory], null), cancellationToken).ConfigureAwait(false);
         return Path.Combine(directory, "bin", "raco");
     }
 
@@ -366,9 +367,10 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         }
     }
 
-    /// <summary>Sessions get <paramref name="roots"/> writable over a layer of their own, as Local sessions do (read-only where the nodes cannot mount one).</summary>
-    private async Task UseInstallationAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    /// <summary>Sessions get the roots writable over a layer of their own, as Local sessions do (read-only where the nodes cannot mount one).</summary>
+    private async Task UseInstallationAsync(InstallationDirectories directories, CancellationToken cancellationToken)
     {
+        var roots = directories.Roots;
         var unusable = roots.Select(InstallationOverlay.Unusable).FirstOrDefault(w => w != null) ?? InstallationOverlay.Unusable(GuestDirectory);
         if (!WritableInstallation || unusable != null)
         {
@@ -388,7 +390,13 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         }
         _installation = mounts;
         _installationFingerprint = string.Join("\n", fingerprints);
+        _docsWritable = directories.DocsWritable;
     }
+
+    /// <summary>How long the extra packages' install may run in its job.</summary>
+    private static readonly TimeSpan ExtraPackagesTimeout = TimeSpan.FromHours(1);
+
+    private const string StagedInfix = ".staged-";
 
     /// <summary>
     /// Installed once per <paramref name="key"/> and installation, in a session (a job on a node) with the
@@ -408,16 +416,17 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         }
         var all = Path.Combine(GuestDirectory, "extra-packages");
         var extras = Path.Combine(all, IO.Sha256.Of(key + "\n" + _installationFingerprint)[..16]);
+        await RemoveDeadStagedLayersAsync(all, cancellationToken).ConfigureAwait(false);
         if (!File.Exists(Path.Combine(extras, "complete")))
         {
             // The layers' entries are the sandbox user's, and every later session's root trusts them: root's alone.
             InstallationOverlay.PrivateDirectory(all);
-            var staged = extras + ".staged-" + BuildId;
+            var staged = extras + StagedInfix + BuildId;
             await SessionDirectory.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
             await using (var session = await OpenSessionAsync("extra-packages", nodeLocal: false, cancellationToken).ConfigureAwait(false))
             {
-                var result = await session.RunAsync(new GuestCommand(raco, ["pkg", "install", "-i", "--auto", "--batch", "--catalog", catalog.AbsoluteUri, .. packages]),
-                    new GuestRunOptions { Timeout = TimeSpan.FromHours(1) }, cancellationToken).ConfigureAwait(false);
+                var result = await session.RunAsync(LocalGuestMachine.ExtraPackagesCommand(raco, packages, catalog, _docsWritable),
+                    new GuestRunOptions { Timeout = ExtraPackagesTimeout }, cancellationToken).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {
                     throw new PkgBuildException(ErrorCodes.ExtraPackagesFailed,
@@ -443,6 +452,26 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
             }
         }
         _installation = _installation.Select((m, i) => m with { Lowers = [Path.Combine(extras, i.ToString(CultureInfo.InvariantCulture)), .. m.Lowers] }).ToList();
+    }
+
+    /// <summary>
+    /// Removes the staged layers of builds that died before renaming them into place. A build makes its staged
+    /// layer only once its install has run, and renames it seconds later, so one untouched for longer than an
+    /// install may run (another submit host's clock included) is no live build's.
+    /// </summary>
+    private static async Task RemoveDeadStagedLayersAsync(string all, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(all))
+        {
+            return;
+        }
+        foreach (var staged in Directory.EnumerateDirectories(all, "*" + StagedInfix + "*").ToList())
+        {
+            if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(staged) > ExtraPackagesTimeout)
+            {
+                await SessionDirectory.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>raco's own error lines, which raco setup prints long before its last lines.</summary>

@@ -64,6 +64,7 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
             await guest.InstallExtraPackagesAsync("raco", [name], catalog, "key-1");
             Assert.Single(Directory.GetDirectories(extras)); // no staged copy left
             Assert.False(Directory.Exists($"/usr/share/racket/pkgs/{name}")); // the node's racket itself is untouched
+            Assert.False(File.Exists("/usr/share/doc/racket/docindex.sqlite")); // nor its documentation directory, outside the installation's roots
 
             // Each session holds one CPU of its node, and each node has this machine's: one more than that needs both nodes.
             var sessions = await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount + 1).Select(i => guest.OpenSessionAsync($"user-{i}")));
@@ -90,6 +91,11 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
 
         var layer = Directory.GetDirectories(extras).Single();
         var installed = File.GetLastWriteTimeUtc(Path.Combine(layer, "complete"));
+        // What a build that died between its install and the rename left, and what one staging now has.
+        var dead = Directory.CreateDirectory(layer + ".staged-dead0000").FullName;
+        File.WriteAllText(Path.Combine(dead, "complete"), name + "\n");
+        Directory.SetLastWriteTimeUtc(dead, DateTime.UtcNow - TimeSpan.FromHours(2));
+        var live = Directory.CreateDirectory(layer + ".staged-live0000").FullName;
         await using (var again = await StartedGuestAsync())
         {
             await again.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
@@ -99,7 +105,7 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
             Assert.Equal("42", result.Output.Trim());
             Assert.DoesNotContain(Cluster.Completed(), j => j.Name == $"pkgbuild.{again.BuildId}.extra-packages"); // no second install job
             Assert.Equal(installed, File.GetLastWriteTimeUtc(Path.Combine(layer, "complete")));
-            Assert.Equal([layer], Directory.GetDirectories(extras));
+            Assert.Equal([layer, live], Directory.GetDirectories(extras).Order(StringComparer.Ordinal)); // the dead build's staged layer is gone
         }
     }
 
