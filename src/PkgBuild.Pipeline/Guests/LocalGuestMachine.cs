@@ -159,7 +159,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         return existing.Where(d => !existing.Any(o => d.StartsWith(o + "/", StringComparison.Ordinal))).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Sessions get <paramref name="roots"/> writable over a layer of their own, owned by the sandbox user (see <see cref="InstallationOverlay.OwnershipLayerAsync"/>).</summary>
+    /// <summary>Sessions get the roots writable over a layer of their own, owned by the sandbox user (see <see cref="InstallationOverlay.OwnershipLayerAsync"/>).</summary>
     private async Task UseInstallationAsync(InstallationDirectories directories, CancellationToken cancellationToken)
     {
         var roots = directories.Roots;
