@@ -56,6 +56,12 @@ public sealed partial record GuestSpec
     /// <summary>Slurm: a directory this machine and every node see at the same path (sessions, Racket, the site).</summary>
     public string? SharedDir { get; init; }
 
+    /// <summary>
+    /// Slurm: a directory on each node's own local disk (not shared) where each session's writable layers of
+    /// the installation live while its job runs; unset, they live in the session under <see cref="SharedDir"/>.
+    /// </summary>
+    public string? NodeLocalDir { get; init; }
+
     /// <summary>Slurm: each job's time limit (<c>--time</c>) in minutes: the cluster's own limit on one package's session.</summary>
     public int? TimeLimitMinutes { get; init; }
 
@@ -70,7 +76,7 @@ public sealed partial record GuestSpec
     /// <summary>The metadata <see cref="Parse"/> reads: any other name on a PkgBuildGuest is warned about.</summary>
     public static IReadOnlyList<string> MetadataNames { get; } =
         ["Kind", "Host", "Port", "User", "IdentityFile", "KnownHostsFile", "HostKeyFingerprint", "Dir", "Env", "Image", "ContainerTool", "Snapshot", "VmName", "MemoryMb", "Processes", "Parallelism",
-         "Partition", "Account", "SharedDir", "TimeLimitMinutes", "SlurmArgs"];
+         "Partition", "Account", "SharedDir", "NodeLocalDir", "TimeLimitMinutes", "SlurmArgs"];
 
     /// <summary>Reads an item's metadata (empty values count as absent); throws PKB0601 naming the item and the value.</summary>
     public static GuestSpec Parse(string name, IReadOnlyDictionary<string, string> metadata, SourceLocation location = default)
@@ -123,6 +129,7 @@ public sealed partial record GuestSpec
             Partition = Get("Partition"),
             Account = Get("Account"),
             SharedDir = Get("SharedDir"),
+            NodeLocalDir = Get("NodeLocalDir"),
             TimeLimitMinutes = Number("TimeLimitMinutes", 1, 525600),
             SlurmArgs = Get("SlurmArgs")?.Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries) ?? [],
             Location = location,
@@ -171,6 +178,19 @@ public sealed partial record GuestSpec
         if (spec.SharedDir is { } shared && (!shared.StartsWith('/') || shared.Split('/').Contains("..") || shared.Any(char.IsControl) || shared.TrimEnd('/').Length == 0))
         {
             throw Bad($"SharedDir '{shared}' must be an absolute path, not '/', without '..'.");
+        }
+        if (spec.NodeLocalDir is { } nodeLocal)
+        {
+            var trimmed = nodeLocal.TrimEnd('/');
+            if (!nodeLocal.StartsWith('/') || nodeLocal.Split('/').Contains("..") || trimmed.Length == 0 || InstallationOverlay.Unusable(nodeLocal) != null || nodeLocal.Any(char.IsControl))
+            {
+                throw Bad($"NodeLocalDir '{nodeLocal}' must be an absolute path, not '/', without '..', ':', ',' or '\\' (it holds overlay layers).");
+            }
+            if (spec.SharedDir is { } sharedDir && (trimmed == sharedDir.TrimEnd('/') || trimmed.StartsWith(sharedDir.TrimEnd('/') + "/", StringComparison.Ordinal)
+                || sharedDir.TrimEnd('/').StartsWith(trimmed + "/", StringComparison.Ordinal)))
+            {
+                throw Bad($"NodeLocalDir '{nodeLocal}' must be apart from SharedDir '{sharedDir}': it is each node's own storage, not the shared one.");
+            }
         }
         foreach (var (key, value) in new[] { ("Partition", spec.Partition), ("Account", spec.Account) })
         {

@@ -24,8 +24,12 @@ public static class InstallationOverlay
     /// <summary>The mount table a session's commands mount, in its hidden directory.</summary>
     public const string TableName = "fstab";
 
-    // One `mount -a` for all the mounts: a mount process each cost more than the rest of a session.
-    private const string MountScript = "mount -a -T \"$1\" || exit 125; shift; exec \"$@\"";
+    /// <summary>Next to the table when the layers are node-local: the script that makes them on the node first.</summary>
+    public const string PrepareName = "prepare";
+
+    // One `mount -a` for all the mounts: a mount process each cost more than the rest of a session. Node-local
+    // layers are made first, on the node the command runs on (the table's directory is root's alone).
+    private const string MountScript = "p=${1%/*}/" + PrepareName + "; if [ -f \"$p\" ]; then . \"$p\" || exit 125; fi; mount -a -T \"$1\" || exit 125; shift; exec \"$@\"";
 
     /// <summary>A shell script run as root in a mount namespace of its own: its mounts end with its last process.</summary>
     private static readonly string[] InPrivateMountNamespace = ["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c"];
@@ -36,22 +40,34 @@ public static class InstallationOverlay
     /// mounts what the table says, so the table and the directories around the layers are root's alone (0700):
     /// only each upper layer's own directory is the sandbox user's, as the merged directory's owner.
     /// </summary>
-    public static async Task WriteTableAsync(IReadOnlyList<InstallationMount> mounts, string sessionOverlay, CancellationToken cancellationToken)
+    /// <param name="nodeLayers">
+    /// Where the upper and work layers go instead (a Slurm guest's <c>NodeLocalDir</c>): a directory on the
+    /// machine the commands run on, not this one, so each command makes them there first (see <see cref="NodeLayersScript"/>).
+    /// </param>
+    public static async Task WriteTableAsync(IReadOnlyList<InstallationMount> mounts, string sessionOverlay, CancellationToken cancellationToken, string? nodeLayers = null)
     {
         PrivateDirectory(sessionOverlay);
         var lines = new System.Text.StringBuilder();
         var uppers = new List<string>();
         for (var i = 0; i < mounts.Count; i++)
         {
-            var (upper, work) = Layers(sessionOverlay, i);
-            PrivateDirectory(Path.GetDirectoryName(upper)!);
-            Directory.CreateDirectory(upper);
-            Directory.CreateDirectory(work);
+            var (upper, work) = Layers(nodeLayers ?? sessionOverlay, i);
+            if (nodeLayers == null)
+            {
+                PrivateDirectory(Path.GetDirectoryName(upper)!);
+                Directory.CreateDirectory(upper);
+                Directory.CreateDirectory(work);
+            }
             uppers.Add(upper);
             var options = $"lowerdir={string.Join(':', mounts[i].Lowers)},upperdir={upper},workdir={work},{Options}";
             lines.Append($"pkgbuild-racket {Escape(mounts[i].Target)} overlay {Escape(options)} 0 0\n");
         }
         File.WriteAllText(Path.Combine(sessionOverlay, TableName), lines.ToString());
+        if (nodeLayers != null)
+        {
+            File.WriteAllText(Path.Combine(sessionOverlay, PrepareName), NodeLayersScript(nodeLayers, mounts.Count));
+            return;
+        }
         if (LocalIsolation.RunningAsRoot)
         {
             var result = await ChildProcess.RunAsync("chown", [$"{LocalIsolation.NobodyId}:{LocalIsolation.NobodyId}", "--", .. uppers],
@@ -62,6 +78,44 @@ public static class InstallationOverlay
             }
         }
     }
+
+    /// <summary>
+    /// Makes <paramref name="nodeLayers"/> (0700, root's: checked, so nothing another user of the node made there
+    /// in advance, a link included, is used) and its layers, each upper one the sandbox user's; run by each
+    /// command, so the layers are there on whichever node the session's job is. Touching the directory marks
+    /// it in use for the sweep that removes what a cancelled job left (see <see cref="NodeLayersSweep"/>).
+    /// </summary>
+    private static string NodeLayersScript(string nodeLayers, int count)
+    {
+        var l = ShellQuote.Quote(nodeLayers);
+        var script = new System.Text.StringBuilder();
+        script.Append($"if [ -L {l} ] || [ ! -d {l} ]; then mkdir -m 0700 -- {l} || exit 125; fi\n");
+        script.Append($"[ \"$(stat -c %u:%a -- {l})\" = \"$(id -u):700\" ] || {{ printf 'pkgbuild: %s is not a directory of this user alone\\n' {l} >&2; exit 125; }}\n");
+        script.Append($"touch -- {l} || exit 125\n");
+        for (var i = 0; i < count; i++)
+        {
+            var (upper, work) = Layers(nodeLayers, i);
+            script.Append($"mkdir -p -- {ShellQuote.Quote(upper)} {ShellQuote.Quote(work)} || exit 125\n");
+            if (LocalIsolation.RunningAsRoot)
+            {
+                script.Append($"chown {LocalIsolation.NobodyId}:{LocalIsolation.NobodyId} -- {ShellQuote.Quote(upper)} || exit 125\n");
+            }
+        }
+        return script.ToString();
+    }
+
+    /// <summary>The prefix of every node-local layers directory under a <c>NodeLocalDir</c>: what the sweep may remove.</summary>
+    public const string NodeLayersPrefix = "pkgbuild-layers-";
+
+    /// <summary>
+    /// A shell script (<c>sh -c SCRIPT sweep LAYERS NODELOCALDIR MINUTES</c>) that removes a session's node-local
+    /// layers, <c>LAYERS</c> (none: ""), and every other layers directory under <c>NODELOCALDIR</c> of this user
+    /// that no command has touched for <c>MINUTES</c>: what sessions whose jobs were cancelled left behind (their
+    /// own removal never ran). No command runs for longer than its job's time limit, so older ones are unused.
+    /// </summary>
+    public const string NodeLayersSweep =
+        "l=$1 dir=$2 minutes=$3; if [ -n \"$l\" ] && [ -d \"$l\" ] && [ ! -L \"$l\" ]; then rm -rf -- \"$l\"; fi; "
+        + "find \"$dir\" -mindepth 1 -maxdepth 1 -type d -name '" + NodeLayersPrefix + "*' -user \"$(id -u)\" -mmin \"+$minutes\" -exec rm -rf -- {} + 2>/dev/null; exit 0";
 
     /// <summary>A directory only its owner (root, here) may enter: what root later trusts must not be changed by anyone else on this machine.</summary>
     internal static void PrivateDirectory(string path)

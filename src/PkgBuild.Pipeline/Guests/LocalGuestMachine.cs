@@ -11,6 +11,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     private readonly List<string> _shared = [];
     private IReadOnlyList<InstallationMount> _installation = [];
     private string _installationFingerprint = "";
+    private bool _docsWritable = true;
 
     private string SessionsDirectory => Path.Combine(stateDirectory, "sessions");
 
@@ -100,7 +101,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     {
         var racket = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory)))!, "..", "racket"));
         var directory = await RacketInstall.OnThisMachineAsync(installerFile, racket, Spec, cancellationToken).ConfigureAwait(false);
-        await UseInstallationAsync([directory], cancellationToken).ConfigureAwait(false);
+        await UseInstallationAsync(new InstallationDirectories([directory], null), cancellationToken).ConfigureAwait(false);
         return Path.Combine(directory, "bin", "raco");
     }
 
@@ -118,8 +119,8 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         await UseInstallationAsync(await InstallationRootsAsync(this, racket, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The roots of the installation <paramref name="racket"/> belongs to, asked of it in a session of <paramref name="guest"/>.</summary>
-    internal static async Task<IReadOnlyList<string>> InstallationRootsAsync(IGuestMachine guest, string racket, CancellationToken cancellationToken)
+    /// <summary>The roots of the installation <paramref name="racket"/> belongs to, and its documentation directory, asked of it in a session of <paramref name="guest"/>.</summary>
+    internal static async Task<InstallationDirectories> InstallationRootsAsync(IGuestMachine guest, string racket, CancellationToken cancellationToken)
     {
         await using var session = await guest.OpenSessionAsync("racket-directories", cancellationToken).ConfigureAwait(false);
         var result = await session.RunAsync(new GuestCommand(racket, "-l", "racket/base", "-l", "setup/dirs", "-e", DirectoriesProgram),
@@ -129,7 +130,9 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
             throw new PkgBuildException(ErrorCodes.GuestRacketUnusable,
                 $"PkgBuildGuest '{guest.Spec.Name}': {racket} could not say where its installation is (exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}", guest.Spec.Location);
         }
-        return InstallationRoots(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var docs = lines.Where(l => l.StartsWith(DocsLine, StringComparison.Ordinal)).Select(l => Path.TrimEndingDirectorySeparator(l[DocsLine.Length..])).FirstOrDefault();
+        return new InstallationDirectories(InstallationRoots(lines.Where(l => !l.StartsWith(DocsLine, StringComparison.Ordinal))), docs);
     }
 
     /// <summary>
@@ -138,10 +141,15 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
     /// directories, which on a system Racket are the system's own (/usr/bin, /usr/share/man): a package must
     /// not be able to replace the programs its own later steps run, and the steps write nothing there (the
     /// check runs without docs; a user-scope install puts its launchers and docs in the user's directories).
+    /// Then the documentation directory, after <see cref="DocsLine"/>: extra packages are installed without
+    /// docs where it is not in those directories.
     /// </summary>
     private const string DirectoriesProgram =
         "(for ([p (append (list (find-collects-dir) (find-share-dir) (find-lib-dir) (find-pkgs-dir))"
-        + " (filter path? (current-compiled-file-roots)))] #:when p) (displayln (simplify-path (path->complete-path p))))";
+        + " (filter path? (current-compiled-file-roots)))] #:when p) (displayln (simplify-path (path->complete-path p))))"
+        + " (let ([d (find-doc-dir)]) (when d (printf \"" + DocsLine + "~a\\n\" (simplify-path (path->complete-path d)))))";
+
+    private const string DocsLine = "docs ";
 
     /// <summary>The existing directories among <paramref name="directories"/> that no other one contains.</summary>
     internal static IReadOnlyList<string> InstallationRoots(IEnumerable<string> directories)
@@ -151,9 +159,10 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         return existing.Where(d => !existing.Any(o => d.StartsWith(o + "/", StringComparison.Ordinal))).Order(StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Sessions get <paramref name="roots"/> writable over a layer of their own, owned by the sandbox user (see <see cref="InstallationOverlay.OwnershipLayerAsync"/>).</summary>
-    private async Task UseInstallationAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    /// <summary>Sessions get the roots writable over a layer of their own, owned by the sandbox user (see <see cref="InstallationOverlay.OwnershipLayerAsync"/>).</summary>
+    private async Task UseInstallationAsync(InstallationDirectories directories, CancellationToken cancellationToken)
     {
+        var roots = directories.Roots;
         var unusable = roots.Select(InstallationOverlay.Unusable).FirstOrDefault(w => w != null)
             ?? InstallationOverlay.Unusable(Path.GetFullPath(stateDirectory));
         if (!WritableInstallation || unusable != null)
@@ -180,6 +189,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         }
         _installation = mounts;
         _installationFingerprint = string.Join("\n", fingerprints);
+        _docsWritable = directories.DocsWritable;
     }
 
     /// <summary>
@@ -200,7 +210,7 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         {
             await SessionDirectory.DeleteAsync(extras, cancellationToken).ConfigureAwait(false);
             await using var session = await OpenSessionAsync("extra-packages", cancellationToken).ConfigureAwait(false);
-            var result = await session.RunAsync(new GuestCommand(raco, ["pkg", "install", "-i", "--auto", "--batch", "--catalog", catalog.AbsoluteUri, .. packages]),
+            var result = await session.RunAsync(ExtraPackagesCommand(raco, packages, catalog, _docsWritable),
                 new GuestRunOptions { Timeout = TimeSpan.FromHours(1) }, cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded)
             {
@@ -225,6 +235,15 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
         }
         _installation = _installation.Select((m, i) => m with { Lowers = [Path.Combine(extras, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), .. m.Lowers] }).ToList();
     }
+
+    /// <summary>
+    /// <c>raco pkg install -i</c> of the extra packages, as pkg-build runs it. With <c>--no-docs</c> where the
+    /// installation's documentation directory is not one sessions get writable (a system Racket's
+    /// /usr/share/doc/racket): raco setup renders the installation's documentation index there for any
+    /// package, and fails on the read-only directory ("docs failure: ... docindex.sqlite").
+    /// </summary>
+    internal static GuestCommand ExtraPackagesCommand(string raco, IReadOnlyList<string> packages, Uri catalog, bool docsWritable) =>
+        new(raco, ["pkg", "install", "-i", "--auto", "--batch", .. (docsWritable ? Array.Empty<string>() : ["--no-docs"]), "--catalog", catalog.AbsoluteUri, .. packages]);
 
     /// <summary>
     /// What an installation directory is: every entry's path, size and time (a full walk; about 0.1 s for
@@ -270,4 +289,11 @@ public sealed class LocalGuestMachine(GuestSpec spec, string stateDirectory, Act
 
     private static string SafeLabel(string label) =>
         new(label.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(64).ToArray());
+}
+
+/// <summary>The directories of an installation that sessions get writable, and its documentation directory (null: none, or one of them).</summary>
+internal sealed record InstallationDirectories(IReadOnlyList<string> Roots, string? Docs)
+{
+    /// <summary>Whether raco setup can write the installation's documentation in a session: its directory is in one of <see cref="Roots"/>.</summary>
+    public bool DocsWritable => Docs == null || Roots.Any(r => Docs == r || Docs.StartsWith(r + "/", StringComparison.Ordinal));
 }

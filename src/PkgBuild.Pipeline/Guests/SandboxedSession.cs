@@ -11,7 +11,8 @@ internal static class SandboxedSession
 
     public static string Home(string root) => Path.Combine(root, "home");
 
-    public static async Task PrepareAsync(string root, bool isolated, IReadOnlyList<InstallationMount> installation, CancellationToken cancellationToken)
+    /// <param name="nodeLayers">Where the installation's writable layers are made instead of in the session (see <see cref="InstallationOverlay.WriteTableAsync"/>).</param>
+    public static async Task PrepareAsync(string root, bool isolated, IReadOnlyList<InstallationMount> installation, CancellationToken cancellationToken, string? nodeLayers = null)
     {
         Directory.CreateDirectory(Work(root));
         Directory.CreateDirectory(Home(root));
@@ -23,7 +24,7 @@ internal static class SandboxedSession
         if (installation.Count > 0)
         {
             // After the chown: the mount table root mounts stays root's (see WriteTable).
-            await InstallationOverlay.WriteTableAsync(installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName), cancellationToken).ConfigureAwait(false);
+            await InstallationOverlay.WriteTableAsync(installation, Path.Combine(root, InstallationOverlay.SessionDirectoryName), cancellationToken, nodeLayers).ConfigureAwait(false);
         }
     }
 

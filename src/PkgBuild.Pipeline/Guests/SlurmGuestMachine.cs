@@ -19,6 +19,8 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
     private int _partitionSize = int.MaxValue;
     private volatile bool _sessionsOpened;
     private IReadOnlyList<InstallationMount> _installation = [];
+    private string _installationFingerprint = "";
+    private bool _docsWritable = true;
     private IReadOnlyList<string> _nodes = [];
 
     public GuestSpec Spec { get; } = spec;
@@ -229,9 +231,11 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
     }
 
     // Run on each probed node: reads what this machine wrote in SharedDir and writes back; then runs the sandbox once.
+    // With a NodeLocalDir ($3), checks that the job can make a directory in it there.
     private const string ProbeScript =
-        "d=$1 token=$2; shift 2; node=${SLURMD_NODENAME:-$(hostname)}; "
+        "d=$1 token=$2 nl=$3; shift 3; node=${SLURMD_NODENAME:-$(hostname)}; "
         + "if [ \"$(cat \"$d/to-nodes\" 2>/dev/null)\" = \"$token\" ] && echo \"$token\" > \"$d/from-$node\"; then echo \"shared $node ok\"; else echo \"shared $node missing\"; exit 0; fi; "
+        + "if [ -n \"$nl\" ]; then t=\"$nl/.pkgbuild-probe-$token-$node\"; if mkdir -- \"$t\" 2>/dev/null && rmdir -- \"$t\"; then echo \"local $node ok\"; else echo \"local $node unwritable\"; fi; fi; "
         + "if out=$(\"$@\" 2>&1); then echo \"isolation $node ok\"; else echo \"isolation $node failed $(printf '%s' \"$out\" | head -n 1)\"; fi";
 
     private async Task ProbeNodesAsync(CancellationToken cancellationToken)
@@ -255,7 +259,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
                 arguments.Add($"--mem={memory.ToString(CultureInfo.InvariantCulture)}");
             }
             arguments.AddRange(Cli.JobOptions());
-            arguments.AddRange(["--", "/bin/sh", "-c", ProbeScript, "pkgbuild-probe", probe, token, .. LocalIsolation.Wrap(sandbox, sandbox, HiddenState, ["/bin/true"])]);
+            arguments.AddRange(["--", "/bin/sh", "-c", ProbeScript, "pkgbuild-probe", probe, token, Spec.NodeLocalDir ?? "", .. LocalIsolation.Wrap(sandbox, sandbox, HiddenState, ["/bin/true"])]);
             var result = await Cli.RunAsync("srun", arguments, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
             if (result.TimedOut)
             {
@@ -276,6 +280,13 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
                 throw new GuestException(ErrorCodes.SlurmSharedDirNotVisible,
                     $"PkgBuildGuest '{Spec.Name}': SharedDir {SharedDir} is not the same directory on node{(blind.Count > 1 ? "s" : "")} {string.Join(", ", blind)}: a probe job there did not read what "
                     + "this machine wrote, or this machine did not see what the job wrote. Set SharedDir to storage every node mounts at the same path (the shared home or scratch).", Spec.Location);
+            }
+            var unwritable = Spec.NodeLocalDir == null ? [] : _nodes.Where(n => !lines.Contains($"local {n} ok")).ToList();
+            if (unwritable.Count > 0)
+            {
+                throw new GuestException(ErrorCodes.SlurmNodeLocalDirUnusable,
+                    $"PkgBuildGuest '{Spec.Name}': NodeLocalDir {Spec.NodeLocalDir} is not a directory the jobs can write on node{(unwritable.Count > 1 ? "s" : "")} {string.Join(", ", unwritable)}. "
+                    + "Create it on each node's own local disk (such as /tmp or /local/scratch), writable by the user the jobs run as, or leave NodeLocalDir unset.", Spec.Location);
             }
             var failed = lines.Where(l => l.StartsWith("isolation ", StringComparison.Ordinal) && !l.EndsWith(" ok", StringComparison.Ordinal)).ToList();
             Isolated = failed.Count == 0 && lines.Count(l => l.StartsWith("isolation ", StringComparison.Ordinal)) == _nodes.Count;
@@ -311,12 +322,19 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
             Directory.CreateDirectory(target);
             File.WriteAllText(Path.Combine(lower, "seen"), "");
             var overlay = Path.Combine(probe, InstallationOverlay.SessionDirectoryName);
-            await InstallationOverlay.WriteTableAsync([new InstallationMount(target, [lower])], overlay, cancellationToken).ConfigureAwait(false);
+            // Sessions' layers on the node (NodeLocalDir) are tried there: the overlay must take that file system as its upper layer.
+            var nodeLayers = NodeLayersOf(probe);
+            await InstallationOverlay.WriteTableAsync([new InstallationMount(target, [lower])], overlay, cancellationToken, nodeLayers).ConfigureAwait(false);
             var check = $"test -e {ShellQuote.Quote(target)}/seen && touch {ShellQuote.Quote(target)}/written";
+            var upper = InstallationOverlay.Layers(nodeLayers ?? overlay, 0).Upper;
+            // Outside the overlay's mount namespace, once it has ended: the write is in the upper layer, which then goes.
+            const string After = "l=$1 upper=$2; shift 2; \"$@\"; r=$?; if [ -n \"$l\" ]; then [ $r -ne 0 ] || [ -f \"$upper/written\" ] || r=9; rm -rf -- \"$l\"; fi; exit $r";
             var result = await Cli.RunAsync("srun", ["--nodes=1", "--ntasks=1", "--nodelist=" + _nodes[0], $"--job-name=pkgbuild.{BuildId}.preflight", "--time=5", "--quiet", "--chdir=/",
-                .. Cli.JobOptions(), "--", .. InstallationOverlay.Prefix(overlay), "/bin/sh", "-c", check], TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
-            why = !result.Succeeded ? $"a trial overlay mount on {_nodes[0]} failed (exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}"
-                : File.Exists(Path.Combine(lower, "written")) || !File.Exists(Path.Combine(InstallationOverlay.Layers(overlay, 0).Upper, "written"))
+                .. Cli.JobOptions(), "--", "/bin/sh", "-c", After, "pkgbuild-overlay-probe", nodeLayers ?? "", upper, .. InstallationOverlay.Prefix(overlay), "/bin/sh", "-c", check],
+                TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
+            why = result.ExitCode == 9 ? $"a trial overlay on {_nodes[0]} did not keep its writes in its layer in NodeLocalDir"
+                : !result.Succeeded ? $"a trial overlay mount on {_nodes[0]}{(nodeLayers == null ? "" : ", its layers in NodeLocalDir")} failed (exit {result.ExitCode}): {RacketInstall.Tail(result.Output)}"
+                : File.Exists(Path.Combine(lower, "written")) || (nodeLayers == null && !File.Exists(Path.Combine(upper, "written")))
                     ? "a trial overlay did not keep its writes in its own layer" : null;
         }
         if (why != null)
@@ -342,7 +360,10 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         }
     }
 
-    public async Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default)
+    public Task<IGuestSession> OpenSessionAsync(string label, CancellationToken cancellationToken = default) => OpenSessionAsync(label, nodeLocal: true, cancellationToken);
+
+    /// <param name="nodeLocal">Whether the installation's layers go to NodeLocalDir, where it is set (not for a layer that must outlive the job).</param>
+    private async Task<IGuestSession> OpenSessionAsync(string label, bool nodeLocal, CancellationToken cancellationToken)
     {
         _sessionsOpened = true;
         var root = Path.Combine(SessionsDirectory, $"{SafeLabel(label)}-{Guid.NewGuid().ToString("N")[..12]}");
@@ -351,7 +372,23 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         {
             shared = _shared.ToList();
         }
-        return await SlurmGuestSession.CreateAsync(this, root, label, shared, _installation, cancellationToken).ConfigureAwait(false);
+        return await SlurmGuestSession.CreateAsync(this, root, label, shared, _installation, cancellationToken, nodeLocal ? NodeLayersOf(root) : null).ConfigureAwait(false);
+    }
+
+    /// <summary>A session's (or probe's) own layers directory in NodeLocalDir on its node: named by the build and the session, so none is shared.</summary>
+    private string? NodeLayersOf(string root) =>
+        Spec.NodeLocalDir is { } local ? Path.Combine(local, InstallationOverlay.NodeLayersPrefix + BuildId + "-" + Path.GetFileName(root)) : null;
+
+    /// <summary>
+    /// A step in the session's job, on its node, before the job is cancelled: removes the session's node-local
+    /// layers, and those of sessions that had their jobs cancelled there (untouched for longer than a job may
+    /// run: <c>TimeLimitMinutes</c>, else two days). Best effort: a node that no longer answers keeps them.
+    /// </summary>
+    internal async Task RemoveNodeLayersAsync(long job, string layers)
+    {
+        var minutes = (Spec.TimeLimitMinutes ?? 2 * 24 * 60).ToString(CultureInfo.InvariantCulture);
+        await Cli.RunAsync("srun", [$"--jobid={job.ToString(CultureInfo.InvariantCulture)}", "--overlap", "--nodes=1", "--ntasks=1", "--quiet", "--chdir=/", $"--job-name=pkgbuild.{BuildId}.cleanup",
+            "--", "/bin/sh", "-c", InstallationOverlay.NodeLayersSweep, "pkgbuild-sweep", layers, Spec.NodeLocalDir!, minutes], TimeSpan.FromMinutes(1), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -390,7 +427,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
     {
         var directory = await RacketInstall.OnThisMachineAsync(installerFile, Path.Combine(SharedDir, "racket"), Spec, cancellationToken).ConfigureAwait(false);
         await CheckRacketOnNodesAsync(Path.Combine(directory, "bin", "racket"), cancellationToken).ConfigureAwait(false);
-        await UseInstallationAsync([directory], cancellationToken).ConfigureAwait(false);
+        await UseInstallationAsync(new InstallationDirectories([directory], null), cancellationToken).ConfigureAwait(false);
         return Path.Combine(directory, "bin", "raco");
     }
 
@@ -422,9 +459,10 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         }
     }
 
-    /// <summary>Sessions get <paramref name="roots"/> writable over a layer of their own, as Local sessions do (read-only where the nodes cannot mount one).</summary>
-    private async Task UseInstallationAsync(IReadOnlyList<string> roots, CancellationToken cancellationToken)
+    /// <summary>Sessions get the roots writable over a layer of their own, as Local sessions do (read-only where the nodes cannot mount one).</summary>
+    private async Task UseInstallationAsync(InstallationDirectories directories, CancellationToken cancellationToken)
     {
+        var roots = directories.Roots;
         var unusable = roots.Select(InstallationOverlay.Unusable).FirstOrDefault(w => w != null) ?? InstallationOverlay.Unusable(GuestDirectory);
         if (!WritableInstallation || unusable != null)
         {
@@ -435,14 +473,103 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
             return;
         }
         var mounts = new List<InstallationMount>();
+        var fingerprints = roots.Select(LocalGuestMachine.Fingerprint).ToList();
         for (var i = 0; i < roots.Count; i++)
         {
             var layer = Path.Combine(GuestDirectory, "installation", i.ToString(CultureInfo.InvariantCulture));
-            var owned = await InstallationOverlay.OwnershipLayerAsync(roots[i], layer, LocalGuestMachine.Fingerprint(roots[i]), cancellationToken).ConfigureAwait(false);
+            var owned = await InstallationOverlay.OwnershipLayerAsync(roots[i], layer, fingerprints[i], cancellationToken).ConfigureAwait(false);
             mounts.Add(new InstallationMount(roots[i], [owned, roots[i]]));
         }
         _installation = mounts;
+        _installationFingerprint = string.Join("\n", fingerprints);
+        _docsWritable = directories.DocsWritable;
     }
+
+    /// <summary>How long the extra packages' install may run in its job.</summary>
+    private static readonly TimeSpan ExtraPackagesTimeout = TimeSpan.FromHours(1);
+
+    private const string StagedInfix = ".staged-";
+
+    /// <summary>
+    /// Installed once per <paramref name="key"/> and installation, in a session (a job on a node) with the
+    /// installation writable and its layers in SharedDir, whose layers then become one more layer of it for
+    /// every later session on every node: pkg-build's snapshot taken after <c>#:extra-packages</c>. Builds at
+    /// once, also from other submit hosts, may install the same key: each stages its layer apart and renames it
+    /// into place; the first rename wins, the others discard theirs. Layers of other keys are left alone (a
+    /// build running now may use them).
+    /// </summary>
+    public async Task InstallExtraPackagesAsync(string raco, IReadOnlyList<string> packages, Uri catalog, string key, CancellationToken cancellationToken = default)
+    {
+        if (_installation.Count == 0)
+        {
+            throw new PkgBuildException(ErrorCodes.ExtraPackagesFailed,
+                $"PkgBuildGuest '{Spec.Name}': PkgBuildExtraPackages need the installation writable, which this guest cannot give (see PKB0620: the jobs must run as root, "
+                + "with bubblewrap on the nodes).", Spec.Location);
+        }
+        var all = Path.Combine(GuestDirectory, "extra-packages");
+        var extras = Path.Combine(all, IO.Sha256.Of(key + "\n" + _installationFingerprint)[..16]);
+        await RemoveDeadStagedLayersAsync(all, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(Path.Combine(extras, "complete")))
+        {
+            // The layers' entries are the sandbox user's, and every later session's root trusts them: root's alone.
+            InstallationOverlay.PrivateDirectory(all);
+            var staged = extras + StagedInfix + BuildId;
+            await SessionDirectory.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+            await using (var session = await OpenSessionAsync("extra-packages", nodeLocal: false, cancellationToken).ConfigureAwait(false))
+            {
+                var result = await session.RunAsync(LocalGuestMachine.ExtraPackagesCommand(raco, packages, catalog, _docsWritable),
+                    new GuestRunOptions { Timeout = ExtraPackagesTimeout }, cancellationToken).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    throw new PkgBuildException(ErrorCodes.ExtraPackagesFailed,
+                        $"PkgBuildGuest '{Spec.Name}': `raco pkg install -i --auto {string.Join(' ', packages)}` failed in a job ({(result.TimedOut ? "timed out" : $"exit {result.ExitCode}")}): {ErrorLines(result.Output)}{RacketInstall.Tail(result.Output)}",
+                        Spec.Location);
+                }
+                InstallationOverlay.PrivateDirectory(staged);
+                for (var i = 0; i < _installation.Count; i++)
+                {
+                    // Moved, not copied: the layer keeps the kernel's whiteouts and attributes as they are.
+                    var upper = InstallationOverlay.Layers(Path.Combine(session.Root, InstallationOverlay.SessionDirectoryName), i).Upper;
+                    Directory.Move(upper, Path.Combine(staged, i.ToString(CultureInfo.InvariantCulture)));
+                }
+                IO.AtomicFile.WriteAllText(Path.Combine(staged, "complete"), string.Join("\n", packages) + "\n");
+            }
+            try
+            {
+                Directory.Move(staged, extras);
+            }
+            catch (IOException) when (File.Exists(Path.Combine(extras, "complete")))
+            {
+                await SessionDirectory.DeleteAsync(staged, cancellationToken).ConfigureAwait(false); // another build's install got there first
+            }
+        }
+        _installation = _installation.Select((m, i) => m with { Lowers = [Path.Combine(extras, i.ToString(CultureInfo.InvariantCulture)), .. m.Lowers] }).ToList();
+    }
+
+    /// <summary>
+    /// Removes the staged layers of builds that died before renaming them into place. A build makes its staged
+    /// layer only once its install has run, and renames it seconds later, so one untouched for longer than an
+    /// install may run (another submit host's clock included) is no live build's.
+    /// </summary>
+    private static async Task RemoveDeadStagedLayersAsync(string all, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(all))
+        {
+            return;
+        }
+        foreach (var staged in Directory.EnumerateDirectories(all, "*" + StagedInfix + "*").ToList())
+        {
+            if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(staged) > ExtraPackagesTimeout)
+            {
+                await SessionDirectory.DeleteAsync(staged, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>raco's own error lines, which raco setup prints long before its last lines.</summary>
+    private static string ErrorLines(string output) =>
+        string.Concat(output.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) && !l.Contains("setup reported errors", StringComparison.Ordinal))
+            .Take(5).Select(l => l.Trim() + " / "));
 
     private void Share(string directory)
     {

@@ -28,8 +28,9 @@ public sealed partial class SlurmGuestSession : IGuestSession
     private long? _job;
     private JobHolder? _holder;
 
-    private SlurmGuestSession(SlurmGuestMachine guest, string root, string label, IReadOnlyList<string> shared, IReadOnlyList<InstallationMount> installation)
+    private SlurmGuestSession(SlurmGuestMachine guest, string root, string label, IReadOnlyList<string> shared, IReadOnlyList<InstallationMount> installation, string? nodeLayers)
     {
+        NodeLayers = installation.Count > 0 ? nodeLayers : null;
         _guest = guest;
         _label = label;
         _shared = shared;
@@ -38,6 +39,9 @@ public sealed partial class SlurmGuestSession : IGuestSession
     }
 
     public string Root { get; }
+
+    /// <summary>Where the installation's writable layers are on the job's node (under NodeLocalDir), or null: in the session.</summary>
+    public string? NodeLayers { get; }
 
     public string WorkDirectory => SandboxedSession.Work(Root);
 
@@ -71,10 +75,10 @@ public sealed partial class SlurmGuestSession : IGuestSession
     private string SrunLog => Path.Combine(Root, "srun.log");
 
     internal static async Task<SlurmGuestSession> CreateAsync(SlurmGuestMachine guest, string root, string label, IReadOnlyList<string> shared,
-        IReadOnlyList<InstallationMount> installation, CancellationToken cancellationToken)
+        IReadOnlyList<InstallationMount> installation, CancellationToken cancellationToken, string? nodeLayers = null)
     {
-        var session = new SlurmGuestSession(guest, root, label, shared, guest.Isolated ? installation : []);
-        await SandboxedSession.PrepareAsync(root, guest.Isolated, session._installation, cancellationToken).ConfigureAwait(false);
+        var session = new SlurmGuestSession(guest, root, label, shared, guest.Isolated ? installation : [], nodeLayers);
+        await SandboxedSession.PrepareAsync(root, guest.Isolated, session._installation, cancellationToken, session.NodeLayers).ConfigureAwait(false);
         return session;
     }
 
@@ -301,6 +305,10 @@ public sealed partial class SlurmGuestSession : IGuestSession
 
     public async ValueTask DisposeAsync()
     {
+        if (NodeLayers != null && Job is { } job)
+        {
+            await _guest.RemoveNodeLayersAsync(job, NodeLayers).ConfigureAwait(false);
+        }
         await EndJobAsync().ConfigureAwait(false);
         await SessionDirectory.DeleteAsync(Root).ConfigureAwait(false);
         _allocating.Dispose();

@@ -227,6 +227,9 @@ public static class ErrorCodes
     /// <summary>Warning: a Slurm guest cancelled jobs left by an earlier build of this machine that no longer runs (killed, or the machine restarted).</summary>
     public const string SlurmJobsOfDeadBuildCancelled = "PKB0641";
 
+    /// <summary>A Slurm guest's NodeLocalDir is not a directory the jobs can write on some node.</summary>
+    public const string SlurmNodeLocalDirUnusable = "PKB0646";
+
     /// <summary>A PkgBuildPackage, PkgBuildSkip or PkgBuildForce item names no package of the edited catalog.</summary>
     public const string UnknownPackage = "PKB0701";
 

@@ -1,4 +1,5 @@
 using PkgBuild.Pipeline.Guests;
+using PkgBuild.Pipeline.Tests.Execution;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Testing;
 using PkgBuild.Testing.Racket;
@@ -73,6 +74,26 @@ public sealed class LocalInstallationTests : IAsyncLifetime
             var elsewhere = await second.RunAsync(new GuestCommand("/bin/sh", "-c", $"touch {path} 2>&1; echo $?"), Slow);
             Assert.NotEqual("0", elsewhere.Output.Trim().Split('\n')[^1]);
         }
+    }
+
+    [Fact]
+    public async Task Extra_packages_install_into_the_systems_racket_whose_documentation_directory_stays_read_only()
+    {
+        // raco setup renders the installation's documentation index into /usr/share/doc/racket after any -i
+        // install; read-only in the sandbox, that made every extra-packages install exit 1 ("docs failure").
+        await _guest.UsePreinstalledRacketAsync("racket");
+        var name = $"lx-extra-{Guid.NewGuid().ToString("N")[..8]}";
+        var site = await TestSite.ArchiveAsync(_dir.Combine("packages"), new TestPackage(name, "(provide answer) (define answer 42)"));
+        var catalog = new Uri(await _guest.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/")), "catalog/");
+        var docs = Directory.GetFileSystemEntries("/usr/share/doc/racket", "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        await _guest.InstallExtraPackagesAsync("raco", [name], catalog, "key-1");
+
+        Assert.False(Directory.Exists($"/usr/share/racket/pkgs/{name}"));
+        Assert.Equal(docs, Directory.GetFileSystemEntries("/usr/share/doc/racket", "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        await using var session = await _guest.OpenSessionAsync("user");
+        var result = await session.RunAsync(new GuestCommand("/bin/sh", "-c", $"racket -l racket/base -l {name} -e '(displayln answer)' && raco pkg show -i {name} | grep -c {name}"), Slow);
+        Assert.Equal(["42", "1"], result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [Fact]
