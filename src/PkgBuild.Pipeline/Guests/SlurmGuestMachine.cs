@@ -319,7 +319,7 @@ public sealed class SlurmGuestMachine(GuestSpec spec, Action<PkgBuildException> 
         var placement = _nodes.Count > 0 ? new[] { $"--nodes={_nodes.Count}", "--ntasks-per-node=1", "--nodelist=" + string.Join(',', _nodes) } : ["--nodes=1", "--ntasks=1"];
         var result = await Cli.RunAsync("srun", [.. placement, $"--job-name=pkgbuild.{BuildId}.racket", "--time=5", "--quiet", "--chdir=/", .. Cli.JobOptions(), "--",
             "/usr/bin/env", "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "/bin/sh", "-c",
-            "node=${SLURMD_NODENAME:-$(hostname)}; if out=$(\"$0\" -n -e '(display (version))' 2>&1); then echo \"racket $node ok $out\"; else echo \"racket $node failed $(printf '%s' \"$out\" | head -n 2 | tr '\\n' ' ')\"; fi",
+            "node=${SLURMD_NODENAME:-$(hostname)}; if out=$(\"$0\" -e '(display (version))' 2>&1); then echo \"racket $node ok $out\"; else echo \"racket $node failed $(printf '%s' \"$out\" | head -n 2 | tr '\\n' ' ')\"; fi",
             racket], TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith("racket ", StringComparison.Ordinal)).ToList();
         if (lines.Count < nodes.Count || lines.Any(l => l.Split(' ') is [_, _, not "ok", ..]))
