@@ -50,7 +50,8 @@ if [ -n "$slurm" ]; then
   trap 'exit 130' INT
   trap 'exit 143' TERM
   # One CPU a node: the two packages at a time run one on each node, rather than both on n1.
-  eval "$(SLURM_CLUSTER_CPUS=1 eng/slurm-cluster.sh start "$cluster")"
+  env=$(SLURM_CLUSTER_CPUS=1 eng/slurm-cluster.sh start "$cluster") # an assignment, so set -e sees a failure
+  eval "$env"
   export SLURM_CONF
   guest=("-p:QuickstartGuest=Slurm" "-p:QuickstartSharedDir=$PWD/$sample/obj/slurm/shared")
 fi
@@ -87,7 +88,9 @@ if [ -n "$slurm" ]; then
         for (key in states) { split(key, k, SUBSEP); how[k[1]] = how[k[1]] (how[k[1]] == "" ? "" : ", ") states[key] " " k[2] }
         for (node in jobs) printf "quickstart:   %s: %d job(s) (%s)\n", node, jobs[node], how[node] | "sort"
         close("sort")
-        printf "quickstart:   %d package job(s) in all, on %d node(s); and %d job(s) of the guest'"'"'s own checks\n", total, length(jobs), checks
+        if (total == 0) printf "quickstart:   no package job (no package had to be built again)"
+        else printf "quickstart:   %d package job(s) in all, on %d node(s)", total, length(jobs)
+        printf "; and %d job(s) of the guest'"'"'s own checks\n", checks
       }'
   fi
 fi

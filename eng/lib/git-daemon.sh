@@ -7,7 +7,9 @@ start_git_daemon() {
   local repos=$1 first=$2 last=$3 port
   daemon_pid=
   for port in $(seq "$first" "$last"); do
-    git daemon --reuseaddr --export-all --base-path="$repos" --listen=127.0.0.1 --port="$port" "$repos" &
+    # git-daemon itself, not the `git daemon` wrapper: the wrapper passes one signal on to the daemon, so
+    # after a Ctrl+C (which the daemon ignores) killing the wrapper would leave the daemon running.
+    "$(git --exec-path)/git-daemon" --reuseaddr --export-all --base-path="$repos" --listen=127.0.0.1 --port="$port" "$repos" &
     daemon_pid=$!
     sleep 0.3
     if kill -0 "$daemon_pid" 2>/dev/null; then
