@@ -13,7 +13,8 @@
 #
 # Environment: SLURM_CLUSTER_NODES (node count, 2), SLURM_CLUSTER_TIMEOUT (seconds to wait for the
 # cluster, 60), SLURM_CLUSTER_SLURMD_TIMEOUT (SlurmdTimeout: seconds before a silent node is DOWN, 10),
-# SLURM_CLUSTER_MESSAGE_TIMEOUT (MessageTimeout: seconds one message may take, 10).
+# SLURM_CLUSTER_MESSAGE_TIMEOUT (MessageTimeout: seconds one message may take, 10), SLURM_CLUSTER_CPUS
+# (CPUs each node declares, at most this machine's; all of them when unset).
 set -euo pipefail
 
 me=$(basename "$0")
@@ -21,6 +22,7 @@ nodes=${SLURM_CLUSTER_NODES:-2}
 timeout=${SLURM_CLUSTER_TIMEOUT:-60}
 slurmd_timeout=${SLURM_CLUSTER_SLURMD_TIMEOUT:-10}
 message_timeout=${SLURM_CLUSTER_MESSAGE_TIMEOUT:-10}
+cpus=${SLURM_CLUSTER_CPUS:-}
 
 say() { echo "$me: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -203,6 +205,12 @@ write_conf() {
   # too, so that a job's --mem is checked against the machine's memory rather than Slurm's 1 MB default.
   hw=$(slurmd -C | head -n 1 | tr ' ' '\n' |
     grep -E '^(CPUs|Boards|SocketsPerBoard|CoresPerSocket|ThreadsPerCore|RealMemory)=' | paste -sd' ')
+  # Fewer CPUs than the machine has (one core each) make one-CPU jobs spread over the nodes: with
+  # all of them, the scheduler fills n1 before it uses n2.
+  if [ -n "$cpus" ]; then
+    [[ $cpus =~ ^[1-9][0-9]*$ ]] || die "SLURM_CLUSTER_CPUS must be a positive number, not '$cpus'"
+    hw="CPUs=$cpus Boards=1 SocketsPerBoard=1 CoresPerSocket=$cpus ThreadsPerCore=1 $(tr ' ' '\n' <<<"$hw" | grep '^RealMemory=')"
+  fi
   cat >"$conf" <<EOF
 # Written by eng/slurm-cluster.sh for the cluster in $dir; rewritten at every start.
 ClusterName=pkgbuild

@@ -5,6 +5,7 @@ using PkgBuild.Testing.Git;
 using PkgBuild.Testing.MSBuild;
 using PkgBuild.Testing.Racket;
 using PkgBuild.Testing.Sdk;
+using PkgBuild.Testing.Slurm;
 using PkgBuild.Testing.Ssh;
 
 namespace PkgBuild.Sdk.Tests;
@@ -278,6 +279,47 @@ public sealed partial class RunPkgBuildTests
         Assert.All(build.OutputItems("PkgBuildPackageResult").Where(i => i.GetMetadata("Result") != "blocked-by-dependency"), i => Assert.Equal("ns", i.GetMetadata("Guest")));
         var install = File.ReadAllText(workspace.PathOf("results", "logs", "qs-app", "install.txt"));
         Assert.True(install.Contains(" via http://localhost:18333/", StringComparison.Ordinal), install);
+    }
+
+    [Fact]
+    public void The_quickstart_on_a_two_node_Slurm_cluster_gives_the_Local_results_and_verdicts_with_each_package_a_job()
+    {
+        using var daemon = new GitDaemon();
+        MakeFork(daemon);
+        // As eng/quickstart.sh --slurm starts it: one CPU a node, so the two packages at a time use both nodes.
+        using var cluster = SlurmCluster.Start(settings: new Dictionary<string, string?> { ["SLURM_CLUSTER_CPUS"] = "1" });
+        using var shared = new TempDirectory("pkgbuild-slurm-shared");
+        using var workspace = SdkWorkspace.FromSample("quickstart");
+        foreach (var (key, value) in cluster.ClientEnvironment)
+        {
+            workspace.BuildEnvironment[key] = value;
+        }
+
+        // The sample as eng/quickstart.sh --slurm builds it, with the baseline run: verdicts are compared too.
+        var build = workspace.Build("pkgbuild.proj", $"-p:QuickstartFork={daemon.UrlOf("qs-base.git")}", "-p:PkgBuildTestTimeout=15",
+            "-p:QuickstartGuest=Slurm", $"-p:QuickstartSharedDir={shared.Path}");
+
+        Assert.True(build.Succeeded, build.ToString());
+        var results = build.OutputItems("PkgBuildPackageResult").ToDictionary(i => i.ItemSpec, i => i.GetMetadata("Result"));
+        Assert.Equal(WithTheFork.OrderBy(p => p.Key), results.OrderBy(p => p.Key));
+        var verdicts = build.OutputItems("PkgBuildVerdict").ToDictionary(i => i.ItemSpec);
+        Assert.Equal(Verdicts.OrderBy(p => p.Key), verdicts.ToDictionary(v => v.Key, v => v.Value.GetMetadata("Verdict")).OrderBy(p => p.Key));
+        Assert.Equal("test-failure/success;test-failure/success", verdicts["qs-app"].GetMetadata("Confirmations"));
+        Assert.Equal("success/success;success/success", verdicts["qs-flaky"].GetMetadata("Confirmations"));
+        Assert.All(build.OutputItems("PkgBuildPackageResult").Where(i => i.GetMetadata("Result") != "blocked-by-dependency"), i => Assert.Equal("cluster", i.GetMetadata("Guest")));
+
+        // Every package that was built (all but qs-needs-broken, blocked on both sides; qs-report is blocked
+        // only with the fork) had its sessions as jobs named after it, of this one build, on both nodes.
+        var jobs = cluster.Completed().Where(j => j.Name.StartsWith("pkgbuild.", StringComparison.Ordinal)).ToList();
+        var buildId = Assert.Single(jobs.Select(j => j.Name.Split('.')[1]).Distinct());
+        var packageJobs = jobs.Select(j => (Package: j.Name[$"pkgbuild.{buildId}.".Length..], j.Nodes, j.State)).Where(j => WithTheFork.ContainsKey(j.Package)).ToList();
+        Assert.Equal(WithTheFork.Keys.Where(p => p != "qs-needs-broken").Order(StringComparer.Ordinal), packageJobs.Select(j => j.Package).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["n1", "n2"], packageJobs.Select(j => j.Nodes).Distinct().Order(StringComparer.Ordinal));
+        // One job per session: 11 packages built with the fork and 8 without it, then qs-app's, qs-text's and
+        // qs-flaky's two confirmation rounds on each side; a job the SDK no longer needs ends CANCELLED.
+        Assert.True(packageJobs.Count == 11 + 8 + 3 * 2 * 2, string.Join("\n", packageJobs));
+        Assert.DoesNotContain(packageJobs, j => j.State is not ("CANCELLED" or "COMPLETED"));
+        Assert.Empty(cluster.QueueOnceSettled());
     }
 
     /// <summary>

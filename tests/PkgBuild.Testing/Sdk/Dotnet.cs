@@ -6,8 +6,17 @@ namespace PkgBuild.Testing.Sdk;
 /// </summary>
 public static class Dotnet
 {
-    public static ProcessResult Run(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages, TimeSpan timeout) =>
-        ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, Environment(nugetPackages), timeout);
+    /// <param name="environment">Set on top of the isolated environment (a build's <c>SLURM_CONF</c>).</param>
+    public static ProcessResult Run(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages, TimeSpan timeout,
+        IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var variables = Environment(nugetPackages);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[key] = value;
+        }
+        return ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, variables, timeout);
+    }
 
     /// <summary>Starts <c>dotnet</c> the same way without waiting (output discarded), for tests that stop it themselves.</summary>
     public static System.Diagnostics.Process Start(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages)

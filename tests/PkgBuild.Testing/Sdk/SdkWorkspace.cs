@@ -80,6 +80,9 @@ public sealed class SdkWorkspace : IDisposable
         File.WriteAllText(PathOf("NuGet.config"), config.Replace("<clear />", $"<clear />\n    <add key=\"workspace-sdks\" value=\"{feed}\" />"));
     }
 
+    /// <summary>Environment variables every <see cref="Build"/> and <see cref="BuildWithin"/> sets for the build (<c>SLURM_CONF</c>: which cluster a Slurm guest uses).</summary>
+    public Dictionary<string, string?> BuildEnvironment { get; } = [];
+
     /// <summary>Runs <c>dotnet build -bl</c> on <paramref name="project"/> and opens the binlog.</summary>
     public BuildResult Build(string project = "pkgbuild.proj", params string[] extraArguments) =>
         BuildWithin(TimeSpan.FromMinutes(10), project, extraArguments);
@@ -92,7 +95,8 @@ public sealed class SdkWorkspace : IDisposable
             ["build", project, $"-bl:{binlog}", "-tl:off", "-v:n", .. extraArguments],
             Root,
             _feed.PackagesDir,
-            limit);
+            limit,
+            BuildEnvironment);
         return new BuildResult(result.ExitCode, result.Output, binlog);
     }
 
