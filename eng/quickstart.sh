@@ -75,7 +75,8 @@ if [ -n "$slurm" ]; then
   if [ -z "$new" ]; then
     [ "$status" -eq 0 ] && echo "quickstart:   none (no package had to be built again)" || echo "quickstart:   none"
   else
-    # A session's job ends CANCELLED: that is how the SDK lets go of an allocation it no longer needs.
+    # A session's job ends COMPLETED when the SDK lets it go, whatever the package did; any other state
+    # means Slurm or someone else ended it.
     sacct -c -n -P -o JobName,NodeList,State | awk -F'|' -v ids="$new" -v packages="$packages" '
       BEGIN {
         n = split(ids, list, "\n"); for (i = 1; i <= n; i++) wanted[list[i]] = 1
