@@ -322,6 +322,37 @@ public sealed partial class RunPkgBuildTests
         Assert.Empty(cluster.QueueOnceSettled());
     }
 
+    [Fact]
+    public void A_build_on_a_Slurm_guest_stopped_with_Ctrl_C_or_killed_leaves_no_job_in_the_queue()
+    {
+        using var cluster = SlurmCluster.Start(settings: new Dictionary<string, string?> { ["SLURM_CLUSTER_CPUS"] = "1" });
+        using var shared = new TempDirectory("pkgbuild-slurm-shared");
+        using var workspace = SdkWorkspace.FromSample("quickstart");
+        foreach (var (key, value) in cluster.ClientEnvironment)
+        {
+            workspace.BuildEnvironment[key] = value;
+        }
+        var packages = WithTheFork.Keys.ToHashSet(StringComparer.Ordinal);
+        string[] arguments = ["-p:QuickstartGuest=Slurm", $"-p:QuickstartSharedDir={shared.Path}", "-p:PkgBuildTestTimeout=15"];
+
+        // Ctrl+C cancels every job the build submitted; a build killed outright cannot, and its jobs end by themselves.
+        foreach (var signal in new[] { "INT", "KILL" })
+        {
+            using var build = workspace.StartBuild("pkgbuild.proj", arguments);
+            var deadline = DateTime.UtcNow.AddMinutes(5);
+            while (!cluster.Queue().Any(l => l.Split(' ') is [_, var name] && name.Split('.') is ["pkgbuild", _, var package] && packages.Contains(package)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no package job ran within 5 minutes ({signal})");
+                Assert.False(build.HasExited, $"the build ended before a package job ran ({signal})");
+                Thread.Sleep(200);
+            }
+            Assert.Equal(0, ProcessRunner.Run("kill", [$"-{signal}", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
+            Assert.True(build.WaitForExit(TimeSpan.FromMinutes(2)), $"the build did not stop after SIG{signal}");
+            Assert.NotEqual(0, build.ExitCode);
+            Assert.Empty(cluster.QueueOnceSettled(TimeSpan.FromSeconds(30)));
+        }
+    }
+
     /// <summary>
     /// The report in the real headless Chromium: it renders every verdict, and its filters (set through
     /// the address, as a shared link would) hide what they should. The screenshot is kept as an artifact.

@@ -10,16 +10,12 @@ public static class Dotnet
     public static ProcessResult Run(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages, TimeSpan timeout,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var variables = Environment(nugetPackages);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            variables[key] = value;
-        }
-        return ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, variables, timeout);
+        return ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, Environment(nugetPackages, environment), timeout);
     }
 
     /// <summary>Starts <c>dotnet</c> the same way without waiting (output discarded), for tests that stop it themselves.</summary>
-    public static System.Diagnostics.Process Start(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages)
+    public static System.Diagnostics.Process Start(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
@@ -33,7 +29,7 @@ public static class Dotnet
         {
             info.ArgumentList.Add(argument);
         }
-        foreach (var (key, value) in Environment(nugetPackages))
+        foreach (var (key, value) in Environment(nugetPackages, environment))
         {
             if (value == null)
             {
@@ -52,7 +48,7 @@ public static class Dotnet
         return process;
     }
 
-    internal static Dictionary<string, string?> Environment(string nugetPackages)
+    internal static Dictionary<string, string?> Environment(string nugetPackages, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -73,6 +69,10 @@ public static class Dotnet
             {
                 environment[name] = null;
             }
+        }
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
         }
         return environment;
     }

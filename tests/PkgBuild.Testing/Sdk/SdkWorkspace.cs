@@ -80,7 +80,7 @@ public sealed class SdkWorkspace : IDisposable
         File.WriteAllText(PathOf("NuGet.config"), config.Replace("<clear />", $"<clear />\n    <add key=\"workspace-sdks\" value=\"{feed}\" />"));
     }
 
-    /// <summary>Environment variables every <see cref="Build"/> and <see cref="BuildWithin"/> sets for the build (<c>SLURM_CONF</c>: which cluster a Slurm guest uses).</summary>
+    /// <summary>Environment variables every <see cref="Build"/>, <see cref="BuildWithin"/> and <see cref="StartBuild"/> sets for the build (<c>SLURM_CONF</c>: which cluster a Slurm guest uses).</summary>
     public Dictionary<string, string?> BuildEnvironment { get; } = [];
 
     /// <summary>Runs <c>dotnet build -bl</c> on <paramref name="project"/> and opens the binlog.</summary>
@@ -106,7 +106,7 @@ public sealed class SdkWorkspace : IDisposable
 
     /// <summary>Starts <c>dotnet build</c> on <paramref name="project"/> and returns at once, for a test that kills it.</summary>
     public System.Diagnostics.Process StartBuild(string project, params string[] extraArguments) =>
-        Dotnet.Start(["build", project, "-tl:off", "-v:n", .. extraArguments], Root, _feed.PackagesDir);
+        Dotnet.Start(["build", project, "-tl:off", "-v:n", .. extraArguments], Root, _feed.PackagesDir, BuildEnvironment);
 
     /// <summary>
     /// Evaluates <paramref name="project"/> without building (<c>dotnet msbuild -getItem/-getProperty</c>)
