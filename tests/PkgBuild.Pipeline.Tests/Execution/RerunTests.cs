@@ -161,14 +161,7 @@ public sealed class RerunTests
     public async Task A_confirmation_that_stays_spoiled_is_not_counted_and_not_kept()
     {
         using var dir = new TempDirectory();
-        // Its install fails in every first baseline confirmation run, however often it is run again.
-        var original = new TestPackage("rr-y",
-            "(require (for-syntax racket/base))\n"
-            + "(begin-for-syntax (when (equal? (getenv \"PKGBUILD_RUN\") \"baseline-confirm-1\") (error 'rr-y \"the guest's disk is full\")))\n"
-            + "(module+ test (void))");
-        var site = await TestSite.ArchiveAsync(dir.Path, original with { MainBody = "(module+ test (error 'rr-y \"broken by the change\"))" });
-        await ArchiveBaselineAsync(dir.Path, site, original);
-        var selection = new RunSelection { Scope = RunScope.All, Overridden = [original.Name] };
+        var (site, selection) = await ArchiveSpoiledCandidateAsync(dir.Path, "rr-y");
 
         var first = await RunAsync(dir.Path, site, selection, s => s with { InfrastructureRetries = 1 });
 
@@ -185,16 +178,9 @@ public sealed class RerunTests
     public async Task A_candidate_whose_every_confirmation_stays_spoiled_is_unconfirmed_not_regressed()
     {
         using var dir = new TempDirectory();
-        // Its install fails in the baseline's confirmation run, however often it is run again: the machine's doing, as far as can be told.
-        var original = new TestPackage("rr-u",
-            "(require (for-syntax racket/base))\n"
-            + "(begin-for-syntax (when (equal? (getenv \"PKGBUILD_RUN\") \"baseline-confirm-1\") (error 'rr-u \"the guest's disk is full\")))\n"
-            + "(module+ test (void))");
-        var site = await TestSite.ArchiveAsync(dir.Path, original with { MainBody = "(module+ test (error 'rr-u \"broken by the change\"))" });
-        await ArchiveBaselineAsync(dir.Path, site, original);
+        var (site, selection) = await ArchiveSpoiledCandidateAsync(dir.Path, "rr-u");
 
-        var run = await RunAsync(dir.Path, site, new RunSelection { Scope = RunScope.All, Overridden = [original.Name] },
-            s => s with { ConfirmRuns = 1, InfrastructureRetries = 1 });
+        var run = await RunAsync(dir.Path, site, selection, s => s with { ConfirmRuns = 1, InfrastructureRetries = 1 });
 
         var u = Assert.Single(run.Summary.Verdicts);
         Assert.Equal(Verdict.Unconfirmed, u.Verdict);
@@ -249,6 +235,21 @@ public sealed class RerunTests
         summary.Results.OrderBy(r => r.Package, StringComparer.Ordinal).Select(r => $"{r.Package} {r.Outcome.Spelling()} {r.BlockedBy}").ToArray();
 
     /// <summary>Archives the originals of overridden packages as the baseline's archive does: <c>site/baseline/catalog</c> and <c>site/baseline/pkgs</c>.</summary>
+    /// <summary>
+    /// A candidate regression (its tests broken by the change) whose install fails in every first baseline
+    /// confirmation run, however often it is run again: the machine's doing, as far as can be told.
+    /// </summary>
+    private static async Task<(string Site, RunSelection Selection)> ArchiveSpoiledCandidateAsync(string dir, string name)
+    {
+        var original = new TestPackage(name,
+            "(require (for-syntax racket/base))\n"
+            + $"(begin-for-syntax (when (equal? (getenv \"PKGBUILD_RUN\") \"baseline-confirm-1\") (error '{name} \"the guest's disk is full\")))\n"
+            + "(module+ test (void))");
+        var site = await TestSite.ArchiveAsync(dir, original with { MainBody = $"(module+ test (error '{name} \"broken by the change\"))" });
+        await ArchiveBaselineAsync(dir, site, original);
+        return (site, new RunSelection { Scope = RunScope.All, Overridden = [original.Name] });
+    }
+
     private static async Task ArchiveBaselineAsync(string dir, string site, params TestPackage[] originals)
     {
         var archived = await TestSite.ArchiveAsync(Path.Combine(dir, "originals"), originals);
