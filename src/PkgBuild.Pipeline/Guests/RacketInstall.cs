@@ -8,9 +8,10 @@ namespace PkgBuild.Pipeline.Guests;
 /// Racket installed from an installer (<c>sh &lt;installer&gt; --in-place --dest &lt;dir&gt;</c>), once per
 /// installer: the directory is named by the installer's checksum and marked complete last, so an
 /// interrupted install is redone and a new installer gets a new directory. This is pkg-build's
-/// <c>installed</c> snapshot for guests that share this machine's files (Local, Container): each session
-/// sees it writable over a layer of its own, and the directory itself is never written, so no package can
-/// change the Racket the next one runs.
+/// <c>installed</c> snapshot for guests that share this machine's files (Local, Container, and Slurm in its
+/// SharedDir): each session sees it writable over a layer of its own, and the directory itself is never
+/// written, so no package can change the Racket the next one runs. Builds that share the parent directory
+/// (several on one Slurm cluster) install one at a time: the one that waited finds the install complete.
 /// </summary>
 public static class RacketInstall
 {
@@ -27,11 +28,16 @@ public static class RacketInstall
         {
             return directory;
         }
+        Directory.CreateDirectory(parent);
+        await using var installing = await LockAsync(directory + ".lock", cancellationToken).ConfigureAwait(false);
+        if (File.Exists(Path.Combine(directory, CompleteMarker)))
+        {
+            return directory; // installed by the build this one waited for
+        }
         if (Directory.Exists(directory))
         {
             Directory.Delete(directory, recursive: true); // an install that did not finish
         }
-        Directory.CreateDirectory(parent);
         var result = await ChildProcess.RunAsync("/bin/sh", [Path.GetFullPath(installerFile), "--in-place", "--dest", directory],
             new ChildProcessOptions { Timeout = TimeSpan.FromMinutes(20), WorkingDirectory = parent }, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded || !File.Exists(Path.Combine(directory, "bin", "raco")))
@@ -42,6 +48,25 @@ public static class RacketInstall
         }
         File.WriteAllText(Path.Combine(directory, CompleteMarker), Path.GetFileName(installerFile) + "\n");
         return directory;
+    }
+
+    /// <summary>
+    /// Holds <paramref name="path"/> locked (an advisory lock, which .NET takes for <see cref="FileShare.None"/>),
+    /// waiting while another process holds it; the lock goes with the process, however it ends.
+    /// </summary>
+    private static async Task<FileStream> LockAsync(string path, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     internal static string Tail(string output)

@@ -2,6 +2,7 @@ using PkgBuild.Pipeline.Guests;
 using PkgBuild.Pipeline.Tests.Execution;
 using PkgBuild.Racket.Diagnostics;
 using PkgBuild.Testing;
+using PkgBuild.Testing.Racket;
 using PkgBuild.Testing.Slurm;
 
 namespace PkgBuild.Pipeline.Tests.Guests;
@@ -48,6 +49,51 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
             await guest.DisposeAsync();
             throw;
         }
+    }
+
+    [Fact]
+    public async Task Racket_from_an_installer_is_installed_once_into_SharedDir_and_runs_on_both_nodes()
+    {
+        var installed = _shared.Combine("racket", RacketInstall.DirectoryName(MinimalRacket.Installer));
+        var items = new Dictionary<string, string> { ["Kind"] = "Slurm", ["SharedDir"] = _shared.Path, ["MemoryMb"] = "2048" };
+        DateTime marked;
+        await using (var guest = new SlurmGuestMachine(GuestSpec.Parse("cluster", items), _warnings.Add, Cluster.ClientEnvironment))
+        {
+            await guest.PreflightAsync();
+            await guest.StartAsync();
+            var raco = await guest.InstallRacketAsync(MinimalRacket.Installer);
+            Assert.Equal(Path.Combine(installed, "bin", "raco"), raco);
+            marked = File.GetLastWriteTimeUtc(Path.Combine(installed, RacketInstall.CompleteMarker));
+
+            // One more session than a node has CPUs needs both nodes; each runs the installed racket, not the node's.
+            var sessions = await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount + 1).Select(i => guest.OpenSessionAsync($"user-{i}")));
+            var jobs = new List<long>();
+            try
+            {
+                var results = await Task.WhenAll(sessions.Select(s => s.RunAsync(new GuestCommand(Path.Combine(installed, "bin", "racket"), "-l", "racket/base", "-l", "setup/dirs", "-e",
+                    "(displayln (version)) (displayln (path->string (find-collects-dir)))"), Slow)));
+                Assert.All(results, r => Assert.True(r.Succeeded, r.Output));
+                Assert.All(results, r => Assert.StartsWith(installed, r.Output.Split('\n')[1]));
+                jobs.AddRange(sessions.Select(s => ((SlurmGuestSession)s).Job!.Value));
+            }
+            finally
+            {
+                foreach (var session in sessions)
+                {
+                    await session.DisposeAsync();
+                }
+            }
+            var ids = jobs.Select(j => j.ToString()).ToHashSet();
+            var done = await SlurmGuestTests.EventuallyAsync(() => Cluster.Completed().Where(j => ids.Contains(j.Id)).ToList(), l => l.Count == ids.Count);
+            Assert.Equal(["n1", "n2"], done.Select(j => j.Nodes).Distinct().Order());
+        }
+
+        // The next build's guest finds it installed.
+        await using var again = new SlurmGuestMachine(GuestSpec.Parse("cluster", items), _warnings.Add, Cluster.ClientEnvironment);
+        await again.PreflightAsync();
+        await again.StartAsync();
+        Assert.Equal(Path.Combine(installed, "bin", "raco"), await again.InstallRacketAsync(MinimalRacket.Installer));
+        Assert.Equal(marked, File.GetLastWriteTimeUtc(Path.Combine(installed, RacketInstall.CompleteMarker)));
     }
 
     [Fact]
