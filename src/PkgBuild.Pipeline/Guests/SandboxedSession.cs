@@ -29,12 +29,14 @@ internal static class SandboxedSession
     }
 
     /// <summary>
-    /// <c>env -i</c>: the command sees only what a guest should, not the build's own environment. SIGPIPE back
-    /// to its default: .NET starts children with it ignored, and a package's <c>yes | head</c> would never end.
+    /// <c>env -i</c>: the command sees only what a guest should, not the build's own environment. Every signal
+    /// back to its default, as in a fresh machine: .NET starts children with SIGPIPE ignored (a package's
+    /// <c>yes | head</c> would never end), and a build started under nohup or in the background ignores
+    /// SIGHUP, SIGINT and SIGQUIT.
     /// </summary>
     public static List<string> Argv(IEnumerable<KeyValuePair<string, string>> environment, IEnumerable<string> command)
     {
-        var argv = new List<string> { "/usr/bin/env", "--default-signal=PIPE", "-i" };
+        var argv = new List<string> { "/usr/bin/env", "--default-signal", "-i" };
         argv.AddRange(environment.Select(e => $"{e.Key}={e.Value}"));
         argv.AddRange(command);
         foreach (var argument in argv)
