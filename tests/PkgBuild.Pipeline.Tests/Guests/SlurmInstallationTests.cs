@@ -51,6 +51,33 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="command"/> in as many sessions at once as make both nodes needed (each session
+    /// holds one CPU of its node, and each node has this machine's), and checks in sacct that they ran on both.
+    /// </summary>
+    private async Task<GuestRunResult[]> RunOnBothNodesAsync(SlurmGuestMachine guest, GuestCommand command)
+    {
+        var sessions = await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount + 1).Select(i => guest.OpenSessionAsync($"user-{i}")));
+        GuestRunResult[] results;
+        List<long> jobs;
+        try
+        {
+            results = await Task.WhenAll(sessions.Select(s => s.RunAsync(command, Slow)));
+            jobs = sessions.Select(s => ((SlurmGuestSession)s).Job!.Value).ToList();
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                await session.DisposeAsync();
+            }
+        }
+        var ids = jobs.Select(j => j.ToString()).ToHashSet();
+        var done = await SlurmGuestTests.EventuallyAsync(() => Cluster.Completed().Where(j => ids.Contains(j.Id)).ToList(), l => l.Count == ids.Count);
+        Assert.Equal(["n1", "n2"], done.Select(j => j.Nodes).Distinct().Order());
+        return results;
+    }
+
     [Fact]
     public async Task Racket_from_an_installer_is_installed_once_into_SharedDir_and_runs_on_both_nodes()
     {
@@ -65,27 +92,11 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
             Assert.Equal(Path.Combine(installed, "bin", "raco"), raco);
             marked = File.GetLastWriteTimeUtc(Path.Combine(installed, RacketInstall.CompleteMarker));
 
-            // One more session than a node has CPUs needs both nodes; each runs the installed racket, not the node's.
-            var sessions = await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount + 1).Select(i => guest.OpenSessionAsync($"user-{i}")));
-            var jobs = new List<long>();
-            try
-            {
-                var results = await Task.WhenAll(sessions.Select(s => s.RunAsync(new GuestCommand(Path.Combine(installed, "bin", "racket"), "-l", "racket/base", "-l", "setup/dirs", "-e",
-                    "(displayln (version)) (displayln (path->string (find-collects-dir)))"), Slow)));
-                Assert.All(results, r => Assert.True(r.Succeeded, r.Output));
-                Assert.All(results, r => Assert.StartsWith(installed, r.Output.Split('\n')[1]));
-                jobs.AddRange(sessions.Select(s => ((SlurmGuestSession)s).Job!.Value));
-            }
-            finally
-            {
-                foreach (var session in sessions)
-                {
-                    await session.DisposeAsync();
-                }
-            }
-            var ids = jobs.Select(j => j.ToString()).ToHashSet();
-            var done = await SlurmGuestTests.EventuallyAsync(() => Cluster.Completed().Where(j => ids.Contains(j.Id)).ToList(), l => l.Count == ids.Count);
-            Assert.Equal(["n1", "n2"], done.Select(j => j.Nodes).Distinct().Order());
+            // Each runs the installed racket, not the node's.
+            var results = await RunOnBothNodesAsync(guest, new GuestCommand(Path.Combine(installed, "bin", "racket"), "-l", "racket/base", "-l", "setup/dirs", "-e",
+                "(displayln (version)) (displayln (path->string (find-collects-dir)))"));
+            Assert.All(results, r => Assert.True(r.Succeeded, r.Output));
+            Assert.All(results, r => Assert.StartsWith(installed, r.Output.Split('\n')[1]));
         }
 
         // The next build's guest finds it installed.
@@ -112,26 +123,9 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
             Assert.False(Directory.Exists($"/usr/share/racket/pkgs/{name}")); // the node's racket itself is untouched
             Assert.False(File.Exists("/usr/share/doc/racket/docindex.sqlite")); // nor its documentation directory, outside the installation's roots
 
-            // Each session holds one CPU of its node, and each node has this machine's: one more than that needs both nodes.
-            var sessions = await Task.WhenAll(Enumerable.Range(0, Environment.ProcessorCount + 1).Select(i => guest.OpenSessionAsync($"user-{i}")));
-            var jobs = new List<long>();
-            try
-            {
-                var results = await Task.WhenAll(sessions.Select(s => s.RunAsync(new GuestCommand("/bin/sh", "-c",
-                    $"racket -l racket/base -l {name} -e '(displayln answer)' && raco pkg show -i {name} | grep -c {name}"), Slow)));
-                Assert.All(results, r => Assert.Equal(["42", "1"], r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
-                jobs.AddRange(sessions.Select(s => ((SlurmGuestSession)s).Job!.Value));
-            }
-            finally
-            {
-                foreach (var session in sessions)
-                {
-                    await session.DisposeAsync();
-                }
-            }
-            var ids = jobs.Select(j => j.ToString()).ToHashSet();
-            var done = await SlurmGuestTests.EventuallyAsync(() => Cluster.Completed().Where(j => ids.Contains(j.Id)).ToList(), l => l.Count == ids.Count);
-            Assert.Equal(["n1", "n2"], done.Select(j => j.Nodes).Distinct().Order());
+            var results = await RunOnBothNodesAsync(guest, new GuestCommand("/bin/sh", "-c",
+                $"racket -l racket/base -l {name} -e '(displayln answer)' && raco pkg show -i {name} | grep -c {name}"));
+            Assert.All(results, r => Assert.Equal(["42", "1"], r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
             Assert.Contains(Cluster.Completed(), j => j.Name == $"pkgbuild.{guest.BuildId}.extra-packages");
         }
 
@@ -142,17 +136,15 @@ public sealed class SlurmInstallationTests(SlurmClusterFixture fixture) : IClass
         File.WriteAllText(Path.Combine(dead, "complete"), name + "\n");
         Directory.SetLastWriteTimeUtc(dead, DateTime.UtcNow - TimeSpan.FromHours(2));
         var live = Directory.CreateDirectory(layer + ".staged-live0000").FullName;
-        await using (var again = await StartedGuestAsync())
-        {
-            await again.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
-            await again.InstallExtraPackagesAsync("raco", [name], catalog, "key-1");
-            await using var session = await again.OpenSessionAsync("user-again");
-            var result = await session.RunAsync(new GuestCommand("racket", "-l", "racket/base", "-l", name, "-e", "(displayln answer)"), Slow);
-            Assert.Equal("42", result.Output.Trim());
-            Assert.DoesNotContain(Cluster.Completed(), j => j.Name == $"pkgbuild.{again.BuildId}.extra-packages"); // no second install job
-            Assert.Equal(installed, File.GetLastWriteTimeUtc(Path.Combine(layer, "complete")));
-            Assert.Equal([layer, live], Directory.GetDirectories(extras).Order(StringComparer.Ordinal)); // the dead build's staged layer is gone
-        }
+        await using var again = await StartedGuestAsync();
+        await again.ShareSiteAsync(site, new Uri("http://127.0.0.1:9/"));
+        await again.InstallExtraPackagesAsync("raco", [name], catalog, "key-1");
+        await using var session = await again.OpenSessionAsync("user-again");
+        var result = await session.RunAsync(new GuestCommand("racket", "-l", "racket/base", "-l", name, "-e", "(displayln answer)"), Slow);
+        Assert.Equal("42", result.Output.Trim());
+        Assert.DoesNotContain(Cluster.Completed(), j => j.Name == $"pkgbuild.{again.BuildId}.extra-packages"); // no second install job
+        Assert.Equal(installed, File.GetLastWriteTimeUtc(Path.Combine(layer, "complete")));
+        Assert.Equal([layer, live], Directory.GetDirectories(extras).Order(StringComparer.Ordinal)); // the dead build's staged layer is gone
     }
 
     [Fact]
