@@ -97,7 +97,13 @@ public static class SessionDirectory
                 {
                     throw new UnsafeGuestFileException($"'{relativePath}' in the guest's session is not a regular file (a FIFO, device, socket or directory); refused.");
                 }
-                if (links != 1)
+                // No name at all is a file renamed over since it was opened: what this descriptor holds is
+                // still the regular file that was there, safe to read; written, it would be lost.
+                if (links == 0 && write)
+                {
+                    throw new UnsafeGuestFileException($"'{relativePath}' in the guest's session was removed while it was being written; refused.");
+                }
+                if (links > 1)
                 {
                     throw new UnsafeGuestFileException($"'{relativePath}' in the guest's session has {links} hard links; a file the guest linked there is refused.");
                 }
