@@ -203,7 +203,32 @@ public sealed partial record GuestSpec
         {
             throw Bad($"SlurmArgs '{arg}' is not an option: each blank-separated word must start with '-' (write --opt=value as one word).");
         }
+        if (spec.SlurmArgs.FirstOrDefault(SetByTheGuest) is { } reserved)
+        {
+            throw Bad($"SlurmArgs '{reserved}' sets what the guest sets itself (the job's name, comment, nodes, tasks, directory, partition, "
+                + "account, memory or time); use Partition, Account, MemoryMb or TimeLimitMinutes for those.");
+        }
         return spec;
+    }
+
+    // Options the Slurm guest passes itself: the comment holds the build's owner, which cancels its
+    // leftovers, and --exclude keeps failed nodes out; a later option would quietly override them.
+    private static readonly string[] GuestLongOptions =
+        ["comment", "job-name", "jobid", "nodes", "nodelist", "exclude", "ntasks", "ntasks-per-node", "chdir", "partition", "account", "mem", "time"];
+    private const string GuestShortOptions = "JNwxnDpAt";
+
+    /// <summary>
+    /// Whether <paramref name="argument"/> names an option in <see cref="GuestLongOptions"/>, abbreviated too,
+    /// as Slurm's getopt reads a unique prefix of a long option.
+    /// </summary>
+    private static bool SetByTheGuest(string argument)
+    {
+        if (!argument.StartsWith("--", StringComparison.Ordinal))
+        {
+            return argument.Length > 1 && GuestShortOptions.Contains(argument[1]);
+        }
+        var name = argument[2..].Split('=')[0];
+        return name.Length > 0 && GuestLongOptions.Any(o => o.StartsWith(name, StringComparison.Ordinal));
     }
 
     /// <summary><c>NAME=value;NAME2=value2</c>: names as a shell allows them; values anything but a line break.</summary>

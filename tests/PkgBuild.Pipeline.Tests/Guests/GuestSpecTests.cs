@@ -66,6 +66,30 @@ public sealed class GuestSpecTests
         Assert.Contains("from 1 to", Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Slurm"), ("SharedDir", "/s"), ("TimeLimitMinutes", "0"))).Message);
     }
 
+    [Theory]
+    [InlineData("--comment=mine")]
+    [InlineData("--comm=mine")]
+    [InlineData("--exclude=n1")]
+    [InlineData("-xn1")]
+    [InlineData("-Jname")]
+    [InlineData("--time=5")]
+    [InlineData("--qos=short --mem=1")]
+    public void SlurmArgs_may_not_override_what_the_guest_sets(string args)
+    {
+        var error = Assert.Throws<GuestException>(() => Parse("g", ("Kind", "Slurm"), ("SharedDir", "/s"), ("SlurmArgs", args)));
+
+        Assert.Equal("PKB0601", error.Code);
+        Assert.Contains("sets what the guest sets itself", error.Message);
+    }
+
+    [Theory]
+    [InlineData("--qos=short --constraint=avx2 --reservation=racket")]
+    [InlineData("--mem-per-cpu=512 -qshort")]
+    public void SlurmArgs_the_guest_leaves_alone_are_kept(string args)
+    {
+        Assert.Equal(args.Split(' '), Parse("g", ("Kind", "Slurm"), ("SharedDir", "/s"), ("SlurmArgs", args)).SlurmArgs);
+    }
+
     [Fact]
     public void Kinds_that_need_a_host_or_image_say_so()
     {
