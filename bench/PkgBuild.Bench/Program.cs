@@ -24,7 +24,7 @@ return command switch
     "guests" => await GuestBenchmark.RunAsync(Option(args, "--rounds") ?? 20),
     "scheduler" => await SchedulerBenchmark.RunAsync(size > 0 ? size : 3000),
     "run" => await RunBenchmark.RunAsync(size > 0 ? size : 40, Option(args, "--jobs")),
-    "slurm-run" => await RunBenchmark.SlurmAsync(size > 0 ? size : 20, Option(args, "--rounds") ?? 2),
+    "slurm-run" => await RunBenchmark.SlurmAsync(size > 0 ? size : 20, Option(args, "--rounds") ?? 4),
     "noop" => NoopBuildBenchmark.Run(Option(args, "--rounds") ?? 11),
     "all" => await AllAsync(),
     _ => Usage(),
