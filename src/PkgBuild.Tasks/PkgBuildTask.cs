@@ -35,7 +35,9 @@ public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelable
         {
             Log.LogWarning(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, CancelledMessage(GetType().Name));
         }
-        return !Log.HasLoggedErrors;
+        // A cancelled step did not do its work: false, as MSBuild's own tasks answer, so that a build stopped
+        // with Ctrl+C never exits 0, whenever in the step the signal came.
+        return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
     /// <summary>

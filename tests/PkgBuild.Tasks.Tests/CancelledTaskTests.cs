@@ -15,11 +15,11 @@ public sealed class CancelledTaskTests
     }
 
     [Fact]
-    public void A_cancelled_step_says_that_finished_work_is_kept_and_a_rerun_resumes()
+    public void A_cancelled_step_fails_and_says_that_finished_work_is_kept_and_a_rerun_resumes()
     {
         var engine = new FakeBuildEngine();
 
-        Assert.True(new Interrupted { BuildEngine = engine }.Execute());
+        Assert.False(new Interrupted { BuildEngine = engine }.Execute());
 
         var warning = Assert.Single(engine.Warnings);
         Assert.Equal("PKB0004", warning.Code);

@@ -41,11 +41,34 @@ public static class Dotnet
             }
         }
         var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = Outputs.GetValue(process, _ => new System.Text.StringBuilder());
+        void Keep(object _, System.Diagnostics.DataReceivedEventArgs e)
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        }
+        process.OutputDataReceived += Keep;
+        process.ErrorDataReceived += Keep;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Diagnostics.Process, System.Text.StringBuilder> Outputs = new();
+
+    /// <summary>What a build from <see cref="Start"/> has printed so far, stdout and stderr together: for a failing assertion's message.</summary>
+    public static string OutputOf(System.Diagnostics.Process process)
+    {
+        if (!Outputs.TryGetValue(process, out var output))
+        {
+            return "";
+        }
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     internal static Dictionary<string, string?> Environment(string nugetPackages, IReadOnlyDictionary<string, string?>? extra = null)
