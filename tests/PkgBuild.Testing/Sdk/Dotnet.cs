@@ -13,11 +13,16 @@ public static class Dotnet
         return ProcessRunner.Run("dotnet", [.. arguments, "-nodeReuse:false"], workingDirectory, Environment(nugetPackages, environment), timeout);
     }
 
-    /// <summary>Starts <c>dotnet</c> the same way without waiting (output discarded), for tests that stop it themselves.</summary>
+    /// <summary>
+    /// Starts <c>dotnet</c> the same way without waiting (output kept for <see cref="OutputOf"/>), for tests
+    /// that stop it themselves. Every signal starts at its default, as in a terminal: a suite started in the
+    /// background by a shell (<c>eng/test.sh &amp;</c>) ignores SIGINT, and the build would inherit that and
+    /// never see a Ctrl+C.
+    /// </summary>
     public static System.Diagnostics.Process Start(IReadOnlyList<string> arguments, string workingDirectory, string nugetPackages,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        var info = new System.Diagnostics.ProcessStartInfo("/usr/bin/env", ["--default-signal", "dotnet"])
         {
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
