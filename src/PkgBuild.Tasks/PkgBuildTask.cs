@@ -35,8 +35,8 @@ public abstract class PkgBuildTask : Microsoft.Build.Utilities.Task, ICancelable
         {
             Log.LogWarning(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, CancelledMessage(GetType().Name));
         }
-        // A cancelled step did not do its work: false, as MSBuild's own tasks answer, so that a build stopped
-        // with Ctrl+C never exits 0, whenever in the step the signal came.
+        // A cancelled step did not do its work: false, as MSBuild's ToolTask answers, so nothing after it
+        // can read its outputs as complete.
         return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
