@@ -108,27 +108,28 @@ internal static class RunBenchmark
             var slurmTimes = new List<double>();
             var unsuccessful = 0;
             rounds += rounds % 2; // each order equally often
+            // One run on one guest, its failures counted and listed; what it is called in the output, and its seconds.
+            async Task<double> RunAsync(bool onSlurm, string what, string name)
+            {
+                var (seconds, summary, settings) = await RunOnceAsync(dir, name, site, onSlurm ? slurmGuest : local.Guest, jobs: null);
+                var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
+                unsuccessful += failed.Count;
+                Console.WriteLine($"{what} {(onSlurm ? "Slurm" : "Local")}: {seconds:F1} s, {summary.Results.Count} packages, {failed.Count} not successful; by step: {BySteps(settings)}");
+                foreach (var f in failed)
+                {
+                    Console.WriteLine($"  {f.Package}: {f.Outcome} {f.Message}");
+                }
+                return seconds;
+            }
             foreach (var onSlurm in new[] { false, true })
             {
-                var (seconds, summary, _) = await RunOnceAsync(dir, $"{(onSlurm ? "slurm" : "local")}-warm", site, onSlurm ? slurmGuest : local.Guest, jobs: null);
-                var failed = summary.Results.Count(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success);
-                unsuccessful += failed;
-                Console.WriteLine($"warm-up {(onSlurm ? "Slurm" : "Local")}: {seconds:F1} s (not timed), {failed} not successful");
+                await RunAsync(onSlurm, "warm-up (not timed)", $"{(onSlurm ? "slurm" : "local")}-warm");
             }
             for (var i = 0; i < rounds; i++)
             {
                 foreach (var onSlurm in i % 2 == 0 ? new[] { false, true } : [true, false])
                 {
-                    var name = $"{(onSlurm ? "slurm" : "local")}-{i}";
-                    var (seconds, summary, settings) = await RunOnceAsync(dir, name, site, onSlurm ? slurmGuest : local.Guest, jobs: null);
-                    var failed = summary.Results.Where(r => r.Outcome != PkgBuild.Pipeline.Results.PackageOutcome.Success).ToList();
-                    unsuccessful += failed.Count;
-                    (onSlurm ? slurmTimes : localTimes).Add(seconds);
-                    Console.WriteLine($"round {i + 1} {(onSlurm ? "Slurm" : "Local")}: {seconds:F1} s, {summary.Results.Count} packages, {failed.Count} not successful; by step: {BySteps(settings)}");
-                    foreach (var f in failed)
-                    {
-                        Console.WriteLine($"  {f.Package}: {f.Outcome} {f.Message}");
-                    }
+                    (onSlurm ? slurmTimes : localTimes).Add(await RunAsync(onSlurm, $"round {i + 1}", $"{(onSlurm ? "slurm" : "local")}-{i}"));
                 }
                 Console.WriteLine($"round {i + 1}: Slurm / Local = {slurmTimes[i] / localTimes[i]:F2}");
             }
