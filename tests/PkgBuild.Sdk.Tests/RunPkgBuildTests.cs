@@ -345,14 +345,15 @@ public sealed partial class RunPkgBuildTests
             while (!cluster.Queue().Any(l => l.Split(' ') is [_, var name] && name.Split('.') is ["pkgbuild", _, var package] && packages.Contains(package)))
             {
                 Assert.True(DateTime.UtcNow < deadline, $"no package job ran within 5 minutes ({signal})");
-                Assert.False(build.HasExited, $"the build ended before a package job ran ({signal})");
+                Assert.False(build.HasExited, $"the build ended before a package job ran ({signal}):\n{Dotnet.OutputOf(build)}");
                 Thread.Sleep(200);
             }
             Assert.Equal(0, ProcessRunner.Run("kill", [$"-{signal}", build.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).ExitCode);
             Assert.True(build.WaitForExit(TimeSpan.FromMinutes(2)), $"the build did not stop after SIG{signal}");
             build.WaitForExit(); // the last of its output
             Assert.True(build.ExitCode != 0, $"SIG{signal}: the build exited 0:\n{Dotnet.OutputOf(build)}");
-            Assert.Empty(cluster.QueueOnceSettled(TimeSpan.FromSeconds(30)));
+            var left = cluster.QueueOnceSettled(TimeSpan.FromSeconds(30));
+            Assert.True(left.Count == 0, $"SIG{signal}: jobs left in the queue:\n{cluster.Run("squeue", "-h", "-o", "%i|%j|%T|%r|%N|%k").Output}\n{Dotnet.OutputOf(build)}");
         }
     }
 
