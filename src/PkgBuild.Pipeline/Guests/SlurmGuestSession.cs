@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using PkgBuild.Pipeline.Processes;
 using PkgBuild.Racket.Diagnostics;
@@ -487,23 +488,44 @@ public sealed partial class SlurmGuestSession : IGuestSession
             }
         }
 
+        /// <summary>
+        /// Ends srun with SIGTERM, on which it cancels its job and releases the allocation, and only then, if it
+        /// has not exited, with SIGKILL: an srun killed between the controller's grant and the task's start
+        /// (no id printed yet) leaves its job RUNNING with nothing in it, until its time limit.
+        /// </summary>
         public async ValueTask DisposeAsync()
         {
             if (!_process.HasExited)
             {
+                _ = Kill(_process.Id, SignalTerminate);
                 try
                 {
-                    _process.Kill(entireProcessTree: true);
+                    await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TerminateWait).ConfigureAwait(false);
                 }
-                catch (InvalidOperationException)
+                catch (TimeoutException)
                 {
-                    // It exited meanwhile.
+                    try
+                    {
+                        _process.Kill(entireProcessTree: true);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // It exited meanwhile.
+                    }
+                    await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 }
-                await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
             await Task.WhenAny(Task.WhenAll(_readers), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
             _process.Dispose();
         }
+
+        // On SIGTERM srun has the controller end the job at once, then waits a few seconds for the tasks before it exits.
+        private static readonly TimeSpan TerminateWait = TimeSpan.FromSeconds(10);
+
+        private const int SignalTerminate = 15;
+
+        [DllImport("libc.so.6", EntryPoint = "kill", SetLastError = true)]
+        private static extern int Kill(int pid, int signal);
 
         [GeneratedRegex(@"^srun: job (\d+) queued")]
         private static partial Regex QueuedLine();

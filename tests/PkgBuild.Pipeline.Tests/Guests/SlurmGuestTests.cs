@@ -164,6 +164,20 @@ public sealed class SlurmGuestTests(SlurmClusterFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_session_cancelled_while_its_job_is_being_granted_leaves_no_job()
+    {
+        // srun has a job as soon as the controller grants it, before the task prints its id: cancelled at
+        // several moments after the start, one of them lands in that window on any machine.
+        foreach (var milliseconds in new[] { 10, 30, 60, 100, 150, 250, 400 })
+        {
+            await using var session = await _guest.OpenSessionAsync($"granted-{milliseconds}");
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(milliseconds));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.RunAsync(new GuestCommand("/bin/sh", "-c", "sleep 300"), Quick, cancel.Token));
+            Assert.True(JobsLeftBy(_guest) is [], $"cancelled {milliseconds} ms after the start: {string.Join("; ", QueuedJobsOf(_guest))}");
+        }
+    }
+
+    [Fact]
     public async Task Preflight_names_each_problem_with_its_code()
     {
         async Task<string> CodeOf(SlurmGuestMachine guest)
