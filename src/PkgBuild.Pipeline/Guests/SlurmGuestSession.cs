@@ -346,6 +346,9 @@ public sealed partial class SlurmGuestSession : IGuestSession
         /// <summary>How long an ended session waits for its job to end by itself before cancelling it.</summary>
         public static readonly TimeSpan EndWait = TimeSpan.FromSeconds(10);
 
+        // On SIGTERM srun has the controller end the job at once, then waits a few seconds for the tasks before it exits.
+        private static readonly TimeSpan TerminateWait = TimeSpan.FromSeconds(10);
+
         private const string Marker = "pkgbuild-job ";
 
         private readonly Process _process;
@@ -498,11 +501,8 @@ public sealed partial class SlurmGuestSession : IGuestSession
             if (!_process.HasExited)
             {
                 _ = Kill(_process.Id, SignalTerminate);
-                try
-                {
-                    await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TerminateWait).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
+                var exited = _process.WaitForExitAsync(CancellationToken.None);
+                if (await Task.WhenAny(exited, Task.Delay(TerminateWait, CancellationToken.None)).ConfigureAwait(false) != exited)
                 {
                     try
                     {
@@ -512,15 +512,12 @@ public sealed partial class SlurmGuestSession : IGuestSession
                     {
                         // It exited meanwhile.
                     }
-                    await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                    await exited.ConfigureAwait(false);
                 }
             }
             await Task.WhenAny(Task.WhenAll(_readers), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
             _process.Dispose();
         }
-
-        // On SIGTERM srun has the controller end the job at once, then waits a few seconds for the tasks before it exits.
-        private static readonly TimeSpan TerminateWait = TimeSpan.FromSeconds(10);
 
         private const int SignalTerminate = 15;
 
